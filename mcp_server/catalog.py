@@ -1,0 +1,87 @@
+"""Catalog types: the single source of truth for a connector's surface.
+
+A connector declares its entities, their actions and each action's params as
+a pydantic model. The tool schema, the description, the resources, `describe`,
+validation and dispatch are all derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+Pagination = Literal["page", "cursor", "offset", "none"]
+
+PAGINATION_TEXT: dict[str, str] = {
+    "page": "vendor pages by number; use limit/cursor",
+    "cursor": "vendor page tokens; use limit/cursor",
+    "offset": "vendor start/count offsets; use limit/cursor",
+    "none": "single response; limit/cursor slice it",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    summary: str
+    params: type[BaseModel]
+    pagination: Pagination = "none"
+    fields: tuple[str, ...] = ()
+    max_page_size: int | None = None
+    notes: str = ""
+
+    def document(self) -> dict[str, Any]:
+        schema = self.params.model_json_schema()
+        properties = schema.get("properties", {})
+        return {
+            "summary": self.summary,
+            "params_schema": schema,
+            "required": list(schema.get("required", [])),
+            "defaults": {
+                name: prop["default"] for name, prop in properties.items() if "default" in prop
+            },
+            "pagination": self.pagination,
+            "max_page_size": self.max_page_size,
+            "fields": list(self.fields),
+            **({"notes": self.notes} if self.notes else {}),
+        }
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    summary: str
+    actions: dict[str, Action] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "entity": self.name,
+            "summary": self.summary,
+            "actions": {name: action.document() for name, action in self.actions.items()},
+        }
+
+
+def entity(name: str, summary: str, *actions: Action) -> Entity:
+    return Entity(name=name, summary=summary, actions={a.name: a for a in actions})
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entities: dict[str, Entity]
+
+    @classmethod
+    def of(cls, *entities: Entity) -> Catalog:
+        return cls(entities={e.name: e for e in entities})
+
+    @property
+    def action_names(self) -> list[str]:
+        names = {a for e in self.entities.values() for a in e.actions}
+        return sorted(names, key=lambda n: (n != "list", n))
+
+    def overview(self) -> dict[str, dict[str, str]]:
+        return {
+            e.name: {a.name: a.summary for a in e.actions.values()}
+            for e in self.entities.values()
+        }

@@ -1,0 +1,66 @@
+"""What a connector is: one declaration per vendor, living in its own folder.
+
+The spine only ever sees this dataclass. Vendor quirks stay behind `direct`
+(the vendor client), `hosted` (translation for the Airbyte Agent API) and
+`sandbox_app` (the fake vendor API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .backends.base import Backend, Page, PageRequest
+from .catalog import Catalog
+from .http import ClientOptions
+from .settings import ConnectorSettings
+
+
+@dataclass
+class HostedReply:
+    result: Any
+    connector_metadata: dict[str, Any] | None = None
+    warning: str | None = None
+
+
+class HostedExecute(Protocol):
+    """One call to the hosted execute endpoint (auth, retries and error mapping included)."""
+
+    def __call__(
+        self, entity: str, action: str, params: dict[str, Any], select_fields: list[str] | None = None
+    ) -> Awaitable[HostedReply]: ...
+
+
+class HostedAdapter(Protocol):
+    """Translates our validated params to the hosted API's forms and its replies back to a Page.
+
+    May make several hosted calls for one page (date splits, field chunks)."""
+
+    async def fetch(self, request: PageRequest, execute: HostedExecute) -> Page: ...
+
+
+@dataclass(frozen=True)
+class Connector:
+    id: str  # "tiktok-marketing"
+    title: str  # "TikTok Marketing"
+    summary: str  # one or two sentences for the tool description
+    catalog: Catalog
+    settings_cls: type[ConnectorSettings]
+    # Build the direct vendor client.
+    direct: Callable[[ConnectorSettings, ClientOptions], Backend]
+    # A fresh ASGI app faking the vendor API (token endpoint included).
+    sandbox_app: Callable[[], Any]
+    # Settings kwargs that point the direct client at a fake served at base_url.
+    sandbox_settings: Callable[[str], dict[str, Any]]
+    # Airbyte identifiers for hosted mode.
+    airbyte_definition_id: str
+    airbyte_connector_type: str
+    hosted: HostedAdapter | None = None
+
+    @property
+    def tool_name(self) -> str:
+        return self.id.replace("-", "_") + "_execute"
+
+    def load_settings(self, **overrides: Any) -> ConnectorSettings:
+        return self.settings_cls(**overrides)

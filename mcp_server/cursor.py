@@ -1,0 +1,69 @@
+"""Opaque pagination cursors.
+
+A cursor freezes the query (entity, action, resolved params) and where the
+next record sits (the backend's page state plus records already consumed from
+that page), so resuming returns exactly the records that came next.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidParams
+
+_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Position:
+    state: dict[str, Any] | None  # backend page state (None = first page)
+    skip: int = 0  # records of that page already returned
+
+
+@dataclass(frozen=True)
+class Cursor:
+    connector: str
+    entity: str
+    action: str
+    params: dict[str, Any]
+    page_size: int
+    position: Position
+
+    def encode(self) -> str:
+        raw = {
+            "v": _VERSION,
+            "c": self.connector,
+            "e": self.entity,
+            "a": self.action,
+            "p": self.params,
+            "n": self.page_size,
+            "s": self.position.state,
+            "k": self.position.skip,
+        }
+        data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        bad = InvalidParams(
+            "cursor is not valid.",
+            fix="Pass next_cursor from the previous result unchanged, or omit cursor to start over.",
+        )
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
+            if raw.get("v") != _VERSION:
+                raise bad
+            return cls(
+                connector=str(raw["c"]),
+                entity=str(raw["e"]),
+                action=str(raw["a"]),
+                params=dict(raw["p"]),
+                page_size=int(raw["n"]),
+                position=Position(state=raw["s"], skip=int(raw["k"])),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise bad from None

@@ -1,0 +1,65 @@
+"""Agent-facing documents derived from the catalog: tool descriptions,
+the catalog overview and per-entity docs (served as resources and by `describe`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalog import PAGINATION_TEXT
+from .connector import Connector
+from .errors import InvalidParams
+from .validation import DEFAULT_LIMIT, MAX_LIMIT
+
+
+def _entity_line(connector: Connector) -> str:
+    parts = []
+    for entity in connector.catalog.entities.values():
+        actions = list(entity.actions)
+        parts.append(entity.name if actions == ["list"] else f"{entity.name} ({', '.join(actions)})")
+    return ", ".join(parts)
+
+
+def tool_description(connector: Connector) -> str:
+    return (
+        f"Read {connector.title} data. {connector.summary}\n"
+        f"Entities (action `list` unless shown): {_entity_line(connector)}.\n"
+        f"Params use {connector.title}'s own names; every action's params, defaults and record fields are in "
+        f"`describe(connector=\"{connector.id}\", entity=...)` or the resource connectors://{connector.id}/{{entity}}.\n"
+        f"Result: {{data: [records], next_cursor, meta}}. limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) collects "
+        "across vendor pages; pass next_cursor back as cursor for more. fields=[\"a\",\"b.c\"] keeps only those fields. "
+        "Read-only."
+    )
+
+
+def catalog_document(connectors: list[Connector]) -> dict[str, Any]:
+    return {
+        "connectors": {
+            c.id: {
+                "title": c.title,
+                "tool": c.tool_name,
+                "entities": c.catalog.overview(),
+            }
+            for c in connectors
+        },
+        "how_to": "describe(connector, entity) or connectors://{connector}/{entity} gives params, defaults and fields.",
+    }
+
+
+def connector_document(connector: Connector) -> dict[str, Any]:
+    return {
+        "connector": connector.id,
+        "title": connector.title,
+        "tool": connector.tool_name,
+        "summary": connector.summary,
+        "entities": connector.catalog.overview(),
+        "pagination": PAGINATION_TEXT,
+    }
+
+
+def entity_document(connector: Connector, entity: str) -> dict[str, Any]:
+    spec = connector.catalog.entities.get(entity)
+    if spec is None:
+        raise InvalidParams(
+            f"{connector.id} has no entity {entity!r}.", fix=f"Use one of: {', '.join(connector.catalog.entities)}."
+        )
+    return {"connector": connector.id, "tool": connector.tool_name, **spec.document()}

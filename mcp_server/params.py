@@ -1,0 +1,88 @@
+"""Reusable param types for catalog models.
+
+Agents send arrays and objects as JSON values, JSON strings, comma lists or
+single values; these types accept all of them and normalise to one shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, BaseModel, Field
+
+
+class Params(BaseModel):
+    """Base for every action's params: unknown names are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in "[{":
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError("looks like JSON but does not parse; send a JSON value") from None
+    return value
+
+
+def _id_list(value: Any) -> Any:
+    value = _maybe_json(value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = [v.strip() for v in str(value).split(",") if v.strip()]
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
+def _id(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _str_list(value: Any) -> Any:
+    value = _maybe_json(value)
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+# An id kept as a string (TikTok ids exceed 2**53; never a float).
+Id = Annotated[str, BeforeValidator(_id)]
+# A list of ids: ["1","2"], [1, 2], '["1","2"]', "1,2" or "1".
+IdList = Annotated[list[str], BeforeValidator(_id_list)]
+# A list of names: ["spend","clicks"], '["spend"]' or "spend,clicks".
+StrList = Annotated[list[str], BeforeValidator(_str_list)]
+# An object given as a JSON value or a JSON string.
+JsonObject = Annotated[dict[str, Any], BeforeValidator(_maybe_json)]
+# A list of objects given as a JSON value or a JSON string.
+JsonObjectList = Annotated[list[dict[str, Any]], BeforeValidator(_maybe_json)]
+
+ISODate = Annotated[dt.date, Field(description="YYYY-MM-DD")]
+
+
+def today() -> dt.date:
+    """Today in UTC. One place, so tests and defaults agree."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def last_days(days: int, *, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last `days` calendar days ending on `end` (default today), inclusive."""
+    end = end or today()
+    return end - dt.timedelta(days=days - 1), end
+
+
+def split_range(start: dt.date, end: dt.date, max_days: int) -> list[tuple[dt.date, dt.date]]:
+    """Split an inclusive date range into consecutive chunks of at most max_days."""
+    chunks = []
+    cursor = start
+    while cursor <= end:
+        stop = min(end, cursor + dt.timedelta(days=max_days - 1))
+        chunks.append((cursor, stop))
+        cursor = stop + dt.timedelta(days=1)
+    return chunks

@@ -1,0 +1,192 @@
+"""Assemble the FastMCP server from the registry: one execute tool per
+connector, a describe tool, and the catalog resources."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, Literal
+
+from fastmcp import FastMCP
+from fastmcp.exceptions import ResourceError, ToolError
+from fastmcp.tools import Tool, ToolResult
+from mcp.types import TextContent, ToolAnnotations
+from pydantic import Field, create_model
+from pydantic.json_schema import SkipJsonSchema
+
+from . import __version__
+from .connector import Connector
+from .connectors import REGISTRY
+from .documents import catalog_document, connector_document, entity_document, tool_description
+from .errors import ConnectorError
+from .executor import Executor
+from .redact import scrub
+from .runtime import Runtime
+from .settings import ServerSettings
+from .shaping import compact_json
+from .validation import DEFAULT_LIMIT, MAX_LIMIT
+
+log = logging.getLogger("mcp_server.server")
+
+READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
+# Keep a result well under Claude Code's 25k-token cap.
+MAX_RESULT_CHARS = 80_000
+
+OUTPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "array", "items": {"type": "object"}},
+        "next_cursor": {"type": ["string", "null"]},
+        "meta": {"type": "object"},
+    },
+    "required": ["data", "next_cursor", "meta"],
+}
+
+
+def execute_input_schema(connector: Connector) -> dict[str, Any]:
+    """Derived from the catalog: entity and action are enums of what exists."""
+    catalog = connector.catalog
+    model = create_model(
+        f"{connector.tool_name}_arguments",
+        entity=(Literal[tuple(catalog.entities)], Field(description="What to read.")),
+        action=(Literal[tuple(catalog.action_names)], Field(description="list or get (see entity list).")),
+        params=(
+            dict[str, Any] | str | None,
+            Field(default=None, description="Action params as an object (a JSON string of one also works)."),
+        ),
+        fields=(
+            list[str] | str | None,
+            Field(default=None, description="Keep only these record fields (dot paths allowed)."),
+        ),
+        limit=(
+            int | None,
+            Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Max records to return."),
+        ),
+        cursor=(str | None, Field(default=None, description="next_cursor from a previous result.")),
+    )
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema["properties"].values():
+        prop.pop("title", None)
+        if "const" in prop:  # a one-value Literal; clients expect an enum either way
+            prop["enum"] = [prop.pop("const")]
+    schema["additionalProperties"] = False
+    return schema
+
+
+def error_result(text: str) -> ToolResult:
+    return ToolResult(content=[TextContent(type="text", text=scrub(text))], is_error=True)
+
+
+class ExecuteTool(Tool):
+    """The connector's single tool. Arguments are validated by the executor, not by
+    FastMCP, so every mistake comes back as an isError result that names the fix."""
+
+    executor: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+
+    async def run(self, arguments: dict[str, Any]) -> ToolResult:
+        unknown = sorted(set(arguments) - set(self.parameters["properties"]))
+        if unknown:
+            return error_result(
+                f"invalid_params: unknown argument(s) {', '.join(unknown)}. "
+                "Fix: use entity, action, params, fields, limit, cursor; vendor params go inside params."
+            )
+        try:
+            result = await self.executor.execute(**arguments)
+        except ConnectorError as exc:
+            log.info("%s failed: %s", self.name, exc.kind)
+            return error_result(exc.render())
+        except Exception as exc:  # the server keeps serving; the agent gets a short, secret-free message
+            log.error("%s: unexpected %s: %s", self.name, type(exc).__name__, scrub(str(exc)))
+            return error_result(
+                f"internal_error: unexpected {type(exc).__name__} in {self.name}. "
+                "The server is still running; try again, and report it if it repeats."
+            )
+        return ToolResult(content=[TextContent(type="text", text=compact_json(result))], structured_content=result)
+
+
+def _served(settings: ServerSettings) -> list[Connector]:
+    if not settings.connectors:
+        return list(REGISTRY.values())
+    unknown = [c for c in settings.connectors if c not in REGISTRY]
+    if unknown:
+        raise SystemExit(
+            f"CONNECTOR_MCP_CONNECTORS names unknown connector(s): {', '.join(unknown)}. "
+            f"Known: {', '.join(REGISTRY)}."
+        )
+    return [REGISTRY[c] for c in settings.connectors]
+
+
+def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = False) -> FastMCP:
+    settings = settings or ServerSettings()
+    connectors = _served(settings)
+    runtime = Runtime(settings, connectors, hosted_demo=hosted_demo)
+    by_id = {c.id: c for c in connectors}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_server: FastMCP):
+        try:
+            yield {}
+        finally:
+            await runtime.aclose()
+
+    mcp = FastMCP(
+        name="connector-mcp",
+        version=__version__,
+        instructions=(
+            "Read-only access to advertising data. Each connector is one *_execute tool taking "
+            "entity, action and params; `describe` explains an entity's params and fields."
+            + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
+        ),
+        lifespan=lifespan,
+    )
+
+    for connector in connectors:
+        mcp.add_tool(
+            ExecuteTool(
+                name=connector.tool_name,
+                title=f"{connector.title}: read",
+                description=tool_description(connector),
+                parameters=execute_input_schema(connector),
+                output_schema=OUTPUT_SCHEMA,
+                annotations=READ_ONLY,
+                executor=Executor(connector, runtime.backend, sandbox=runtime.demo, max_chars=MAX_RESULT_CHARS),
+            )
+        )
+
+    connector_ids = tuple(by_id)
+
+    def describe(
+        connector: str,
+        entity: str | None = None,
+    ) -> dict[str, Any]:
+        """Params (JSON Schema), required params, defaults, pagination and main record fields
+        for one entity of a connector; without entity, the connector's entities and actions."""
+        spec = by_id[connector]
+        if entity is None:
+            return connector_document(spec)
+        try:
+            return entity_document(spec, entity)
+        except ConnectorError as exc:
+            raise ToolError(exc.render()) from None
+
+    # The connector enum comes from what is served (annotations are strings under __future__).
+    describe.__annotations__["connector"] = Literal[connector_ids]  # type: ignore[valid-type]
+    mcp.tool(describe, annotations=READ_ONLY.model_copy(update={"openWorldHint": False}))
+
+    @mcp.resource("connectors://catalog", name="catalog", mime_type="application/json")
+    def catalog() -> dict[str, Any]:
+        """Every connector, its entities and actions, one line each."""
+        return catalog_document(connectors)
+
+    @mcp.resource("connectors://{connector}/{entity}", name="entity", mime_type="application/json")
+    def entity_resource(connector: str, entity: str) -> dict[str, Any]:
+        """Per action: params JSON Schema, required params, defaults, pagination, main record fields."""
+        if connector not in by_id:
+            raise ResourceError(f"unknown connector {connector!r}; use one of: {', '.join(by_id)}")
+        try:
+            return entity_document(by_id[connector], entity)
+        except ConnectorError as exc:
+            raise ResourceError(exc.render()) from None
+
+    return mcp

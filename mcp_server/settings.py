@@ -1,0 +1,70 @@
+"""Settings from the environment (or .env in the working directory)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .redact import register_secret
+
+Mode = Literal["auto", "direct", "hosted"]
+
+
+class _Base(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    def model_post_init(self, __context) -> None:  # register every secret for scrubbing
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                register_secret(value.get_secret_value())
+
+
+class ServerSettings(_Base):
+    model_config = SettingsConfigDict(env_prefix="CONNECTOR_MCP_", env_file=".env", extra="ignore")
+
+    demo: bool = False
+    connectors: list[str] | None = Field(default=None, description="connector ids to serve; default all")
+    log_level: str = "INFO"
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_max_wait: float = Field(default=8.0, ge=0, le=120)
+    timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("connectors", mode="before")
+    @classmethod
+    def _comma_list(cls, value):
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()] or None
+        return value
+
+
+class ConnectorSettings(_Base):
+    """Base for each connector's settings; subclasses set env_prefix."""
+
+    mode: Mode = "auto"
+    connector_id: str | None = Field(default=None, description="Airbyte connector id (hosted mode)")
+
+    def has_direct_credentials(self) -> bool:
+        raise NotImplementedError
+
+    def direct_setting_names(self) -> list[str]:
+        """The env var names a user sets for direct mode, for 'not configured' messages."""
+        raise NotImplementedError
+
+
+class AirbyteSettings(_Base):
+    model_config = SettingsConfigDict(env_prefix="AIRBYTE_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    workspace_name: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AIRBYTE_WORKSPACE_NAME", "AIRBYTE_CUSTOMER_NAME", "workspace_name"),
+    )
+    organization_id: str | None = None
+    api_url: str = "https://api.airbyte.ai"
+
+    def configured(self) -> bool:
+        return bool(self.client_id and self.client_secret)
