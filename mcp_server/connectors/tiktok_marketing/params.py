@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ...params import Id, IdList, JsonObject, Params, StrList
 
 ADVERTISER_ID_TEXT = "Advertiser id; defaults to TIKTOK_MARKETING_ADVERTISER_ID."
+NUMERIC_ID = r"^\d{1,25}$"  # TikTok ids are digit strings (v1.3 sends them as strings)
 
 
 def page_field() -> Any:
@@ -20,7 +21,7 @@ def page_size_field(maximum: int) -> Any:
 
 
 class AdvertiserScoped(Params):
-    advertiser_id: Id | None = Field(default=None, description=ADVERTISER_ID_TEXT)
+    advertiser_id: Id | None = Field(default=None, pattern=NUMERIC_ID, description=ADVERTISER_ID_TEXT)
 
 
 class AdvertisersParams(Params):
@@ -29,6 +30,14 @@ class AdvertisersParams(Params):
         description="Advertiser ids; default the configured advertiser, else those the token was granted (needs app_id+secret).",
     )
     fields: StrList | None = Field(default=None, description="TikTok advertiser fields to return; default all.")
+
+    @field_validator("advertiser_ids")
+    @classmethod
+    def _digits(cls, ids: list[str] | None) -> list[str] | None:
+        bad = [i for i in ids or [] if not i.isdigit()]
+        if bad:
+            raise ValueError(f"advertiser ids are digit strings such as '7000000000000000000'; got {bad[:3]}")
+        return ids
 
 
 class ObjectListParams(AdvertiserScoped):
@@ -64,6 +73,6 @@ class SparkAdsParams(AdvertiserScoped):
 
 
 class CatalogsParams(AdvertiserScoped):
-    bc_id: Id | None = Field(default=None, description="Business Center id owning the catalogs.")
+    bc_id: Id | None = Field(default=None, pattern=NUMERIC_ID, description="Business Center id owning the catalogs.")
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)

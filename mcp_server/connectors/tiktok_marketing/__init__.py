@@ -1,0 +1,27 @@
+"""TikTok Marketing (Business API v1.3): catalog, direct client, sandbox fake."""
+
+from __future__ import annotations
+
+from ...connector import Connector
+from .catalog import CATALOG
+from .client import TiktokDirectBackend
+from .sandbox import create_app, sandbox_settings
+from .settings import TiktokMarketingSettings
+
+CONNECTOR = Connector(
+    id="tiktok-marketing",
+    title="TikTok Marketing",
+    summary=(
+        "TikTok Ads Manager data: advertisers, campaigns, ad groups, ads, audiences, creative assets, "
+        "Spark Ads, catalogs, and daily/hourly/lifetime performance reports."
+    ),
+    catalog=CATALOG,
+    settings_cls=TiktokMarketingSettings,
+    direct=TiktokDirectBackend,
+    sandbox_app=create_app,
+    sandbox_settings=sandbox_settings,
+    airbyte_definition_id="4bfac00d-ce15-44ff-95b9-9e3c3e8fbd35",
+    airbyte_connector_type="Tiktok-Marketing",
+    # Hosted mode: set to the adapter from .hosted (hosted.py, written separately) once it exists.
+    hosted=None,
+)

@@ -1,0 +1,71 @@
+"""One TikTok GET: encoding, Access-Token header, retries and the body envelope."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ...errors import NotConfigured
+from ...http import ClientOptions, new_client, send, with_retries
+from .errors import TOKEN_SETTING, parse_envelope
+from .settings import TiktokMarketingSettings
+
+SERVICE = "the TikTok Marketing API"
+THROTTLE_HEADER = "X-Tt-Ads-Throttle"
+
+
+@dataclass
+class Reply:
+    data: dict[str, Any]
+    headers: httpx.Headers
+
+
+def encode_query(params: dict[str, Any]) -> dict[str, str]:
+    """TikTok wants arrays/objects as JSON strings and booleans as true/false; None is left out."""
+    encoded = {}
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            encoded[name] = "true" if value else "false"
+        elif isinstance(value, (list, dict)):
+            encoded[name] = json.dumps(value)
+        else:
+            encoded[name] = str(value)
+    return encoded
+
+
+class TiktokApi:
+    def __init__(self, settings: TiktokMarketingSettings, options: ClientOptions):
+        self.settings = settings
+        self.options = options
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            if not self.settings.has_direct_credentials():
+                raise NotConfigured(
+                    "No TikTok access token is configured.",
+                    fix=f"Set {TOKEN_SETTING} (and TIKTOK_MARKETING_ADVERTISER_ID).",
+                )
+            token = self.settings.access_token.get_secret_value()  # type: ignore[union-attr]
+            self._client = new_client(self.options, base_url=self.settings.api_base_url, headers={"Access-Token": token})
+        return self._client
+
+    async def get(self, path: str, params: dict[str, Any]) -> Reply:
+        client = self.client()
+        query = encode_query(params)
+
+        async def call() -> Reply:
+            response = await send(client, client.build_request("GET", path, params=query), service=SERVICE)
+            return Reply(parse_envelope(response), response.headers)
+
+        return await with_retries(self.options, call)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

@@ -1,0 +1,98 @@
+"""The TikTok Marketing catalog: every entity is a `list` over one TikTok GET endpoint."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from ...catalog import Action, Catalog, entity
+from . import params as p
+from . import report_params as r
+
+ADVERTISER_FIELDS = (
+    "advertiser_id", "name", "company", "status", "role", "currency", "timezone", "display_timezone", "balance",
+    "country", "industry", "address", "contacter", "email", "cellphone_number", "telephone_number", "language",
+    "license_no", "license_url", "license_city", "license_province", "promotion_area", "promotion_center_city",
+    "promotion_center_province", "rejection_reason", "advertiser_account_type", "brand", "description", "create_time",
+)  # fmt: skip
+CAMPAIGN_FIELDS = (
+    "campaign_id", "campaign_name", "campaign_type", "advertiser_id", "budget", "budget_mode", "secondary_status",
+    "operation_status", "objective", "objective_type", "budget_optimize_on", "bid_type", "deep_bid_type",
+    "optimization_goal", "split_test_variable", "is_new_structure", "create_time", "modify_time", "roas_bid",
+    "is_smart_performance_campaign", "is_search_campaign", "app_promotion_type", "rf_campaign_type",
+    "campaign_automation_type", "special_industries",
+)  # fmt: skip
+AD_GROUP_FIELDS = (
+    "adgroup_id", "campaign_id", "campaign_name", "advertiser_id", "adgroup_name", "placement_type", "placements",
+    "budget", "budget_mode", "secondary_status", "operation_status", "optimization_goal", "bid_type", "bid_price",
+    "billing_event", "pacing", "schedule_type", "schedule_start_time", "schedule_end_time", "create_time",
+    "modify_time", "gender", "age_groups", "languages", "location_ids", "audience_ids", "excluded_audience_ids",
+    "interest_category_ids", "pixel_id", "optimization_event", "frequency", "dayparting",
+)  # fmt: skip
+AD_FIELDS = (
+    "ad_id", "advertiser_id", "campaign_id", "campaign_name", "adgroup_id", "adgroup_name", "ad_name", "ad_text",
+    "ad_texts", "ad_format", "secondary_status", "operation_status", "call_to_action", "landing_page_url",
+    "landing_page_urls", "display_name", "profile_image_url", "video_id", "image_ids", "identity_id",
+    "identity_type", "creative_type", "is_aco", "tracking_pixel_id", "create_time", "modify_time",
+)  # fmt: skip
+AUDIENCE_FIELDS = (
+    "audience_id", "name", "audience_type", "cover_num", "is_valid", "is_expiring", "expired_time", "is_creator",
+    "shared", "calculate_type", "create_time",
+)  # fmt: skip
+IMAGE_FIELDS = (
+    "image_id", "format", "image_url", "height", "width", "signature", "size", "material_id", "file_name",
+    "is_carousel_usable", "displayable", "create_time", "modify_time",
+)  # fmt: skip
+VIDEO_FIELDS = (
+    "video_id", "video_cover_url", "format", "preview_url", "preview_url_expire_time", "duration", "height", "width",
+    "bit_rate", "signature", "size", "material_id", "allowed_placements", "allow_download", "file_name",
+    "displayable", "create_time", "modify_time",
+)  # fmt: skip
+SPARK_AD_FIELDS = ("item_info", "user_info", "auth_info", "video_info")
+CATALOG_FIELDS = (
+    "catalog_id", "catalog_name", "advertiser_id", "catalog_type", "catalog_status", "product_count", "create_time",
+    "modify_time",
+)  # fmt: skip
+
+
+def _list(summary: str, params: type[BaseModel], fields: tuple[str, ...], max_page_size: int, notes: str = "") -> Action:
+    return Action("list", summary, params, pagination="page", fields=fields, max_page_size=max_page_size, notes=notes)
+
+
+def _report(summary: str, params: type[r.ReportParams], notes: str) -> Action:
+    fields = tuple(params.model_fields["dimensions"].default + params.model_fields["metrics"].default)
+    notes = f"data_level {params.data_level}, report_type BASIC; {notes} Rows are flat; metrics are numbers, ids strings, '-' is null."
+    return _list(summary, params, fields, 1000, notes)
+
+
+CATALOG = Catalog.of(
+    entity("advertisers", "Advertiser accounts (advertiser/info/)",
+           _list("Advertiser details by id (≤100 per request, larger lists are split)", p.AdvertisersParams, ADVERTISER_FIELDS, 100)),
+    entity("campaigns", "Campaigns (campaign/get/)",
+           _list("List campaigns; deleted ones only with filtering.primary_status", p.ObjectListParams, CAMPAIGN_FIELDS, 1000)),
+    entity("ad_groups", "Ad groups (adgroup/get/)",
+           _list("List ad groups with budget, bidding and targeting", p.ObjectListParams, AD_GROUP_FIELDS, 1000)),
+    entity("ads", "Ads (ad/get/)",
+           _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000)),
+    entity("audiences", "Custom audiences (dmp/custom_audience/list/)",
+           _list("List custom audiences (not available in TikTok's sandbox)", p.AudiencesParams, AUDIENCE_FIELDS, 100)),
+    entity("creative_assets_images", "Image assets (file/image/ad/search/)",
+           _list("Search the advertiser's image library", p.AssetSearchParams, IMAGE_FIELDS, 100)),
+    entity("creative_assets_videos", "Video assets (file/video/ad/search/)",
+           _list("Search the advertiser's video library", p.AssetSearchParams, VIDEO_FIELDS, 100)),
+    entity("spark_ads", "Spark Ads posts authorised to the advertiser (tt_video/list/)",
+           _list("List authorised TikTok posts for Spark Ads", p.SparkAdsParams, SPARK_AD_FIELDS, 50)),
+    entity("catalogs", "Product catalogs (catalog/get/)",
+           _list("List product catalogs", p.CatalogsParams, CATALOG_FIELDS, 100)),
+    entity("advertisers_reports_daily", "Daily advertiser metrics (report/integrated/get/)",
+           _report("Daily spend, reach and engagement per advertiser", r.AdvertisersReportParams, "default last 30 days.")),
+    entity("campaigns_reports_daily", "Daily campaign metrics (report/integrated/get/)",
+           _report("Daily spend, reach and engagement per campaign", r.CampaignsReportParams, "default last 30 days.")),
+    entity("ad_groups_reports_daily", "Daily ad group metrics (report/integrated/get/)",
+           _report("Daily delivery and conversion metrics per ad group", r.AdGroupsReportParams, "default last 30 days.")),
+    entity("ads_reports_daily", "Daily ad metrics (report/integrated/get/)",
+           _report("Daily delivery and conversion metrics per ad", r.AdsReportParams, "default last 30 days.")),
+    entity("ads_reports_hourly", "Hourly ad metrics (report/integrated/get/)",
+           _report("Hourly metrics per ad", r.AdsHourlyReportParams, "default yesterday (UTC); one request per day, ≤31 days.")),
+    entity("ads_reports_lifetime", "Lifetime ad metrics (report/integrated/get/)",
+           _report("Lifetime totals per ad (query_lifetime=true)", r.AdsLifetimeReportParams, "no dates unless query_lifetime=false.")),
+)  # fmt: skip

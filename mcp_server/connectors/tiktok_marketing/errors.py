@@ -1,0 +1,91 @@
+"""TikTok answers errors with HTTP 200 and a non-zero `code`; map both kinds to our error tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ...errors import (
+    AuthError,
+    ConnectorError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    VendorError,
+    VendorUnavailable,
+)
+from ...redact import scrub
+
+TOKEN_SETTING = "TIKTOK_MARKETING_ACCESS_TOKEN"
+BASE_URL_SETTING = "TIKTOK_MARKETING_API_BASE_URL"
+
+PERMISSION = {40001, 40125, 40118, 40119}
+AUTH = {40102, 40104, 40105, 40106, 40113}
+RATE_LIMIT = {40100, 40016, 40132, 40133, 61000}
+UNAVAILABLE = {50000, 50002, 60001}
+NOT_FOUND = {40007, 40300, 40301}
+# 40000 is TikTok's generic param error; with this wording the token belongs to another app
+# (PostHog #78577; message seen in Airbyte #80210: "The app_id is inconsistent with the token's app information").
+MISMATCH_WORDS = ("inconsistent with the token", "mismatch", "does not match", "not match")
+
+
+def envelope_error(code: int, message: str, request_id: str | None) -> ConnectorError:
+    """The error for a body whose `code` is not 0 (or 20001, partial success)."""
+    text = f"TikTok code {code}: {scrub(message or 'no message')}"
+    error: type[ConnectorError]
+    fix: str | None
+    if code in PERMISSION:
+        error, fix = PermissionDenied, "Grant this app access to the advertiser (and the needed scopes), or use an advertiser the token covers."
+    elif code in AUTH:
+        error, fix = AuthError, f"Re-authorize the app and update {TOKEN_SETTING}; check it is the advertiser's token."
+    elif code == 40101:
+        error, fix = AuthError, "Check TIKTOK_MARKETING_APP_ID and TIKTOK_MARKETING_SECRET (used only to discover advertisers)."
+    elif code == 40000 and any(w in message.lower() for w in MISMATCH_WORDS):
+        error, fix = AuthError, f"The token does not match this app; reconnect (re-authorize) and update {TOKEN_SETTING}."
+    elif code in RATE_LIMIT:
+        error, fix = RateLimited, "TikTok's rate limit is shared by every user of the app; wait and retry with fewer or smaller requests."
+    elif code in UNAVAILABLE or 51000 <= code < 54000:
+        error, fix = VendorUnavailable, "TikTok had a temporary problem; try again shortly."
+    elif code in NOT_FOUND:
+        error, fix = NotFound, "Check the id; it may be deleted or belong to another advertiser."
+    elif code in (40000, 40002, 40011):
+        error, fix = VendorError, "TikTok rejected a parameter; correct it as the message says."
+    else:
+        error, fix = VendorError, None
+    return error(text, fix=fix, request_id=request_id)
+
+
+def http_error(response: httpx.Response) -> ConnectorError:
+    """A non-2xx status: the request never reached TikTok's API logic."""
+    status = response.status_code
+    request_id = response.headers.get("x-tt-logid")
+    if status >= 500:
+        return VendorUnavailable(f"TikTok answered HTTP {status}.", fix="Try again shortly.", request_id=request_id)
+    if status == 429:
+        return RateLimited("TikTok answered HTTP 429.", fix="Wait and retry.", request_id=request_id)
+    if status == 404:
+        return VendorError(
+            "TikTok answered HTTP 404 (page not found) for this path.",
+            fix=f"Check {BASE_URL_SETTING} (e.g. https://business-api.tiktok.com/open_api/v1.3).",
+            request_id=request_id,
+        )
+    return VendorError(f"TikTok answered HTTP {status}.", request_id=request_id)
+
+
+def parse_envelope(response: httpx.Response) -> dict[str, Any]:
+    """The `data` of a successful response, or the mapped error."""
+    if not response.is_success:
+        raise http_error(response)
+    try:
+        body = response.json()
+    except ValueError:
+        raise VendorError(
+            "TikTok answered with a body that is not JSON.", fix=f"Check {BASE_URL_SETTING}."
+        ) from None
+    if not isinstance(body, dict) or "code" not in body:
+        raise VendorError("TikTok answered without a code/data envelope.", fix=f"Check {BASE_URL_SETTING}.")
+    code, request_id = body.get("code"), body.get("request_id")
+    if code not in (0, 20001):
+        raise envelope_error(int(code), str(body.get("message") or ""), request_id)
+    return body.get("data") or {}

@@ -1,0 +1,191 @@
+"""Params models for the six report entities (report/integrated/get/, report_type BASIC).
+
+Defaults follow Airbyte's definitions; dates default relative to UTC today and are
+resolved here, so the cursor freezes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from ...params import JsonObjectList, StrList, last_days, today
+from .params import AdvertiserScoped, page_field, page_size_field
+
+CORE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached"]
+CONV = [
+    "conversion", "cost_per_conversion", "conversion_rate", "real_time_conversion",
+    "real_time_cost_per_conversion", "real_time_conversion_rate", "result", "cost_per_result",
+    "result_rate", "real_time_result", "real_time_cost_per_result", "real_time_result_rate",
+    "secondary_goal_result", "cost_per_secondary_goal_result", "secondary_goal_result_rate",
+]  # fmt: skip
+ENG = [
+    "video_play_actions", "video_watched_2s", "video_watched_6s", "average_video_play",
+    "average_video_play_per_user", "video_views_p25", "video_views_p50", "video_views_p75",
+    "video_views_p100", "profile_visits", "likes", "comments", "shares", "follows",
+    "clicks_on_music_disc", "real_time_app_install", "real_time_app_install_cost", "app_install",
+]  # fmt: skip
+ADVERTISER_METRICS = ["cash_spend", "voucher_spend", *CORE, "frequency", *ENG]
+CAMPAIGN_METRICS = ["campaign_name", *CORE, "frequency", *ENG]
+ADGROUP_METRICS = ["campaign_name", "campaign_id", "adgroup_name", "placement_type", *CORE, *CONV, "frequency", *ENG]
+AD_METRICS = [
+    "campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", "ad_text", "placement_type",
+    *CORE, *CONV, "frequency", *ENG,
+]  # fmt: skip
+
+DAY, HOUR = "stat_time_day", "stat_time_hour"
+# TikTok's longest date span per request, by time dimension (None = no time dimension).
+MAX_SPAN_DAYS = {DAY: 30, HOUR: 1, None: 365}
+# Hourly rows cost one request per day; keep one call's range bounded.
+MAX_HOURLY_RANGE_DAYS = 31
+JSON_STRING_FILTERS = {"IN", "NOT_IN", "CONTAIN_ANY_OF", "BETWEEN"}
+FILTER_TYPES = JSON_STRING_FILTERS | {"MATCH", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN"}
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def dimensions_field(default: list[str]) -> Any:
+    return Field(
+        default=default,
+        description=f"{default[0]} plus at most one of {DAY} (≤30 days per request) or {HOUR} (≤1 day); longer ranges are split.",
+    )
+
+
+def metrics_field(default: list[str]) -> Any:
+    return Field(default=default, description="TikTok metric names (attribute metrics such as campaign_name allowed).")
+
+
+class ReportParams(AdvertiserScoped):
+    data_level: ClassVar[str]
+    id_dimension: ClassVar[str]
+
+    dimensions: StrList
+    metrics: StrList
+    start_date: dt.date | None = Field(
+        default=None, description="YYYY-MM-DD inclusive, advertiser time zone; default: last 30 days, or yesterday with stat_time_hour."
+    )
+    end_date: dt.date | None = Field(default=None, description="YYYY-MM-DD inclusive; default today (UTC), yesterday with stat_time_hour.")
+    filtering: JsonObjectList | None = Field(
+        default=None,
+        description='[{"field_name":"campaign_ids","filter_type":"IN","filter_value":["1"]}]; list values are JSON-encoded for you.',
+    )
+    order_field: str | None = Field(default=None, description="Metric to sort by.")
+    order_type: Literal["ASC", "DESC"] | None = None
+    page: int | None = page_field()
+    page_size: int | None = page_size_field(1000)
+
+    @property
+    def time_dimension(self) -> str | None:
+        return next((d for d in self.dimensions if d in (DAY, HOUR)), None)
+
+    @property
+    def max_span_days(self) -> int:
+        return MAX_SPAN_DAYS[self.time_dimension]
+
+    @property
+    def lifetime(self) -> bool:
+        return False
+
+    @model_validator(mode="after")
+    def _check(self) -> ReportParams:
+        resolved: dict[str, Any] = {"dimensions": _names("dimensions", self.dimensions), "metrics": _names("metrics", self.metrics)}
+        extra = set(resolved["dimensions"]) - {self.id_dimension, DAY, HOUR}
+        if self.id_dimension not in self.dimensions or extra or (DAY in self.dimensions and HOUR in self.dimensions):
+            raise ValueError(
+                f"dimensions must be [{self.id_dimension!r}] plus at most one of {DAY!r} / {HOUR!r}; got {self.dimensions}"
+            )
+        if self.order_field is not None and not NAME.match(self.order_field):
+            raise ValueError(f"order_field {self.order_field!r} is not a TikTok metric name")
+        if self.filtering is not None:
+            resolved["filtering"] = [_report_filter(f) for f in self.filtering]
+        if not self.lifetime:
+            hourly = HOUR in self.dimensions
+            resolved["start_date"], resolved["end_date"] = _resolve_dates(self.start_date, self.end_date, hourly=hourly)
+        # Not via setattr: resolved defaults must not count as params the caller set (cursor resumption compares those).
+        self.__dict__.update(resolved)
+        return self
+
+
+def _names(param: str, values: list[str]) -> list[str]:
+    if not values:
+        raise ValueError(f"{param} must not be empty")
+    bad = [v for v in values if not isinstance(v, str) or not NAME.match(v)]
+    if bad:
+        raise ValueError(f"{param} holds names TikTok does not use: {bad}; use lower_snake_case names like 'spend'")
+    return list(dict.fromkeys(values))
+
+
+def _report_filter(item: dict[str, Any]) -> dict[str, Any]:
+    if set(item) != {"field_name", "filter_type", "filter_value"}:
+        raise ValueError('each filtering item needs exactly "field_name", "filter_type" and "filter_value"')
+    if item["filter_type"] not in FILTER_TYPES:
+        raise ValueError(f"filter_type must be one of {sorted(FILTER_TYPES)}; got {item['filter_type']!r}")
+    value = item["filter_value"]
+    if isinstance(value, list):  # TikTok wants a JSON string inside the JSON for list filters
+        value = json.dumps(value)
+    return {**item, "filter_value": value if isinstance(value, str) else json.dumps(value)}
+
+
+def _resolve_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> tuple[dt.date, dt.date]:
+    default_end = today() - dt.timedelta(days=1) if hourly else today()
+    if end is None:
+        end = max(default_end, start) if start else default_end
+    if start is None:
+        start = end if hourly else last_days(30, end=end)[0]
+    if end < start:
+        raise ValueError(f"end_date {end} is before start_date {start}")
+    if hourly and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
+        raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
+    return start, end
+
+
+class AdvertisersReportParams(ReportParams):
+    data_level = "AUCTION_ADVERTISER"
+    id_dimension = "advertiser_id"
+    dimensions: StrList = dimensions_field(["advertiser_id", DAY])
+    metrics: StrList = metrics_field(ADVERTISER_METRICS)
+
+
+class CampaignsReportParams(ReportParams):
+    data_level = "AUCTION_CAMPAIGN"
+    id_dimension = "campaign_id"
+    dimensions: StrList = dimensions_field(["campaign_id", DAY])
+    metrics: StrList = metrics_field(CAMPAIGN_METRICS)
+
+
+class AdGroupsReportParams(ReportParams):
+    data_level = "AUCTION_ADGROUP"
+    id_dimension = "adgroup_id"
+    dimensions: StrList = dimensions_field(["adgroup_id", DAY])
+    metrics: StrList = metrics_field(ADGROUP_METRICS)
+
+
+class AdsReportParams(ReportParams):
+    data_level = "AUCTION_AD"
+    id_dimension = "ad_id"
+    dimensions: StrList = dimensions_field(["ad_id", DAY])
+    metrics: StrList = metrics_field(AD_METRICS)
+
+
+class AdsHourlyReportParams(AdsReportParams):
+    dimensions: StrList = dimensions_field(["ad_id", HOUR])
+
+
+class AdsLifetimeReportParams(AdsReportParams):
+    dimensions: StrList = Field(default=["ad_id"], description="ad_id; no time dimension with query_lifetime.")
+    start_date: dt.date | None = Field(default=None, description="Only with query_lifetime=false (≤365 days per request).")
+    end_date: dt.date | None = Field(default=None, description="Only with query_lifetime=false.")
+    query_lifetime: bool = Field(default=True, description="true = lifetime totals (dates not allowed); false = a date range.")
+
+    @property
+    def lifetime(self) -> bool:
+        return self.query_lifetime
+
+    @model_validator(mode="after")
+    def _lifetime_rules(self) -> AdsLifetimeReportParams:
+        if self.query_lifetime and (self.start_date or self.end_date or self.time_dimension):
+            raise ValueError("query_lifetime=true takes no start_date/end_date or time dimension; set query_lifetime=false for a range")
+        return self

@@ -1,0 +1,138 @@
+"""A faithful fake of the TikTok Business API v1.3 (Starlette), for --demo and the tests.
+
+Errors come back as HTTP 200 envelopes with a non-zero code, like TikTok; a path
+without its trailing slash gets a plain-text 404. Control routes:
+POST /__sandbox__/faults {"match": "<path substring>", "kind": K, "times": N}, where K is
+a TikTok code ("40100", "50000", ...: HTTP 200 envelope), "http_<status>" (non-JSON body,
+e.g. "http_504") or "ads_throttle" (a normal answer with X-Tt-Ads-Throttle);
+POST /__sandbox__/reset clears faults and app.state.requests.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ...params import today
+from .sandbox_data import (
+    DEMO_ACCESS_TOKEN,
+    DEMO_ADVERTISER_ID,
+    DEMO_APP_ID,
+    DEMO_SECRET,
+    SECOND_ADVERTISER_ID,
+    build_dataset,
+)
+from .sandbox_objects import HANDLERS
+from .sandbox_query import Grant, Query, TikTokFault
+
+__all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
+
+PREFIX = "/open_api/v1.3/"
+# token -> advertisers it was granted (FORBIDDEN_ADVERTISER_ID exists but is never granted)
+GRANTS = {DEMO_ACCESS_TOKEN: (DEMO_ADVERTISER_ID, SECOND_ADVERTISER_ID)}
+FAULT_MESSAGES = {
+    40000: "The app_id is inconsistent with the token's app information. Please retry after correcting it.",
+    40001: "No permission to operate this advertiser.",
+    40002: "Invalid parameter.",
+    40007: "The object does not exist.",
+    40016: "Requests made too frequently.",
+    40100: "Too many requests. App QPS limit reached.",
+    40102: "Access token has expired.",
+    40105: "Access token is incorrect or has been revoked.",
+    40125: "Developer lacks permission.",
+    40133: "Advertiser QPS limit reached for this path.",
+    50000: "System error.",
+    50002: "Error on TikTok's side.",
+    51000: "RPC error.",
+    60001: "Service under maintenance.",
+}
+
+
+def sandbox_settings(base_url: str) -> dict[str, Any]:
+    return {
+        "access_token": DEMO_ACCESS_TOKEN,
+        "advertiser_id": DEMO_ADVERTISER_ID,
+        "app_id": DEMO_APP_ID,
+        "secret": DEMO_SECRET,
+        "api_base_url": base_url + PREFIX.rstrip("/"),
+        "mode": "direct",
+    }
+
+
+def create_app() -> Starlette:
+    data = build_dataset(today())
+    counter = itertools.count(1)
+    faults: list[dict[str, Any]] = []
+
+    def envelope(code: int, message: str, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+        request_id = f"{today():%Y%m%d}{next(counter):010d}0A1B2C3D"
+        body = {"code": code, "message": message, "request_id": request_id, "data": payload or {}}
+        return JSONResponse(body, headers={"X-Tt-Logid": request_id, **(headers or {})})
+
+    def take_fault(path: str) -> dict[str, Any] | None:
+        for fault in faults:
+            if fault["match"] in path and fault["times"] > 0:
+                fault["times"] -= 1
+                return fault
+        return None
+
+    async def vendor(request: Request) -> Response:
+        app.state.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": request.scope["query_string"].decode("latin-1"),
+                "headers": {k.lower(): v for k, v in request.headers.items()},
+                "body": (await request.body()).decode("utf-8", "replace"),
+            }
+        )
+        path = request.url.path
+        handler = HANDLERS.get(path.removeprefix(PREFIX)) if path.startswith(PREFIX) else None
+        if handler is None or request.method != "GET":
+            return PlainTextResponse("404 page not found", status_code=404)
+        fault = take_fault(path)
+        extra_headers: dict[str, str] = {}
+        if fault:
+            kind = str(fault["kind"])
+            if kind.startswith("http_"):
+                return PlainTextResponse(f"<html><body>{kind[5:]} Gateway error</body></html>", status_code=int(kind[5:]))
+            if kind == "ads_throttle":
+                extra_headers["X-Tt-Ads-Throttle"] = "1"
+            else:
+                return envelope(int(kind), FAULT_MESSAGES.get(int(kind), "Injected error."))
+        token = request.headers.get("access-token")
+        if not token:
+            return envelope(40104, "Access token is null, please put it in the Access-Token header.")
+        if token not in GRANTS:
+            return envelope(40105, "Access token is incorrect or has been revoked.")
+        try:
+            result = handler(data, Query(request.query_params), Grant(GRANTS[token]))
+        except TikTokFault as exc:
+            return envelope(exc.code, exc.message)
+        return envelope(0, "OK", result, extra_headers)
+
+    async def add_fault(request: Request) -> Response:
+        body = await request.json()
+        faults.append({"match": body["match"], "kind": body["kind"], "times": int(body.get("times", 1))})
+        return JSONResponse({"ok": True})
+
+    async def reset(request: Request) -> Response:
+        faults.clear()
+        app.state.requests.clear()
+        return JSONResponse({"ok": True})
+
+    app = Starlette(
+        routes=[
+            Route("/__sandbox__/faults", add_fault, methods=["POST"]),
+            Route("/__sandbox__/reset", reset, methods=["POST"]),
+            Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
+        ]
+    )
+    app.state.requests = []
+    app.state.data = data
+    return app

@@ -1,0 +1,186 @@
+"""The fake report/integrated/get/: nested rows with string metrics, TikTok's span limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from .report_params import AD_METRICS, ADVERTISER_METRICS, MAX_SPAN_DAYS
+from .sandbox_data import Dataset, daily_counts, hourly_counts
+from .sandbox_query import Query, TikTokFault, invalid
+
+LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
+TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
+ATTRIBUTES = {"campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", "ad_text", "placement_type", "currency"}
+KNOWN_METRICS = set(AD_METRICS) | set(ADVERTISER_METRICS) | ATTRIBUTES
+ID_FILTERS = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
+STATUS_FILTERS = {"campaign_status", "adgroup_status", "ad_status"}
+
+
+def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[str, Any]:
+    query.text("report_type", required=True, choices=("BASIC",))
+    query.text("service_type", choices=("AUCTION",))
+    level = query.text("data_level", required=True, choices=tuple(LEVELS))
+    id_dim = LEVELS[level]  # type: ignore[index]
+    time_dim = _check_dimensions(query.json("dimensions", list, required=True), id_dim)
+    metrics = query.json("metrics", list) or ["spend", "impressions"]
+    unknown = [m for m in metrics if m not in KNOWN_METRICS]
+    if unknown:
+        raise invalid(f"metrics: Invalid metric(s): {unknown}.")
+    page = query.integer("page", default=1, maximum=1_000_000)
+    page_size = query.integer("page_size", default=10, maximum=1000)
+    ads = _filtered_ads(data, advertiser_id, query.json("filtering", list) or [])
+    if query.boolean("query_lifetime"):
+        if time_dim:
+            raise invalid("query_lifetime: Cannot be used with a time dimension.")
+        buckets: list[Any] = [None]
+    else:
+        buckets = list(_buckets(query, time_dim, data.today))
+    rows = [row for row in _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics) if row]
+    rows = _ordered(rows, query.text("order_field"), query.text("order_type", choices=("ASC", "DESC")) or "DESC")
+    total_page = -(-len(rows) // page_size)
+    return {
+        "list": rows[(page - 1) * page_size : page * page_size],
+        "page_info": {"page": page, "page_size": page_size, "total_number": len(rows), "total_page": total_page},
+    }
+
+
+def _ordered(rows: list[dict[str, Any]], field: str | None, direction: str) -> list[dict[str, Any]]:
+    if field is None:
+        return rows  # time, then id: the order they were built in
+    if rows and field not in rows[0]["metrics"]:
+        raise invalid(f"order_field: {field} must be one of the requested metrics.")
+
+    def key(row: dict[str, Any]) -> float:
+        value = row["metrics"][field]
+        return float("-inf") if value == "-" else float(value)
+
+    return sorted(rows, key=key, reverse=direction == "DESC")
+
+
+def _check_dimensions(dimensions: list[Any], id_dim: str) -> str | None:
+    times = [d for d in dimensions if d in TIME_DIMENSIONS]
+    if dimensions.count(id_dim) != 1 or len(times) > 1 or len(dimensions) != 1 + len(times):
+        raise invalid(f"dimensions: Invalid dimensions {dimensions} for this data_level; use {id_dim} plus one time dimension at most.")
+    return times[0] if times else None
+
+
+def _buckets(query: Query, time_dim: str | None, today: dt.date) -> Iterator[Any]:
+    start, end = query.date("start_date"), query.date("end_date")
+    if end < start:
+        raise invalid("end_date: Must be later than or equal to start_date.")
+    limit = MAX_SPAN_DAYS[time_dim]
+    if (end - start).days + 1 > limit:
+        raise invalid(f"The time span between start_date and end_date cannot exceed {limit} days for this query.")
+    if time_dim is None:
+        yield (start, min(end, today))
+        return
+    day = start
+    while day <= min(end, today):
+        if time_dim == "stat_time_day":
+            yield (day, None)
+        else:
+            yield from ((day, hour) for hour in range(24))
+        day += dt.timedelta(days=1)
+
+
+def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any]) -> list[dict[str, Any]]:
+    ads = data.of("ads", advertiser_id)
+    include_deleted = False
+    for item in filtering:
+        if not isinstance(item, dict) or not isinstance(item.get("filter_value"), str):
+            raise invalid("filtering: each item needs field_name, filter_type and a string filter_value.")
+        name, kind = item.get("field_name"), item.get("filter_type")
+        if name not in ID_FILTERS and name not in STATUS_FILTERS:
+            raise invalid(f"filtering: Invalid field_name {name!r}.")
+        if kind != "IN":
+            raise invalid(f"filtering: filter_type for {name} must be IN.")
+        try:
+            values = json.loads(item["filter_value"])
+        except ValueError:
+            raise invalid(f"filtering: filter_value for {name} must be a JSON-encoded list string.") from None
+        if not isinstance(values, list) or len(values) > 100:
+            raise invalid(f"filtering: filter_value for {name} must be a JSON list of at most 100 values.")
+        if name in ID_FILTERS:
+            ads = [ad for ad in ads if ad[ID_FILTERS[name]] in {str(v) for v in values}]
+        else:
+            include_deleted = include_deleted or "STATUS_ALL" in values
+    return [ad for ad in ads if include_deleted or not ad["_deleted"]]
+
+
+def _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics) -> Iterator[dict[str, Any] | None]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for ad in ads:
+        groups.setdefault(advertiser_id if id_dim == "advertiser_id" else ad[id_dim], []).append(ad)
+    for bucket in buckets:
+        for key, members in groups.items():
+            counts = _sum(members, bucket, data.today)
+            if counts["impressions"]:
+                dims = {id_dim: key} | ({time_dim: _stamp(bucket)} if time_dim else {})
+                yield {"dimensions": dims, "metrics": _metrics(counts, members[0], id_dim, data.advertisers[advertiser_id], metrics)}
+
+
+def _stamp(bucket: tuple[dt.date, int | None]) -> str:
+    day, hour = bucket
+    return f"{day.isoformat()} {hour or 0:02d}:00:00"
+
+
+def _sum(ads: list[dict[str, Any]], bucket: Any, today: dt.date) -> dict[str, float]:
+    total: dict[str, float] = {"impressions": 0}
+    for ad in ads:
+        for counts in _ad_counts(ad, bucket, today):
+            for k, v in counts.items():
+                total[k] = total.get(k, 0) + v
+    return total
+
+
+def _ad_counts(ad: dict[str, Any], bucket: Any, today: dt.date) -> Iterator[dict[str, float]]:
+    first = ad["_created"]
+    if bucket is None or isinstance(bucket[1], dt.date):  # lifetime, or a whole range without time dimension
+        start, end = (first, today) if bucket is None else (max(first, bucket[0]), bucket[1])
+        for offset in range((end - start).days + 1):
+            yield daily_counts(ad["ad_id"], ad["_weight"], start + dt.timedelta(days=offset))
+    elif bucket[0] >= first:
+        day, hour = bucket
+        yield daily_counts(ad["ad_id"], ad["_weight"], day) if hour is None else hourly_counts(ad["ad_id"], ad["_weight"], day, hour)
+
+
+def _ratio(num: float, den: float, scale: float = 1.0) -> str:
+    return f"{num / den * scale:.2f}" if den else "-"
+
+
+def _metrics(c: dict[str, float], sample: dict[str, Any], id_dim: str, advertiser: dict[str, Any], names: list[str]) -> dict[str, str]:
+    spend, conv, plays = c["spend"], c.get("conversion", 0), c.get("video_play_actions", 0)
+    derived = {
+        "spend": f"{spend:.2f}", "cash_spend": f"{spend * 0.9:.2f}", "voucher_spend": f"{spend * 0.1:.2f}",
+        "cpc": _ratio(spend, c["clicks"]), "cpm": _ratio(spend, c["impressions"], 1000),
+        "ctr": _ratio(c["clicks"], c["impressions"], 100), "cost_per_1000_reached": _ratio(spend, c["reach"], 1000),
+        "frequency": _ratio(c["impressions"], c["reach"]), "cost_per_conversion": _ratio(spend, conv),
+        "conversion_rate": _ratio(conv, c["clicks"], 100), "cost_per_result": _ratio(spend, conv),
+        "result_rate": _ratio(conv, c["clicks"], 100), "average_video_play": _ratio(c.get("play_seconds", 0), plays),
+        "average_video_play_per_user": _ratio(c.get("play_seconds", 0), c["reach"]),
+        "real_time_app_install_cost": _ratio(spend, c.get("app_install", 0)), "currency": advertiser["currency"],
+        "secondary_goal_result": "-", "cost_per_secondary_goal_result": "-", "secondary_goal_result_rate": "-",
+    }  # fmt: skip
+    for name in ("conversion", "cost_per_conversion", "conversion_rate", "result", "cost_per_result", "result_rate", "app_install"):
+        derived[f"real_time_{name}"] = derived.get(name) or str(int(c.get(name, 0)))
+    out = {}
+    for name in names:
+        if name in derived:
+            out[name] = derived[name]
+        elif name in ATTRIBUTES:  # attributes of a lower level are not applicable
+            out[name] = str(sample.get(name, sample.get("_" + name))) if _applies(name, id_dim) else "-"
+        else:
+            out[name] = str(int(c.get(name, 0)))
+    return out
+
+
+def _applies(attribute: str, id_dim: str) -> bool:
+    order = ["campaign", "adgroup", "ad"]
+    level = id_dim.removesuffix("_id")
+    if level not in order:
+        return False
+    own = attribute.split("_")[0]
+    return own in order and order.index(own) <= order.index(level) or attribute == "placement_type" and level != "campaign"
