@@ -1,0 +1,27 @@
+"""LinkedIn Ads: Marketing REST API (direct), Airbyte's hosted API, and a sandbox fake."""
+
+from __future__ import annotations
+
+from ...connector import Connector
+from .catalog import CATALOG
+from .client import LinkedinDirectBackend
+from .sandbox import create_app, sandbox_settings
+from .settings import LinkedinAdsSettings
+
+CONNECTOR = Connector(
+    id="linkedin-ads",
+    title="LinkedIn Ads",
+    summary=(
+        "Read LinkedIn Campaign Manager data: ad accounts, users, campaign groups, campaigns, creatives, "
+        "conversion rules, lead forms and responses, and ad analytics by campaign, creative, device or "
+        "member demographics."
+    ),
+    catalog=CATALOG,
+    settings_cls=LinkedinAdsSettings,
+    direct=LinkedinDirectBackend,
+    sandbox_app=create_app,
+    sandbox_settings=sandbox_settings,
+    airbyte_definition_id="137ece28-5434-455c-8f34-69dc3782f451",
+    airbyte_connector_type="Linkedin-Ads",
+    hosted=None,
+)

@@ -1,0 +1,123 @@
+"""adAnalytics reports: metric chunks, facet batches, merged agent-friendly rows.
+
+LinkedIn takes at most 20 fields per call (dateRange + pivotValues + 18
+metrics), so more metrics mean several calls merged on (dateRange,
+pivotValues). When the pivot is the facet's own entity (CAMPAIGN with
+campaigns, CREATIVE with creatives) long facet lists are sent 50 URNs at a
+time: the batches cover disjoint rows and each stays far from the
+15,000-row cap. Other pivots send the whole list once (tunnelled when long),
+because their rows would need summing across batches.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...backends.base import Page, PageRequest
+from ...errors import InvalidParams
+from . import restli
+from .analytics_params import (
+    ALWAYS_FIELDS,
+    METRICS,
+    MONEY_METRICS,
+    NOT_FOR_MEMBER_PIVOTS,
+    PIVOTS,
+    AnalyticsParams,
+    default_metrics,
+)
+from .api import LinkedinApi
+
+METRICS_PER_CALL = 18
+URNS_PER_BATCH = 50
+ROW_CAP = 15_000
+FACETS = ("campaigns", "creatives", "campaignGroups", "accounts")
+OWN_FACET = {"CAMPAIGN": "campaigns", "CREATIVE": "creatives"}
+
+
+def _metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | None) -> list[str]:
+    """Metrics from params.fields; else the known metrics among the tool's `fields`; else the defaults."""
+    pushed = [f for f in wanted_fields or [] if f in METRICS]
+    metrics = params.fields or pushed or default_metrics(pivot)
+    if pivot.startswith("MEMBER_"):
+        refused = [m for m in metrics if m in NOT_FOR_MEMBER_PIVOTS]
+        if refused:
+            raise InvalidParams(
+                f"LinkedIn does not report {', '.join(refused)} by {pivot}.",
+                fix="Remove them from fields, or use ad_campaign_analytics.",
+            )
+    return metrics
+
+
+def _facet_batches(pivot: str, facets: dict[str, list[str]]) -> list[dict[str, list[str]]]:
+    own = OWN_FACET.get(pivot)
+    if own not in facets or len(facets[own]) <= URNS_PER_BATCH:
+        return [facets]
+    urns = facets[own]
+    return [{**facets, own: urns[i : i + URNS_PER_BATCH]} for i in range(0, len(urns), URNS_PER_BATCH)]
+
+
+def _key(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    return json.dumps(row.get("dateRange"), sort_keys=True), tuple(row.get("pivotValues") or ())
+
+
+def _iso(part: dict[str, Any] | None) -> str | None:
+    return restli.parse_date(part).isoformat() if part else None
+
+
+def shape_row(row: dict[str, Any]) -> dict[str, Any]:
+    """LinkedIn's row plus start_date/end_date as ISO strings, money metrics as numbers."""
+    date_range = row.get("dateRange") or {}
+    out: dict[str, Any] = {
+        "start_date": _iso(date_range.get("start")),
+        "end_date": _iso(date_range.get("end")),
+        "pivotValues": row.get("pivotValues") or [],
+    }
+    for name, value in row.items():
+        if name in MONEY_METRICS and isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        out.setdefault(name, value)
+    return out
+
+
+async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: str | None) -> Page:
+    params: AnalyticsParams = request.params  # type: ignore[assignment]
+    pivot = PIVOTS[request.entity]
+    metrics = _metrics(params, pivot, request.fields)
+    facets = {name: getattr(params, name) for name in FACETS if getattr(params, name)}
+    if not facets:
+        if not account_id:
+            raise InvalidParams(
+                f"{request.entity} needs a facet: campaigns, creatives, campaignGroups or accounts, or account_id.",
+                fix="Pass params.account_id (or set LINKEDIN_ADS_ACCOUNT_ID) to report on a whole account; "
+                "`accounts list` shows the ids.",
+            )
+        facets = {"accounts": [restli.to_urn("account", account_id)]}
+    assert params.dateRange is not None  # resolved by the params model
+    base = [
+        ("q", "analytics"),
+        ("pivot", pivot),
+        ("timeGranularity", params.timeGranularity),
+        ("dateRange", restli.date_range(params.dateRange.start, params.dateRange.end)),
+    ]
+    rows: dict[tuple, dict[str, Any]] = {}
+    capped = False
+    for batch in _facet_batches(pivot, facets):
+        for i in range(0, len(metrics), METRICS_PER_CALL):
+            fields = restli.Raw(",".join((*ALWAYS_FIELDS, *metrics[i : i + METRICS_PER_CALL])))
+            body = await api.get("adAnalytics", [*base, *batch.items(), ("fields", fields)])
+            elements = body.get("elements") or []
+            capped = capped or len(elements) >= ROW_CAP
+            for element in elements:
+                rows.setdefault(_key(element), {}).update(element)
+    records = sorted((shape_row(r) for r in rows.values()), key=lambda r: (r["start_date"] or "", r["pivotValues"]))
+    meta = {}
+    if capped:
+        meta["warning"] = (
+            f"LinkedIn returned its maximum of {ROW_CAP:,} rows for one request, so some rows are missing; "
+            "narrow dateRange, use timeGranularity MONTHLY or ALL, or pass fewer campaigns."
+        )
+    return Page(records=records, meta=meta)

@@ -1,0 +1,86 @@
+"""One authenticated LinkedIn REST read: headers, Rest.li query, tunnelling, errors.
+
+The query string is built by `restli.query_string` and sent inside the URL
+(never httpx `params=`, which re-encodes Rest.li structure). Queries longer
+than LinkedIn's 4 KB limit go as POST + `X-HTTP-Method-Override: GET` with
+the same encoded query as a form body, as does any request answered 414.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...errors import AuthError
+from ...http import ClientOptions, new_client, send, with_retries
+from . import restli
+from .auth import TokenProvider
+from .errors import error_for, is_token_rejection
+from .settings import LinkedinAdsSettings
+
+# LinkedIn's query-string limit is 4 KB; the official client tunnels above 4,000 characters.
+TUNNEL_ABOVE = 4000
+
+
+def path_of(*segments: Any) -> str:
+    """`adAccounts`, 123, `creatives`, URN → `adAccounts/123/creatives/urn%3Ali%3A...` (each segment fully encoded)."""
+    return "/".join(quote(str(s), safe="") for s in segments)
+
+
+class LinkedinApi:
+    def __init__(self, settings: LinkedinAdsSettings, options: ClientOptions):
+        self.settings = settings
+        self.options = options
+        self.client = new_client(options)
+        self.tokens = TokenProvider(settings, self.client, options)
+
+    async def get(self, path: str, query: list[tuple[str, Any]] | None = None, *, finder: bool = False) -> dict:
+        """GET base/path?query → parsed JSON body; retries retryable failures."""
+        text = restli.query_string(query or [])
+        return await with_retries(self.options, lambda: self._authorized(path, text, finder))
+
+    async def _authorized(self, path: str, query: str, finder: bool) -> dict:
+        token = await self.tokens.token()
+        response = await self._send(path, query, finder, token)
+        if is_token_rejection(response):
+            token = await self.tokens.replace(token)
+            response = await self._send(path, query, finder, token)
+            if response.status_code == 401:
+                raise AuthError(
+                    "LinkedIn rejected a freshly refreshed access token.",
+                    fix="Re-authorize the app (the member may have revoked access) and set the new "
+                    "LINKEDIN_ADS_REFRESH_TOKEN.",
+                    request_id=response.headers.get("x-li-request-id"),
+                )
+        if response.is_success:
+            return response.json()
+        raise error_for(response, self.settings.api_version)
+
+    async def _send(self, path: str, query: str, finder: bool, token: str) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "LinkedIn-Version": self.settings.api_version,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
+        if finder:
+            headers["X-RestLi-Method"] = "FINDER"
+        url = f"{self.settings.api_base_url}/{path}"
+        if len(query) <= TUNNEL_ABOVE:
+            request = self.client.build_request("GET", f"{url}?{query}" if query else url, headers=headers)
+            response = await send(self.client, request, service="LinkedIn")
+            if response.status_code != 414:
+                return response
+        return await send(self.client, self._tunnelled(url, query, headers), service="LinkedIn")
+
+    def _tunnelled(self, url: str, query: str, headers: dict[str, str]) -> httpx.Request:
+        tunnel_headers = {
+            **headers,
+            "X-HTTP-Method-Override": "GET",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        return self.client.build_request("POST", url, headers=tunnel_headers, content=query.encode())
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,136 @@
+"""The LinkedIn Ads catalog: entities, actions, params, pagination and main fields."""
+
+from __future__ import annotations
+
+from ...catalog import Action, Catalog, entity
+from . import params as p
+from .analytics_params import METRICS, PIVOTS, AnalyticsParams
+
+# No documented maximum page size: 500 is what Airbyte allows (LinkedIn's offset finders take up to 1000);
+# creatives take at most 100.
+PAGE_MAX = 500
+CREATIVES_PAGE_MAX = 100
+ACCOUNT_NOTE = "account_id defaults to LINKEDIN_ADS_ACCOUNT_ID; `accounts list` shows the ids."
+
+ACCOUNT_FIELDS = (
+    "id", "name", "currency", "status", "type", "reference", "test", "servingStatuses",
+    "notifiedOnCampaignOptimization", "notifiedOnCreativeApproval", "notifiedOnCreativeRejection",
+    "notifiedOnEndOfCampaign", "notifiedOnNewFeaturesEnabled", "version", "changeAuditStamps",
+)  # fmt: skip
+ACCOUNT_USER_FIELDS = ("account", "user", "role", "changeAuditStamps")
+CAMPAIGN_FIELDS = (
+    "id", "name", "account", "campaignGroup", "status", "type", "costType", "format", "objectiveType",
+    "optimizationTargetType", "creativeSelection", "pacingStrategy", "audienceExpansionEnabled",
+    "offsiteDeliveryEnabled", "storyDeliveryEnabled", "test", "associatedEntity", "connectedTelevisionOnly",
+    "politicalIntent", "dailyBudget", "totalBudget", "unitCost", "runSchedule", "locale", "targetingCriteria",
+    "offsitePreferences", "servingStatuses", "version", "changeAuditStamps",
+)  # fmt: skip
+CAMPAIGN_GROUP_FIELDS = (
+    "id", "name", "account", "status", "test", "backfilled", "totalBudget", "runSchedule", "servingStatuses",
+    "allowedCampaignTypes", "changeAuditStamps",
+)  # fmt: skip
+CREATIVE_FIELDS = (
+    "id", "name", "account", "campaign", "intendedStatus", "isServing", "isTest", "createdAt", "createdBy",
+    "lastModifiedAt", "lastModifiedBy", "content", "review", "servingHoldReasons", "leadgenCallToAction",
+)  # fmt: skip
+CONVERSION_FIELDS = (
+    "id", "name", "account", "type", "attributionType", "ownershipType", "conversionMethod", "valueType",
+    "enabled", "created", "lastModified", "postClickAttributionWindowSize", "viewThroughAttributionWindowSize",
+    "campaigns", "associatedCampaigns", "imagePixelTag", "lastCallbackAt", "latestFirstPartyCallbackAt",
+    "urlMatchRuleExpression", "urlRules", "value",
+)  # fmt: skip
+LEAD_FORM_FIELDS = (
+    "id", "name", "owner", "state", "content", "created", "lastModified", "creationLocale", "hiddenFields",
+    "reviewInfo", "versionId", "versionTag",
+)  # fmt: skip
+LEAD_RESPONSE_FIELDS = (
+    "id", "leadType", "form", "owner", "ownerInfo", "leadMetadata", "leadMetadataInfo", "associatedEntity",
+    "associatedEntityInfo", "submittedAt", "responseId", "formResponse", "testLead", "submitter",
+    "versionedLeadGenFormUrn",
+)  # fmt: skip
+ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", "dateRange", *METRICS)
+
+ANALYTICS_NOTE = (
+    "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warning says when hit). "
+    "Default facet: the account_id account. Rows: dateRange, pivotValues, start_date/end_date (ISO), "
+    "metrics (costs as numbers). More than 18 metrics are fetched in several calls and merged."
+)
+
+
+def _cursor_list(summary: str, params, *fields: str, page_max: int = PAGE_MAX, notes: str = ACCOUNT_NOTE) -> Action:
+    return Action("list", summary, params, "cursor", fields, page_max, notes)
+
+
+def _offset_list(summary: str, params, *fields: str, notes: str = ACCOUNT_NOTE) -> Action:
+    return Action("list", summary, params, "offset", fields, PAGE_MAX, notes)
+
+
+def _get(summary: str, params, *fields: str, notes: str = "") -> Action:
+    return Action("get", summary, params, "none", fields, None, notes)
+
+
+def _analytics(name: str) -> object:
+    pivot = PIVOTS[name]
+    facet = "creatives" if pivot == "CREATIVE" else "campaigns"
+    return entity(
+        name,
+        f"Ad performance by {pivot} (adAnalytics pivot={pivot}); filter with {facet}, accounts or campaignGroups.",
+        Action("list", f"Metrics per {pivot} per day/month/all.", AnalyticsParams, "none", ANALYTICS_FIELDS,
+               None, ANALYTICS_NOTE),
+    )  # fmt: skip
+
+
+CATALOG = Catalog.of(
+    entity(
+        "accounts",
+        "Ad accounts the token can read.",
+        _cursor_list("Ad accounts, optionally filtered by ids, status, type, test, name.", p.AccountsList,
+                     *ACCOUNT_FIELDS, notes="Needs no account_id."),
+        _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS),
+    ),  # fmt: skip
+    entity(
+        "account_users",
+        "Members with a role on an ad account.",
+        _offset_list("Users and roles of an account (no account at all: your roles on every account).",
+                     p.AccountUsersList, *ACCOUNT_USER_FIELDS),
+    ),  # fmt: skip
+    entity(
+        "campaign_groups",
+        "Campaign groups of an ad account.",
+        _cursor_list("Campaign groups, optionally filtered by status, name, test.", p.CampaignGroupsList,
+                     *CAMPAIGN_GROUP_FIELDS),
+        _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, notes=ACCOUNT_NOTE),
+    ),  # fmt: skip
+    entity(
+        "campaigns",
+        "Campaigns of an ad account.",
+        _cursor_list("Campaigns, optionally filtered by status, campaignGroup, type, name, test.", p.CampaignsList,
+                     *CAMPAIGN_FIELDS),
+        _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, notes=ACCOUNT_NOTE),
+    ),  # fmt: skip
+    entity(
+        "creatives",
+        "Creatives (ads) of an ad account; ids are URNs (urn:li:sponsoredCreative:<id>).",
+        _cursor_list("Creatives, optionally filtered by campaigns, creatives, intendedStatuses.", p.CreativesList,
+                     *CREATIVE_FIELDS, page_max=CREATIVES_PAGE_MAX),
+        _get("One creative.", p.CreativesGet, *CREATIVE_FIELDS, notes=ACCOUNT_NOTE),
+    ),  # fmt: skip
+    entity(
+        "conversions",
+        "Conversion rules (Insight Tag / CAPI) of an ad account.",
+        _offset_list("Conversion rules of an account.", p.ConversionsList, *CONVERSION_FIELDS),
+        _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS),
+    ),  # fmt: skip
+    entity(
+        "lead_forms",
+        "Lead Gen Forms owned by an ad account.",
+        _offset_list("Lead forms of an account.", p.LeadFormsList, *LEAD_FORM_FIELDS),
+    ),
+    entity(
+        "lead_form_responses",
+        "Submitted Lead Gen Form responses (contain personal data).",
+        _offset_list("Lead form responses of an account (leadType default SPONSORED).", p.LeadFormResponsesList,
+                     *LEAD_RESPONSE_FIELDS),
+    ),  # fmt: skip
+    *(_analytics(name) for name in PIVOTS),
+)

@@ -1,0 +1,216 @@
+"""A faithful fake of LinkedIn's Marketing REST API and OAuth token endpoint (Starlette).
+
+Same paths, headers, Rest.li 2.0 syntax, page-size limits, 414/tunnelling,
+version sunsets and error envelopes as LinkedIn. Control routes (tests only):
+  POST /__sandbox__/faults   {"match": "<path substring>", "kind": "rate_limited", "times": 1}
+  POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
+  POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false}
+  POST /__sandbox__/expire_tokens   every issued access token expires now
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ...params import today
+from . import sandbox_data, sandbox_routes
+from .sandbox_rules import BadParam, error, parse_query, version_active
+
+DEMO_CLIENT_ID = "demo-linkedin-client"
+DEMO_CLIENT_SECRET = "demo-linkedin-client-secret"
+DEMO_REFRESH_TOKEN = "AQX-demo-linkedin-refresh-token"
+DEMO_ACCESS_TOKEN = "AQV-demo-linkedin-access-token"
+DEMO_ACCOUNT_ID = str(sandbox_data.MAIN_ACCOUNT)
+DEFAULT_TTL = 5_184_000  # 60 days, as LinkedIn
+MAX_QUERY = 4096
+
+_TOKEN_ERROR = {"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"}
+_EXPIRED = {"status": 401, "serviceErrorCode": 65602, "code": "EXPIRED_ACCESS_TOKEN", "message": "The token used in the request has expired"}
+FAULTS: dict[str, tuple[int, Any]] = {
+    "rate_limited": (429, {"status": 429, "serviceErrorCode": 101, "code": "TOO_MANY_REQUESTS",
+                           "message": "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."}),
+    "server_error": (500, {"status": 500, "message": "Internal Server Error"}),
+    "unavailable": (503, {"status": 503, "message": "Service Unavailable"}),
+    "gateway_timeout": (504, "<html><body>504 Gateway Time-out</body></html>"),
+    "expired_token": (401, _EXPIRED),
+    "revoked_token": (401, {"status": 401, "serviceErrorCode": 65601, "code": "REVOKED_ACCESS_TOKEN",
+                            "message": "The token used in the request has been revoked by the user"}),
+    "forbidden": (403, {"status": 403, "serviceErrorCode": 100, "code": "ACCESS_DENIED",
+                        "message": "Not enough permissions to access: partnerApiAdAnalytics.GET.20260601"}),
+    "not_found": (404, {"status": 404, "message": "Not Found"}),
+    "uri_too_long": (414, "<html><body>414 Request-URI Too Long</body></html>"),
+    "invalid_grant": (400, {"error": "invalid_grant", "error_description": "The provided authorization grant or refresh token is invalid, expired or revoked."}),
+    "unauthorized_client": (401, {"error": "unauthorized_client", "error_description": "The client is not authorized"}),
+}  # fmt: skip
+ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "504": "gateway_timeout",
+           "401": "expired_token", "403": "forbidden", "404": "not_found", "414": "uri_too_long"}  # fmt: skip
+
+
+class FakeState:
+    def __init__(self) -> None:
+        self.data = sandbox_data.build()
+        self.requests: list[dict[str, Any]] = []
+        self.faults: list[dict[str, Any]] = []
+        self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
+        self.reset()
+
+    def reset(self) -> None:
+        self.faults.clear()
+        self.requests.clear()
+        self.tokens[DEMO_ACCESS_TOKEN] = float("inf")
+        self.configure()
+
+    def configure(self, access_token_ttl: float = DEFAULT_TTL, refresh_token_valid: bool = True) -> None:
+        self.ttl, self.refresh_valid = access_token_ttl, refresh_token_valid
+
+    def take_fault(self, path: str) -> Response | None:
+        for fault in self.faults:
+            if fault["match"] in path and fault["times"] > 0:
+                fault["times"] -= 1
+                status, body = FAULTS[ALIASES.get(fault["kind"], fault["kind"])]
+                if isinstance(body, str):
+                    return PlainTextResponse(body, status_code=status, media_type="text/html")
+                return JSONResponse(body, status_code=status)
+        return None
+
+
+async def _record(state: FakeState, request: Request) -> bytes:
+    body = await request.body()
+    state.requests.append({
+        "method": request.method,
+        "path": request.url.path,
+        "raw_path": request.scope.get("raw_path", b"").decode("latin-1"),
+        "query": request.scope.get("query_string", b"").decode("latin-1"),
+        "headers": {k.lower(): v for k, v in request.headers.items()},
+        "body": body.decode("latin-1"),
+    })  # fmt: skip
+    return body
+
+
+def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Response | None]:
+    """The raw query (tunnelled or not) and the first rule the request breaks, if any."""
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    if request.method == "POST":
+        if request.headers.get("x-http-method-override", "").upper() != "GET":
+            return raw, error(405, "Method not allowed")
+        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return raw, error(400, "Tunnelled requests need Content-Type application/x-www-form-urlencoded")
+        raw = body.decode("latin-1")
+    elif len(raw) > MAX_QUERY:
+        return raw, error(414, "Request-URI Too Long")
+    version = request.headers.get("linkedin-version")
+    if not version:
+        return raw, error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version header.", code="VERSION_MISSING")
+    if not version_active(version, today()):
+        return raw, error(426, f"Requested version {version}01 is not active", code="NONEXISTENT_VERSION")
+    if request.headers.get("x-restli-protocol-version") != "2.0.0":
+        return raw, error(400, "Rest.li 2.0 syntax requires the header X-Restli-Protocol-Version: 2.0.0", code="PARAM_INVALID")
+    auth = request.headers.get("authorization", "")
+    token = auth[7:] if auth.startswith("Bearer ") else ""
+    if token not in state.tokens:
+        return raw, JSONResponse(_TOKEN_ERROR, status_code=401)
+    if state.tokens[token] <= time.time():
+        return raw, JSONResponse(_EXPIRED, status_code=401)
+    return raw, None
+
+
+def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        body = await _record(state, request)
+        fault = state.take_fault(request.url.path)
+        if fault:
+            return fault
+        raw, refusal = _gate(state, request, body)
+        if refusal:
+            return refusal
+        try:
+            result = handler(state.data, parse_query(raw), request)
+        except BadParam as bad:
+            return bad.response()
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    return endpoint
+
+
+def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        body = await _record(state, request)
+        fault = state.take_fault(request.url.path)
+        if fault:
+            return fault
+        form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        if form.get("grant_type") != "refresh_token" or not form.get("refresh_token"):
+            return JSONResponse({"error": "invalid_request", "error_description": "grant_type=refresh_token and refresh_token are required"}, 400)
+        if form.get("client_id") != DEMO_CLIENT_ID or form.get("client_secret") != DEMO_CLIENT_SECRET:
+            return JSONResponse(FAULTS["unauthorized_client"][1], 401)
+        if form["refresh_token"] != DEMO_REFRESH_TOKEN or not state.refresh_valid:
+            return JSONResponse(FAULTS["invalid_grant"][1], 400)
+        token = "AQV" + secrets.token_urlsafe(24)
+        state.tokens[token] = time.time() + state.ttl
+        return JSONResponse({
+            "access_token": token, "expires_in": int(state.ttl) if state.ttl >= 1 else state.ttl,
+            "refresh_token": DEMO_REFRESH_TOKEN, "refresh_token_expires_in": 31_536_000 - 86_400,
+            "scope": "r_ads,r_ads_reporting,r_marketing_leadgen_automation",
+        })  # fmt: skip
+
+    return endpoint
+
+
+def control_routes(state: FakeState) -> list[Route]:
+    async def faults(request: Request) -> Response:
+        spec = await request.json()
+        kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
+        if kind not in FAULTS:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted(FAULTS)}"}, 400)
+        state.faults.append({"match": str(spec.get("match", "")), "kind": kind, "times": int(spec.get("times", 1))})
+        return JSONResponse({"ok": True})
+
+    async def reset(request: Request) -> Response:
+        state.reset()
+        return JSONResponse({"ok": True})
+
+    async def config(request: Request) -> Response:
+        state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **await request.json()})
+        return JSONResponse({"ok": True})
+
+    async def expire(request: Request) -> Response:
+        state.tokens = {token: 0.0 for token in state.tokens}
+        return JSONResponse({"ok": True})
+
+    return [
+        Route("/__sandbox__/faults", faults, methods=["POST"]),
+        Route("/__sandbox__/reset", reset, methods=["POST"]),
+        Route("/__sandbox__/config", config, methods=["POST"]),
+        Route("/__sandbox__/expire_tokens", expire, methods=["POST"]),
+    ]
+
+
+def create_app() -> Starlette:
+    state = FakeState()
+    routes = [Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]), *control_routes(state)]
+    routes += [Route("/rest" + path, vendor(state, handler), methods=["GET", "POST"]) for path, handler in sandbox_routes.ROUTES]
+    app = Starlette(routes=routes)
+    app.state.requests = state.requests
+    app.state.fake = state
+    return app
+
+
+def sandbox_settings(base_url: str) -> dict[str, Any]:
+    return {
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "refresh_token": DEMO_REFRESH_TOKEN,
+        "token_url": base_url + "/oauth/v2/accessToken",
+        "api_base_url": base_url + "/rest",
+        "account_id": DEMO_ACCOUNT_ID,
+        "mode": "direct",
+    }
