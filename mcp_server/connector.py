@@ -35,9 +35,17 @@ class HostedExecute(Protocol):
 class HostedAdapter(Protocol):
     """Translates our validated params to the hosted API's forms and its replies back to a Page.
 
-    May make several hosted calls for one page (date splits, field chunks)."""
+    May make several hosted calls for one page (date splits, field chunks). `settings` carries
+    the connector's settings-dependent defaults (default account, API version)."""
 
-    async def fetch(self, request: PageRequest, execute: HostedExecute) -> Page: ...
+    # The cheap (entity, action, params) call `check` makes.
+    check_op: tuple[str, str, dict[str, Any]]
+
+    async def fetch(self, request: PageRequest, execute: HostedExecute, settings: ConnectorSettings) -> Page: ...
+
+    def credentials(self, settings: ConnectorSettings) -> dict[str, Any]:
+        """The vendor credentials `connector-mcp hosted create` sends, from the vendor settings."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,8 @@ class Cursor:
             "k": self.position.skip,
         }
         data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
-        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+        # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
+        return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
@@ -54,7 +56,7 @@ class Cursor:
         )
         try:
             padded = text + "=" * (-len(text) % 4)
-            raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
+            raw = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded.encode())))
             if raw.get("v") != _VERSION:
                 raise bad
             return cls(
@@ -65,5 +67,5 @@ class Cursor:
                 page_size=int(raw["n"]),
                 position=Position(state=raw["s"], skip=int(raw["k"])),
             )
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
             raise bad from None

@@ -38,6 +38,7 @@ class Runtime:
         self.hosted_demo = hosted_demo
         self._backends: dict[str, Backend] = {}
         self._lock = anyio.Lock()
+        self._hosted_sandbox: Any = None  # one hosted-API fake shared by every connector in --demo --hosted
 
     @property
     def demo(self) -> bool:
@@ -55,10 +56,10 @@ class Runtime:
     def connector_settings(self, connector: Connector) -> ConnectorSettings:
         prefix = connector.settings_cls.model_config.get("env_prefix", "")
         try:
-            if self.hosted_demo:
-                return connector.load_settings(mode="hosted")
             if self.demo:
-                return connector.load_settings(**connector.sandbox_settings(f"http://{connector.id}.sandbox"))
+                # The sandbox's defaults (account, advertiser); in hosted demo the vendor keys go unused.
+                sandbox = connector.sandbox_settings(f"http://{connector.id}.sandbox")
+                return connector.load_settings(**{**sandbox, "mode": "hosted" if self.hosted_demo else "direct"})
             return connector.load_settings()
         except ValidationError as exc:
             raise _settings_error(prefix, exc) from None
@@ -108,7 +109,8 @@ class Runtime:
             if self.hosted_demo:
                 from .sandbox.hosted import create_app
 
-                transport = httpx.ASGITransport(app=create_app())
+                self._hosted_sandbox = self._hosted_sandbox or create_app()
+                transport = httpx.ASGITransport(app=self._hosted_sandbox)
             return HostedBackend(connector, settings, airbyte, self.options(transport))
         if not settings.has_direct_credentials():
             raise NotConfigured(

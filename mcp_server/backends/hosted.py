@@ -18,12 +18,16 @@ from ..errors import AuthError, ConnectorError, NotConfigured, VendorError
 from ..http import ClientOptions, new_client, send, with_retries
 from ..settings import AirbyteSettings, ConnectorSettings
 from .base import Page, PageRequest
-from .hosted_errors import AIRBYTE_FIX, map_error, readable_detail
+from .hosted_errors import AIRBYTE_FIX, VENDOR, map_error, readable_detail
 
 API = "/api/v1"
 SERVICE = "the Airbyte API"
 DEFAULT_WORKSPACE = "default"  # what Airbyte's SDK falls back to
 TOKEN_MARGIN = 60.0  # refresh this long before expiry (at most a tenth of the lifetime)
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 class HostedClient:
@@ -47,7 +51,7 @@ class HostedClient:
     async def _access_token(self, *, stale: str | None = None) -> str:
         """A valid token; only one caller fetches at a time. `stale` = the token a 401 just refused."""
         async with self._token_lock:
-            fresh = self._token and self._token != stale and time.monotonic() < self._token_expires
+            fresh = self._token and self._token != stale and _now() < self._token_expires
             if not fresh:
                 self._token, self._token_expires = await self._fetch_token()
             return self._token
@@ -68,7 +72,7 @@ class HostedClient:
         reply = response.json()
         lifetime = float(reply.get("expires_in") or 900)
         margin = min(TOKEN_MARGIN, lifetime / 10)
-        return reply["access_token"], time.monotonic() + lifetime - margin
+        return reply["access_token"], _now() + lifetime - margin
 
     # -- requests ----------------------------------------------------------
     async def _checked(self, request: httpx.Request, *, vendor: str) -> httpx.Response:
@@ -78,7 +82,7 @@ class HostedClient:
             raise map_error(response, vendor=vendor)
         return response
 
-    async def request(self, method: str, path: str, *, vendor: str = "the vendor", **kwargs: Any) -> Any:
+    async def request(self, method: str, path: str, *, vendor: str = VENDOR, **kwargs: Any) -> Any:
         """One authenticated call with retries; a 401 re-fetches the token once."""
         attempts = 0
 
@@ -146,7 +150,7 @@ class HostedClient:
         params: dict[str, Any],
         select_fields: list[str] | None = None,
         *,
-        vendor: str = "the vendor",
+        vendor: str = VENDOR,
     ) -> HostedReply:
         body: dict[str, Any] = {"entity": entity, "action": action, "params": params}
         if select_fields:
@@ -179,6 +183,20 @@ def _lookup_error(connector: Connector, workspace: str, found: list[dict[str, An
     )
 
 
+class BoundExecute:
+    """The HostedExecute an adapter gets: execute calls bound to one Airbyte connector."""
+
+    def __init__(self, backend: HostedBackend, connector_id: str):
+        self.backend = backend
+        self.connector_id = connector_id
+
+    async def __call__(
+        self, entity: str, action: str, params: dict[str, Any], select_fields: list[str] | None = None
+    ) -> HostedReply:
+        client = self.backend.client
+        return await client.execute(self.connector_id, entity, action, params, select_fields, vendor=self.backend.connector.title)
+
+
 class HostedBackend:
     name = "hosted"
 
@@ -195,11 +213,7 @@ class HostedBackend:
     async def fetch(self, request: PageRequest) -> Page:
         adapter = self._adapter()
         connector_id = await self.client.connector_id(self.connector, self.settings)
-
-        async def execute(entity: str, action: str, params: dict[str, Any], select_fields: list[str] | None = None) -> HostedReply:
-            return await self.client.execute(connector_id, entity, action, params, select_fields, vendor=self.connector.title)
-
-        return await adapter.fetch(request, execute)
+        return await adapter.fetch(request, BoundExecute(self, connector_id), self.settings)
 
     async def check(self) -> str:
         adapter = self._adapter()

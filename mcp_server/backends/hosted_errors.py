@@ -26,6 +26,7 @@ from ..errors import (
 from ..redact import scrub
 
 MAX_DETAIL = 400
+VENDOR = "the vendor"  # when the caller does not say which
 AIRBYTE_FIX = "Check AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET and (with several organizations) AIRBYTE_ORGANIZATION_ID."
 
 
@@ -68,7 +69,7 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
-def map_error(response: httpx.Response, *, vendor: str) -> ConnectorError:
+def map_error(response: httpx.Response, *, vendor: str = VENDOR) -> ConnectorError:
     """Map a non-2xx execute/lookup reply. `vendor` is e.g. "LinkedIn Ads" (used to tell who refused)."""
     status = response.status_code
     detail = readable_detail(response)
@@ -78,6 +79,12 @@ def map_error(response: httpx.Response, *, vendor: str) -> ConnectorError:
         if by_vendor:
             return VendorError(f"{vendor} rejected the request (via Airbyte): {detail}", request_id=request_id)
         return InvalidParams(f"Airbyte rejected the request: {detail}", fix="Correct the params named above.", request_id=request_id)
+    if status == 414:
+        return InvalidParams(
+            f"the request is too long for Airbyte's hosted API: {detail}",
+            fix="Pass fewer ids (e.g. fewer campaigns), or use direct mode, which tunnels long queries.",
+            request_id=request_id,
+        )
     if status == 401:
         if by_vendor:
             return AuthError(
@@ -103,5 +110,5 @@ def map_error(response: httpx.Response, *, vendor: str) -> ConnectorError:
 
 def _mentions_vendor(detail: str, vendor: str) -> bool:
     text = detail.lower()
-    first_word = vendor.split()[0].lower()  # "linkedin", "tiktok"
-    return first_word in text or "vendor" in text or "upstream" in text or "source api" in text
+    names = [vendor.split()[0].lower()] if vendor not in (VENDOR, "Airbyte") else []  # "linkedin", "tiktok"
+    return any(word in text for word in [*names, "upstream", "source api"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...connector import Connector
 from .catalog import CATALOG
+from .hosted import ADAPTER as HOSTED_ADAPTER
 from .client import TiktokDirectBackend
 from .sandbox import create_app, sandbox_settings
 from .settings import TiktokMarketingSettings
@@ -22,6 +23,5 @@ CONNECTOR = Connector(
     sandbox_settings=sandbox_settings,
     airbyte_definition_id="4bfac00d-ce15-44ff-95b9-9e3c3e8fbd35",
     airbyte_connector_type="Tiktok-Marketing",
-    # Hosted mode: set to the adapter from .hosted (hosted.py, written separately) once it exists.
-    hosted=None,
+    hosted=HOSTED_ADAPTER,
 )

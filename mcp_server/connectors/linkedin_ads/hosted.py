@@ -1,0 +1,192 @@
+"""Hosted mode: our validated LinkedIn params as the Rest.li strings Airbyte's hosted connector takes.
+
+The direct backend's own request code runs unchanged over `HostedLinkedinApi`,
+which turns each LinkedIn GET (path + query) into one hosted execute: path
+segments become `account_id` / `id`, query values are encoded by `restli`
+(`List(urn%3Ali%3A...)`, `(sponsoredAccount:urn%3A...)`, dateRange objects),
+and Airbyte's meta comes back as LinkedIn's paging/metadata. So paging,
+metric chunking, row merging and cost-to-number shaping are the direct code.
+Params Airbyte does not declare (search filters, other facets) are refused
+with a pointer to direct mode instead of being dropped silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from ...backends.base import Page, PageRequest
+from ...connector import HostedExecute
+from ...errors import InvalidParams, NotConfigured
+from . import restli
+from .analytics import FACETS, OWN_FACET
+from .analytics_params import PIVOTS
+from .client import LinkedinDirectBackend
+from .catalog import PAGE_MAX
+from .params import CampaignsList, CreativesList, default_account
+
+DIRECT_FIX = "Leave it out, or use direct mode: set LINKEDIN_ADS_CLIENT_ID/SECRET/REFRESH_TOKEN and LINKEDIN_ADS_MODE=direct."
+_CURSOR = {"pageSize", "pageToken"}
+_OFFSET = {"start", "count"}
+_SCOPED = {"account_id", "pageSize", "pageToken"}
+# Our param names that map onto params Airbyte's hosted connector declares, per entity.action.
+HOSTED_PARAMS: dict[tuple[str, str], set[str]] = {
+    ("accounts", "list"): _CURSOR,
+    ("accounts", "get"): {"id"},
+    ("account_users", "list"): {"account_id", "accounts"} | _OFFSET,
+    ("campaign_groups", "list"): _SCOPED,
+    ("campaign_groups", "get"): {"account_id", "id"},
+    ("campaigns", "list"): _SCOPED,
+    ("campaigns", "get"): {"account_id", "id"},
+    ("creatives", "list"): _SCOPED,
+    ("creatives", "get"): {"account_id", "id"},
+    ("conversions", "list"): {"account_id", "account"} | _OFFSET,
+    ("conversions", "get"): {"id"},
+    ("lead_forms", "list"): {"account_id", "owner"} | _OFFSET,
+    ("lead_form_responses", "list"): {"account_id", "owner", "leadType"} | _OFFSET,
+}
+# LinkedIn refuses query strings over 4 KB; leave room for the other params.
+MAX_FACET_CHARS = 3000
+ANALYTICS_PARAMS = {"account_id", "dateRange", "start_date", "end_date", "timeGranularity", "fields"}
+
+
+def hosted_facet(entity: str) -> str:
+    """The one analytics facet Airbyte declares: creatives for the CREATIVE pivot, else campaigns."""
+    return "creatives" if PIVOTS[entity] == "CREATIVE" else "campaigns"
+
+
+def refuse_undeclared(request: PageRequest) -> None:
+    if request.entity in PIVOTS:
+        allowed = ANALYTICS_PARAMS | {hosted_facet(request.entity)}
+    else:
+        allowed = HOSTED_PARAMS[(request.entity, request.action)]
+    for name, field in type(request.params).model_fields.items():
+        value = getattr(request.params, name)
+        if name not in allowed and value is not None and value != field.default:
+            raise InvalidParams(
+                f"params.{name} cannot be sent through Airbyte's hosted API (its LinkedIn connector drops it).",
+                fix=DIRECT_FIX,
+            )
+
+
+class HostedLinkedinApi:
+    """Stands in for LinkedinApi: one hosted execute per LinkedIn GET."""
+
+    def __init__(self, execute: HostedExecute, request: PageRequest, version: str | None):
+        self.execute = execute
+        self.entity, self.action = request.entity, request.action
+        self.select_fields = None if request.entity in PIVOTS else request.fields
+        self.version = version
+        self.warnings: list[str] = []
+
+    async def get(self, path: str, query: list[tuple[str, Any]] | None = None, *, finder: bool = False) -> dict:
+        params = self.path_params(path)
+        for name, value in query or []:
+            if value is not None:
+                params[name] = value if isinstance(value, int) and not isinstance(value, bool) else restli.encode(value)
+        if self.version:
+            params["LinkedIn-Version"] = self.version
+        reply = await self.execute(self.entity, self.action, params, self.select_fields)
+        if reply.warning and reply.warning not in self.warnings:
+            self.warnings.append(reply.warning)
+        if self.action == "get":
+            return reply.result if isinstance(reply.result, dict) else {}
+        meta = reply.connector_metadata if isinstance(reply.connector_metadata, dict) else {}
+        return {
+            "elements": reply.result if isinstance(reply.result, list) else [],
+            "metadata": {"nextPageToken": meta.get("nextPageToken")},
+            "paging": {"start": meta.get("start"), "count": meta.get("count"), "total": meta.get("total")},
+        }
+
+    def path_params(self, path: str) -> dict[str, Any]:
+        """`adAccounts/1/adCampaigns/5` → account_id 1, id 5 (the hosted connector builds the path itself)."""
+        segments = [unquote(s) for s in path.split("/")]
+        params: dict[str, Any] = {}
+        if segments[0] == "adAccounts" and len(segments) >= 3:
+            params["account_id"] = _number(segments[1])
+        if self.action == "get":
+            params["id"] = _number(segments[-1])
+        return params
+
+
+def _number(text: str) -> Any:
+    return int(text) if text.isdigit() else text
+
+
+class _HostedRoutes(LinkedinDirectBackend):
+    """The direct backend's per-entity code, talking to the hosted API."""
+
+    def __init__(self, settings: Any, api: HostedLinkedinApi):
+        self.settings = settings
+        self.api = api  # type: ignore[assignment]
+
+
+class LinkedinHostedAdapter:
+    check_op = ("accounts", "list", {"pageSize": 1})
+
+    async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
+        refuse_undeclared(request)
+        account_id = default_account(request.params, "account_id") or settings.account_id
+        if (request.entity, request.action) == ("account_users", "list") and not (request.params.accounts or account_id):
+            raise InvalidParams(
+                "account_users list needs an account in hosted mode (your own roles on all accounts need direct mode).",
+                fix="Pass params.account_id or set LINKEDIN_ADS_ACCOUNT_ID; or use direct mode (LINKEDIN_ADS_MODE=direct).",
+            )
+        api = HostedLinkedinApi(execute, request, settings.api_version)
+        routes = _HostedRoutes(settings, api)
+        if request.entity in PIVOTS and not any(getattr(request.params, f) for f in FACETS):
+            request = await self._account_facet(request, execute, routes.account(request), api.version)
+            if request is None:
+                return Page([])
+        page = await routes.fetch(request)
+        if api.warnings:
+            page.meta["warning"] = " ".join([*filter(None, [page.meta.get("warning")]), *api.warnings])
+        return page
+
+    async def _account_facet(self, request: PageRequest, execute: HostedExecute, account_id: str, version: str | None) -> PageRequest | None:
+        """Airbyte's analytics take only campaigns (or creatives): report on a whole account through its list."""
+        facet = hosted_facet(request.entity)
+        model = CreativesList if facet == "creatives" else CampaignsList
+        listing = PageRequest(facet, "list", model(account_id=account_id), None, PAGE_MAX)
+        lister = _HostedRoutes(_NoSettings(), HostedLinkedinApi(execute, listing, version))
+        urns: list[str] = []
+        while True:
+            page = await lister.fetch(listing)
+            urns += [str(r["id"]) if facet == "creatives" else restli.to_urn("campaign", r["id"]) for r in page.records]
+            if page.next_state is None:
+                break
+            listing.state = page.next_state
+        if not urns:
+            return None
+        if facet != OWN_FACET.get(PIVOTS[request.entity]) and len(restli.encode(urns)) > MAX_FACET_CHARS:
+            # Rows by this pivot cannot be summed across batches, and Airbyte cannot tunnel a long URL.
+            raise InvalidParams(
+                f"account {account_id} has {len(urns)} {facet}: too many for one hosted {request.entity} request "
+                "(Airbyte's hosted API takes only the campaigns facet and cannot send a URL this long).",
+                fix=f"Pass params.{facet} with at most about {MAX_FACET_CHARS // 42} of them, or use direct mode "
+                "(LINKEDIN_ADS_MODE=direct), which reports on the whole account.",
+            )
+        params = request.params.model_copy(update={facet: urns, "account_id": None})
+        return PageRequest(request.entity, request.action, params, request.state, request.page_size, request.fields)
+
+    @staticmethod
+    def credentials(settings: Any) -> dict[str, Any]:
+        """What `connector-mcp hosted create` sends as the Airbyte connector's credentials."""
+        if not settings.can_refresh():
+            raise NotConfigured(
+                "creating a hosted LinkedIn connector needs the OAuth app and a refresh token.",
+                fix="Set LINKEDIN_ADS_CLIENT_ID, LINKEDIN_ADS_CLIENT_SECRET and LINKEDIN_ADS_REFRESH_TOKEN, or use `hosted oauth`.",
+            )
+        return {
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret.get_secret_value(),
+            "refresh_token": settings.refresh_token.get_secret_value(),
+        }
+
+
+class _NoSettings:
+    account_id = None
+    api_version = None
+
+
+ADAPTER = LinkedinHostedAdapter()

@@ -1,0 +1,145 @@
+"""What Airbyte's hosted connectors declare, per connector and operation.
+
+The fake Agent API runs these the way Airbyte does: only declared params go to
+the vendor, a required param with a default is filled in (including the stale
+2024 report dates), optional defaults are not sent. Names and defaults follow
+the reference (tiktok-marketing.md §7/§9.4, linkedin-ads.md §12).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..connectors.linkedin_ads.analytics_params import PIVOTS
+from ..connectors.tiktok_marketing.report_params import AD_METRICS, ADGROUP_METRICS, ADVERTISER_METRICS, CAMPAIGN_METRICS
+
+
+@dataclass(frozen=True)
+class P:
+    required: bool = False
+    default: Any = None
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] = ()
+    in_path: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    path: str  # relative to the vendor base URL; {name} = a path param
+    params: dict[str, P]
+    meta: str = "none"  # tiktok | cursor | offset | total | none
+    restli: bool = False  # LinkedIn: sends X-Restli-Protocol-Version
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# ---- TikTok Marketing ---------------------------------------------------------
+# Airbyte's report defaults are the ones our TikTok catalog adopted; one list serves both.
+def _tiktok_list(path: str, page_size: int, high: int, **extra: P) -> Op:
+    params = {"advertiser_id": P(required=True), "page": P(default=1, low=1), "page_size": P(default=page_size, low=1, high=high)}
+    return Op(path, {**params, **extra}, meta="tiktok")
+
+
+def _tiktok_report(data_level: str, dimensions: list[str], metrics: list[str]) -> Op:
+    return Op(
+        "report/integrated/get/",
+        {
+            "advertiser_id": P(required=True),
+            "service_type": P(required=True, default="AUCTION"),
+            "report_type": P(required=True, default="BASIC"),
+            "data_level": P(required=True, default=data_level),
+            "dimensions": P(required=True, default=json.dumps(dimensions)),
+            "metrics": P(required=True, default=json.dumps(metrics)),
+            "start_date": P(required=True, default="2024-01-01"),  # stale, as Airbyte declares it
+            "end_date": P(required=True, default="2024-12-31"),
+            "page": P(default=1, low=1),
+            "page_size": P(default=1000, low=1, high=1000),
+        },
+        meta="tiktok",
+    )
+
+
+TIKTOK_OPS: dict[tuple[str, str], Op] = {
+    ("advertisers", "list"): Op(
+        "advertiser/info/",
+        {"advertiser_ids": P(required=True), "page": P(default=1, low=1), "page_size": P(default=100, low=1, high=100)},
+        meta="tiktok",
+    ),
+    ("campaigns", "list"): _tiktok_list("campaign/get/", 1000, 1000),
+    ("ad_groups", "list"): _tiktok_list("adgroup/get/", 1000, 1000),
+    ("ads", "list"): _tiktok_list("ad/get/", 1000, 1000),
+    ("audiences", "list"): _tiktok_list("dmp/custom_audience/list/", 100, 100),
+    ("creative_assets_images", "list"): _tiktok_list("file/image/ad/search/", 100, 100),
+    ("creative_assets_videos", "list"): _tiktok_list("file/video/ad/search/", 100, 100),
+    ("spark_ads", "list"): _tiktok_list("tt_video/list/", 20, 50),
+    ("catalogs", "list"): _tiktok_list("catalog/get/", 100, 100, bc_id=P()),
+    ("advertisers_reports_daily", "list"): _tiktok_report("AUCTION_ADVERTISER", ["advertiser_id", "stat_time_day"], ADVERTISER_METRICS),
+    ("campaigns_reports_daily", "list"): _tiktok_report("AUCTION_CAMPAIGN", ["campaign_id", "stat_time_day"], CAMPAIGN_METRICS),
+    ("ad_groups_reports_daily", "list"): _tiktok_report("AUCTION_ADGROUP", ["adgroup_id", "stat_time_day"], ADGROUP_METRICS),
+    ("ads_reports_daily", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_day"], AD_METRICS),
+    ("ads_reports_hourly", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_hour"], AD_METRICS),
+    ("ads_reports_lifetime", "list"): _tiktok_report("AUCTION_AD", ["ad_id"], AD_METRICS),
+}
+
+# ---- LinkedIn Ads -------------------------------------------------------------
+LINKEDIN_VERSION = "202606"  # what Airbyte's SDK pins
+STALE_DATE_RANGE = "(start:(year:2024,month:1,day:1),end:(year:2024,month:12,day:31))"
+_CURSOR = {"pageSize": P(default=100, low=1, high=500), "pageToken": P()}
+_OFFSET = {"count": P(default=100, low=1, high=500), "start": P(default=0, low=0)}
+_ACCOUNT = {"account_id": P(required=True, in_path=True)}
+_ID = {"id": P(required=True, in_path=True)}
+
+
+def _analytics(pivot: str) -> Op:
+    facet = "creatives" if pivot == "CREATIVE" else "campaigns"
+    params = {
+        "q": P(required=True, default="analytics"),
+        "pivot": P(required=True, default=pivot),
+        "timeGranularity": P(required=True, default="DAILY", choices=("DAILY", "MONTHLY", "ALL")),
+        "dateRange": P(required=True, default=STALE_DATE_RANGE),
+        facet: P(required=True),
+        "fields": P(),
+    }
+    return Op("adAnalytics", params, meta="none", restli=True)
+
+
+LINKEDIN_OPS: dict[tuple[str, str], Op] = {
+    ("accounts", "list"): Op("adAccounts", {"q": P(required=True, default="search"), **_CURSOR}, meta="cursor"),
+    ("accounts", "get"): Op("adAccounts/{id}", _ID),
+    ("account_users", "list"): Op(
+        "adAccountUsers", {"q": P(required=True, default="accounts"), "accounts": P(required=True), **_OFFSET}, meta="offset"
+    ),
+    ("campaign_groups", "list"): Op(
+        "adAccounts/{account_id}/adCampaignGroups", {**_ACCOUNT, "q": P(required=True, default="search"), **_CURSOR},
+        meta="cursor", restli=True,
+    ),
+    ("campaign_groups", "get"): Op("adAccounts/{account_id}/adCampaignGroups/{id}", {**_ACCOUNT, **_ID}, restli=True),
+    ("campaigns", "list"): Op(
+        "adAccounts/{account_id}/adCampaigns", {**_ACCOUNT, "q": P(required=True, default="search"), **_CURSOR},
+        meta="cursor", restli=True,
+    ),
+    ("campaigns", "get"): Op("adAccounts/{account_id}/adCampaigns/{id}", {**_ACCOUNT, **_ID}, restli=True),
+    ("creatives", "list"): Op(
+        "adAccounts/{account_id}/creatives",
+        {**_ACCOUNT, "q": P(required=True, default="criteria"), "pageSize": P(default=100, low=1, high=100), "pageToken": P()},
+        meta="cursor", headers={"X-RestLi-Method": "FINDER"},
+    ),
+    ("creatives", "get"): Op("adAccounts/{account_id}/creatives/{id}", {**_ACCOUNT, **_ID}),
+    ("conversions", "list"): Op(
+        "conversions", {"q": P(required=True, default="account"), "account": P(required=True), **_OFFSET}, meta="total", restli=True
+    ),
+    ("conversions", "get"): Op("conversions/{id}", _ID, restli=True),
+    ("lead_forms", "list"): Op(
+        "leadForms", {"q": P(required=True, default="owner"), "owner": P(required=True), **_OFFSET}, meta="offset", restli=True
+    ),
+    ("lead_form_responses", "list"): Op(
+        "leadFormResponses",
+        {"q": P(required=True, default="owner"), "owner": P(required=True), "leadType": P(required=True, default="(leadType:SPONSORED)"), **_OFFSET},
+        meta="offset", restli=True,
+    ),
+    **{(entity, "list"): _analytics(pivot) for entity, pivot in PIVOTS.items()},
+}  # fmt: skip
+
+OPS: dict[str, dict[tuple[str, str], Op]] = {"tiktok-marketing": TIKTOK_OPS, "linkedin-ads": LINKEDIN_OPS}
