@@ -21,9 +21,9 @@ def _entity_line(connector: Connector) -> str:
 
 def tool_description(connector: Connector) -> str:
     return (
-        f"Read {connector.title} data. {connector.summary}\n"
+        f"{connector.summary}\n"
         f"Entities (action `list` unless shown): {_entity_line(connector)}.\n"
-        f"Params use {connector.title}'s own names; every action's params, defaults and record fields are in "
+        f"Params use the vendor's own names; every action's params, defaults and record fields are in "
         f"`describe(connector=\"{connector.id}\", entity=...)` or the resource connectors://{connector.id}/{{entity}}.\n"
         f"Result: {{data: [records], next_cursor, meta}}. limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) collects "
         "across vendor pages; pass next_cursor back as cursor for more. fields=[\"a\",\"b.c\"] keeps only those fields. "

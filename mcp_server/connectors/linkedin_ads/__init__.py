@@ -15,7 +15,8 @@ CONNECTOR = Connector(
     summary=(
         "Read LinkedIn Campaign Manager data: ad accounts, users, campaign groups, campaigns, creatives, "
         "conversion rules, lead forms and responses, and ad analytics by campaign, creative, device or "
-        "member demographics."
+        "member demographics. account_id defaults to the configured account; `accounts list` shows the "
+        "accounts the token can read."
     ),
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,

@@ -13,8 +13,9 @@ CONNECTOR = Connector(
     id="tiktok-marketing",
     title="TikTok Marketing",
     summary=(
-        "TikTok Ads Manager data: advertisers, campaigns, ad groups, ads, audiences, creative assets, "
-        "Spark Ads, catalogs, and daily/hourly/lifetime performance reports."
+        "Read TikTok Ads Manager data: advertisers, campaigns, ad groups, ads, audiences, creative assets, "
+        "Spark Ads, catalogs, and daily/hourly/lifetime performance reports. advertiser_id defaults to the "
+        "configured advertiser."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
