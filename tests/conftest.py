@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import httpx
 import pytest
 
 from mcp_server.sandbox.serve import serve_in_thread
@@ -23,7 +24,7 @@ def clean_env(monkeypatch, tmp_path):
 
 
 class Fake:
-    """A sandbox app served on a real socket, with its request log."""
+    """A sandbox app served on a real socket, with its request log and control routes."""
 
     def __init__(self, app, url: str):
         self.app = app
@@ -33,15 +34,23 @@ class Fake:
     def requests(self) -> list[dict]:
         return self.app.state.requests
 
+    def calls(self, fragment: str) -> list[dict]:
+        return [r for r in self.requests if fragment in r["path"]]
+
+    def vendor_requests(self, connector_id: str) -> list[dict]:
+        """Hosted fake only: what it sent to the vendor fake behind it."""
+        return self.app.state.vendor_apps[connector_id].state.requests
+
+    def control(self, route: str, body: dict | None = None) -> dict:
+        reply = httpx.post(f"{self.url}/__sandbox__/{route}", json=body or {})
+        reply.raise_for_status()
+        return reply.json()
+
     def reset(self) -> None:
-        import httpx
+        self.control("reset")
 
-        httpx.post(f"{self.url}/__sandbox__/reset").raise_for_status()
-
-    def fault(self, match: str, kind: str, times: int = 1) -> None:
-        import httpx
-
-        httpx.post(f"{self.url}/__sandbox__/faults", json={"match": match, "kind": kind, "times": times}).raise_for_status()
+    def fault(self, match: str, kind: str, times: int = 1, **extra) -> None:
+        self.control("faults", {"match": match, "kind": kind, "times": times, **extra})
 
 
 def _serve(app):
@@ -64,6 +73,23 @@ def linkedin_fake_session():
 
 
 @pytest.fixture
+def hosted_fake():
+    """A fresh hosted-API fake per test: config, connectors and tokens never leak between tests."""
+    from mcp_server.sandbox.hosted import create_app
+
+    yield from _serve(create_app())
+
+
+def airbyte_env(monkeypatch, url: str) -> None:
+    """AIRBYTE_* settings that aim the hosted client at the fake at url."""
+    from mcp_server.sandbox.hosted import demo_settings
+
+    for key, value in demo_settings(url).items():
+        if value is not None:
+            monkeypatch.setenv(f"AIRBYTE_{key.upper()}", str(value))
+
+
+@pytest.fixture
 def tiktok_fake(tiktok_fake_session):
     tiktok_fake_session.reset()
     return tiktok_fake_session
@@ -73,6 +99,33 @@ def tiktok_fake(tiktok_fake_session):
 def linkedin_fake(linkedin_fake_session):
     linkedin_fake_session.reset()
     return linkedin_fake_session
+
+
+class ToolCalls:
+    """Call one connector's execute tool through an in-memory MCP client on a fresh server."""
+
+    def __init__(self, tool: str, connector_id: str):
+        self.tool = tool
+        self.connector_id = connector_id
+
+    async def call(self, arguments: dict):
+        from fastmcp import Client
+
+        from mcp_server.server import build_server
+        from mcp_server.settings import ServerSettings
+
+        async with Client(build_server(ServerSettings(connectors=[self.connector_id]))) as client:
+            return await client.call_tool(self.tool, arguments, raise_on_error=False)
+
+    async def ok(self, arguments: dict) -> dict:
+        result = await self.call(arguments)
+        assert not result.is_error, result.content[0].text
+        return result.structured_content
+
+    async def error_text(self, arguments: dict) -> str:
+        result = await self.call(arguments)
+        assert result.is_error, result.structured_content
+        return result.content[0].text
 
 
 def point_at_fake(monkeypatch, connector_id: str, url: str) -> None:

@@ -20,7 +20,7 @@ from mcp_server.sandbox.serve import serve_in_thread
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 
-from .hosted_fake import HostedFake, airbyte_env  # noqa: F401 - fixture
+from tests.conftest import Fake, airbyte_env
 
 BACKENDS = ("direct", "hosted")
 CONNECTORS = ("tiktok-marketing", "linkedin-ads")
@@ -34,7 +34,7 @@ SPECIAL_PARAMS: dict[str, dict[str, Any]] = {"ads_reports_lifetime": {"query_lif
 def hosted_server():
     app = create_app()
     with serve_in_thread(app) as url:
-        yield HostedFake(app, url)
+        yield Fake(app, url)
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def both(monkeypatch, direct_env, hosted_server):
 
 
 class Caller:
-    def __init__(self, monkeypatch, vendor_fakes, hosted: HostedFake):
+    def __init__(self, monkeypatch, vendor_fakes, hosted: Fake):
         self.monkeypatch, self.vendor_fakes, self.hosted = monkeypatch, vendor_fakes, hosted
 
     async def call(self, backend: str, connector_id: str, arguments: dict[str, Any]):

@@ -16,7 +16,7 @@ from mcp_server.cli import main
 from mcp_server.connectors.linkedin_ads.sandbox import sandbox_settings as linkedin_sandbox
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ACCESS_TOKEN, DEMO_ADVERTISER_ID
 
-from .hosted_fake import airbyte_env, hosted_fake  # noqa: F401 - fixtures
+from tests.conftest import airbyte_env
 
 CLI = str(Path(sys.executable).with_name("connector-mcp"))
 

@@ -17,7 +17,6 @@ from mcp_server.http import ClientOptions
 from mcp_server.sandbox.hosted import demo_settings
 from mcp_server.settings import AirbyteSettings
 
-from .hosted_fake import hosted_fake  # noqa: F401 - fixtures
 
 
 @pytest.fixture

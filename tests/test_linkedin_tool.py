@@ -7,14 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastmcp import Client
 
 from mcp_server.connectors.linkedin_ads.catalog import CATALOG
 from mcp_server.connectors.linkedin_ads.sandbox import DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN
 from mcp_server.params import today
-from mcp_server.server import build_server
-from mcp_server.settings import ServerSettings
-from tests.conftest import point_at_fake
+from tests.conftest import ToolCalls, point_at_fake
 
 TOOL = "linkedin_ads_execute"
 GET_IDS = {
@@ -32,21 +29,12 @@ def env(monkeypatch, linkedin_fake):
     return linkedin_fake
 
 
-async def call(arguments: dict[str, Any]):
-    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as client:
-        return await client.call_tool(TOOL, arguments, raise_on_error=False)
-
-
-async def ok(arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await call(arguments)
-    assert not result.is_error, result.content[0].text
-    return result.structured_content
+_calls = ToolCalls(TOOL, "linkedin-ads")
+call, ok = _calls.call, _calls.ok
 
 
 async def error_text(arguments: dict[str, Any]) -> str:
-    result = await call(arguments)
-    assert result.is_error, result.structured_content
-    text = result.content[0].text
+    text = await _calls.error_text(arguments)
     assert DEMO_CLIENT_SECRET not in text and DEMO_REFRESH_TOKEN not in text
     return text
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
-from fastmcp import Client
 
 from mcp_server.connectors.tiktok_marketing.catalog import CATALOG
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ADVERTISER_ID
 from mcp_server.params import today
-from mcp_server.server import build_server
-from mcp_server.settings import ServerSettings
-from tests.conftest import point_at_fake
+from tests.conftest import ToolCalls, point_at_fake
 
 TOOL = "tiktok_marketing_execute"
 
@@ -25,21 +21,8 @@ def env(monkeypatch, tiktok_fake):
     return tiktok_fake
 
 
-async def call(arguments: dict[str, Any]):
-    async with Client(build_server(ServerSettings(connectors=["tiktok-marketing"]))) as client:
-        return await client.call_tool(TOOL, arguments, raise_on_error=False)
-
-
-async def ok(arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await call(arguments)
-    assert not result.is_error, result.content[0].text
-    return result.structured_content
-
-
-async def error_text(arguments: dict[str, Any]) -> str:
-    result = await call(arguments)
-    assert result.is_error, result.structured_content
-    return result.content[0].text
+_calls = ToolCalls(TOOL, "tiktok-marketing")
+call, ok, error_text = _calls.call, _calls.ok, _calls.error_text
 
 
 def visible_ads(fake) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .report_params import AD_METRICS, ADVERTISER_METRICS, MAX_SPAN_DAYS
 from .sandbox_data import Dataset, daily_counts, hourly_counts
-from .sandbox_query import Query, TikTokFault, invalid
+from .sandbox_query import Query, invalid
 
 LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
 TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
