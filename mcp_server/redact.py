@@ -11,8 +11,11 @@ import re
 
 _secrets: set[str] = set()
 # Secrets passed in URLs or bodies that we never registered (defence in depth).
+_SECRET_NAMES = r"(?:access_token|refresh_token|client_secret|secret|code)"
 _PATTERNS = [
-    re.compile(r"(?i)(access[_-]?token|refresh[_-]?token|client[_-]?secret|secret|authorization)([\"']?\s*[:=]\s*[\"']?)(Bearer\s+)?[^\s\"'&,}]+"),
+    re.compile(rf"(?i)(\b{_SECRET_NAMES}=)[^&\s\"']+"),  # query strings and form bodies
+    re.compile(rf"(?i)(\"{_SECRET_NAMES}\"\s*:\s*\")[^\"]+"),  # JSON bodies
+    re.compile(r"(?i)(\bBearer\s+)[A-Za-z0-9._~+/=-]+"),  # Authorization headers
 ]
 
 
@@ -25,7 +28,7 @@ def scrub(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+        text = pattern.sub(lambda m: f"{m.group(1)}***", text)
     return text
 
 

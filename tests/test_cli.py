@@ -85,3 +85,21 @@ def test_check_in_demo():
     proc = run("--demo", "check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.count(": ok") == 2
+
+
+def test_demo_from_the_environment():
+    proc = run("call", "linkedin-ads", "accounts", "list", env={"CONNECTOR_MCP_DEMO": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["meta"]["sandbox"] is True
+
+
+def test_hosted_demo_call():
+    proc = run("--demo", "--hosted", "call", "tiktok-marketing", "ads", "list", "--limit", "2")
+    assert proc.returncode == 0, proc.stderr
+    meta = json.loads(proc.stdout)["meta"]
+    assert meta["backend"] == "hosted" and meta["sandbox"] is True
+
+
+def test_hosted_flag_needs_demo():
+    proc = run("--hosted", "serve")
+    assert proc.returncode == 1 and "--demo" in proc.stderr

@@ -16,6 +16,7 @@ import httpx
 from ..connector import Connector, HostedReply
 from ..errors import AuthError, ConnectorError, NotConfigured, VendorError
 from ..http import ClientOptions, new_client, send, with_retries
+from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
 from .base import Page, PageRequest
 from .hosted_errors import AIRBYTE_FIX, VENDOR, map_error, readable_detail
@@ -70,6 +71,7 @@ class HostedClient:
         if response.status_code >= 400:
             raise map_error(response, vendor="Airbyte")
         reply = response.json()
+        register_secret(reply["access_token"])
         lifetime = float(reply.get("expires_in") or 900)
         margin = min(TOKEN_MARGIN, lifetime / 10)
         return reply["access_token"], _now() + lifetime - margin

@@ -13,8 +13,15 @@ import time
 import anyio
 import httpx
 
-from ...errors import AuthError, ConnectorError, RateLimited, VendorError, VendorUnavailable
+from ...errors import (
+    AuthError,
+    ConnectorError,
+    RateLimited,
+    VendorError,
+    VendorUnavailable,
+)
 from ...http import ClientOptions, send, with_retries
+from ...redact import register_secret
 from .errors import body_of
 from .settings import LinkedinAdsSettings
 
@@ -80,11 +87,13 @@ class TokenProvider:
             )
         body = await with_retries(self._options, self._exchange)
         self._token = str(body["access_token"])
+        register_secret(self._token)
         lifetime = float(body.get("expires_in") or 0)
         margin = min(REFRESH_MARGIN_SECONDS, lifetime / 2)
         self._refresh_at = time.monotonic() + lifetime - margin if lifetime else None
         if body.get("refresh_token"):  # LinkedIn may return one; keep the newest
             self._refresh_token = str(body["refresh_token"])
+            register_secret(self._refresh_token)
         self.refresh_count += 1
         log.info("LinkedIn access token refreshed (valid %ds)", int(lifetime))
 
