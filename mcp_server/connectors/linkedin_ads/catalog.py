@@ -48,11 +48,11 @@ LEAD_RESPONSE_FIELDS = (
     "associatedEntityInfo", "submittedAt", "responseId", "formResponse", "testLead", "submitter",
     "versionedLeadGenFormUrn",
 )  # fmt: skip
-ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", "dateRange", *METRICS)
+ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", *METRICS)
 
 ANALYTICS_NOTE = (
-    "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warning says when hit). "
-    "Default facet: the account_id account. Rows: dateRange, pivotValues, start_date/end_date (ISO), "
+    "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warnings says when hit). "
+    "Default facet: the account_id account. Rows: start_date/end_date (ISO), pivotValues, "
     "metrics (costs as numbers). More than 18 metrics are fetched in several calls and merged."
 )
 
