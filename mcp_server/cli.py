@@ -90,7 +90,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail("--hosted is a sandbox switch and needs --demo; for real hosted mode set <CONNECTOR>_MODE=hosted.")
     os.environ.setdefault("FASTMCP_CHECK_FOR_UPDATES", "off")
     mcp = _build(args)
-    kwargs: dict[str, Any] = {} if args.transport == "stdio" else {"host": args.host, "port": args.port}
+    kwargs: dict[str, Any] = {}
+    if args.transport != "stdio":
+        # log_config=None: uvicorn's access log joins ours on stderr instead of printing to stdout.
+        kwargs = {"host": args.host, "port": args.port, "uvicorn_config": {"log_config": None}}
     mcp.run(transport=args.transport, show_banner=False, **kwargs)
     return 0
 

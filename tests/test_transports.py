@@ -79,9 +79,13 @@ def http_server(direct_env, tmp_path, request):
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            stdout, stderr = proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            stdout, stderr = proc.communicate()
+    # Logs (uvicorn's access log included) go to stderr; stdout stays empty.
+    assert stdout == b"", stdout[:500]
+    assert b"POST /mcp" in stderr or b"GET /sse" in stderr
 
 
 @pytest.mark.parametrize("http_server", ["http", "sse"], indirect=True)
