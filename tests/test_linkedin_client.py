@@ -337,7 +337,17 @@ async def test_120_campaigns_are_batched_for_the_campaign_pivot(make, log):
     counts = [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log)]
     assert counts == [50, 50, 20] and all(c["method"] == "GET" for c in api_calls(log))
     whole = await fetch(backend, "ad_campaign_analytics", params={"timeGranularity": "ALL", "fields": ["impressions"]})
-    assert batched.records == whole.records and len(whole.records) > 90
+    assert batched.records == whole.records and len(whole.records) > 50
+
+
+async def test_campaign_facet_is_batched_for_the_creative_pivot(make, log):
+    backend = make()
+    ids = list(range(FIRST_CAMPAIGN, FIRST_CAMPAIGN + 120))
+    params = {"campaigns": ids, "timeGranularity": "ALL", "fields": ["impressions"]}
+    batched = await fetch(backend, "ad_creative_analytics", params=params)
+    assert [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log)] == [50, 50, 20]
+    whole = await fetch(backend, "ad_creative_analytics", params={"timeGranularity": "ALL", "fields": ["impressions"]})
+    assert batched.records == whole.records and len({r["pivotValues"][0] for r in whole.records}) > 50
 
 
 async def test_long_facet_lists_are_tunnelled_for_other_pivots(make, log):
@@ -369,6 +379,25 @@ async def test_member_pivot_refuses_unsupported_metrics_locally(make, log):
     with pytest.raises(InvalidParams, match="approximateMemberReach"):
         await fetch(make(), "ad_member_seniority_analytics", params={"fields": ["approximateMemberReach"]})
     assert not api_calls(log)
+
+
+async def test_reach_metrics_are_limited_to_92_days(make, log, linkedin_fake):
+    long_range = {"start_date": (today() - dt.timedelta(days=92)).isoformat(), "fields": ["impressions", "approximateMemberReach"]}
+    with pytest.raises(InvalidParams) as err:
+        await fetch(make(), "ad_campaign_analytics", params=long_range)
+    assert "approximateMemberReach" in err.value.message and "92 days" in err.value.message and not api_calls(log)
+    page = await fetch(make(), "ad_campaign_analytics", params={**long_range, "start_date": (today() - dt.timedelta(days=91)).isoformat()})
+    assert all(0 < r["approximateMemberReach"] <= r["impressions"] for r in page.records)
+    # The fake refuses what LinkedIn refuses, so the local check cannot silently drift.
+    start = today() - dt.timedelta(days=92)
+    query = (
+        f"q=analytics&pivot=CAMPAIGN&timeGranularity=ALL&dateRange=(start:(year:{start.year},month:{start.month},"
+        f"day:{start.day}))&accounts=List({MAIN.replace(':', '%3A')})&fields=dateRange,pivotValues,approximateMemberReach"
+    )
+    reply = httpx.get(f"{linkedin_fake.url}/rest/adAnalytics?{query}", headers={
+        "Authorization": f"Bearer {DEMO_ACCESS_TOKEN}", "LinkedIn-Version": "202606", "X-Restli-Protocol-Version": "2.0.0",
+    })  # fmt: skip
+    assert reply.status_code == 400 and "92 days" in reply.json()["message"]
 
 
 async def test_analytics_need_a_facet_or_account(make, log):

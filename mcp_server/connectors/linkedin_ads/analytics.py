@@ -2,11 +2,11 @@
 
 LinkedIn takes at most 20 fields per call (dateRange + pivotValues + 18
 metrics), so more metrics mean several calls merged on (dateRange,
-pivotValues). When the pivot is the facet's own entity (CAMPAIGN with
-campaigns, CREATIVE with creatives) long facet lists are sent 50 URNs at a
-time: the batches cover disjoint rows and each stays far from the
-15,000-row cap. Other pivots send the whole list once (tunnelled when long),
-because their rows would need summing across batches.
+pivotValues). When the facet partitions the pivot's rows (campaigns or
+groups for CAMPAIGN; creatives, campaigns or groups for CREATIVE) long facet
+lists are sent 50 URNs at a time: the batches cover disjoint rows and each
+stays far from the 15,000-row cap. Other pivots send the whole list once
+(tunnelled when long), because their rows would need summing across batches.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ URNS_PER_BATCH = 50
 ROW_CAP = 15_000
 FACETS = ("campaigns", "creatives", "campaignGroups", "accounts")
 OWN_FACET = {"CAMPAIGN": "campaigns", "CREATIVE": "creatives"}
+# Facets that partition a pivot's rows: each creative has one campaign, each campaign one group.
+DISJOINT_FACETS = {"CAMPAIGN": ("campaigns", "campaignGroups"), "CREATIVE": ("creatives", "campaigns", "campaignGroups")}
+# Reach-based metrics LinkedIn computes only for ranges of at most 92 days.
+REACH_METRICS = ("approximateMemberReach", "audiencePenetration")
+REACH_MAX_DAYS = 92
 
 
 def _metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | None) -> list[str]:
@@ -46,15 +51,23 @@ def _metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | Non
                 f"LinkedIn does not report {', '.join(refused)} by {pivot}.",
                 fix="Remove them from fields, or use ad_campaign_analytics.",
             )
+    reach = [m for m in metrics if m in REACH_METRICS]
+    days = (params.dateRange.end - params.dateRange.start).days + 1  # type: ignore[union-attr, operator]
+    if reach and days > REACH_MAX_DAYS:
+        raise InvalidParams(
+            f"LinkedIn reports {', '.join(reach)} only for dateRange up to {REACH_MAX_DAYS} days (this one has {days}).",
+            fix=f"Shorten dateRange, or request {', '.join(reach)} separately for a shorter range.",
+        )
     return metrics
 
 
 def _facet_batches(pivot: str, facets: dict[str, list[str]]) -> list[dict[str, list[str]]]:
-    own = OWN_FACET.get(pivot)
-    if own not in facets or len(facets[own]) <= URNS_PER_BATCH:
-        return [facets]
-    urns = facets[own]
-    return [{**facets, own: urns[i : i + URNS_PER_BATCH]} for i in range(0, len(urns), URNS_PER_BATCH)]
+    """Split the first long facet whose batches select disjoint rows of this pivot; else one request."""
+    for name in DISJOINT_FACETS.get(pivot, ()):
+        urns = facets.get(name) or []
+        if len(urns) > URNS_PER_BATCH:
+            return [{**facets, name: urns[i : i + URNS_PER_BATCH]} for i in range(0, len(urns), URNS_PER_BATCH)]
+    return [facets]
 
 
 def _key(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

@@ -1,9 +1,11 @@
 """Deterministic adAnalytics rows for the sandbox.
 
-Every (campaign, day) gets impressions, clicks and cost from a fixed hash;
-the pivot splits them (creatives 60/40, demographic values by fixed
-weights). Rows are summed per (period, pivot value), so splitting a report by
-fields or by facet batches yields the same numbers as one big request.
+Every (campaign, delivery day) gets a coherent set of metrics (sandbox_metrics);
+the pivot splits them (creatives 60/40, demographics by plausible B2B weights)
+and rows are summed per (period, pivot value), so splitting a report by fields
+or by facet batches yields the same numbers as one big request. Like LinkedIn,
+member-demographic rows cover only part of the delivery (unknown or
+below-threshold members are left out) and rows under 3 impressions are dropped.
 """
 
 from __future__ import annotations
@@ -13,31 +15,63 @@ from collections import defaultdict
 from typing import Any
 
 from .analytics_params import METRICS
-from .sandbox_data import EMEA_ACCOUNT, Data, urn
+from .sandbox_data import Data, urn
+from .sandbox_metrics import day_metrics
+from .sandbox_templates import EMEA_ACCOUNT, GEO, markets
 
 ROW_CAP = 15_000
 EUR_IN_USD = 1.08
+PRIVACY_FLOOR = 3  # LinkedIn leaves out demographic values with fewer events
 
-_GEO = [urn("geo", g) for g in (103644278, 101165590, 101282230, 105015875, 101174742, 102890719, 106693272, 101452733)]
-PIVOT_VALUES: dict[str, list[str]] = {
-    "IMPRESSION_DEVICE_TYPE": ["DESKTOP_WEB", "MOBILE_APP", "MOBILE_WEB", "TABLET_APP"],
-    "MEMBER_COMPANY": [urn("organization", 1000 + i) for i in range(10)],
-    "MEMBER_COMPANY_SIZE": ["SIZE_1", "SIZE_2_TO_10", "SIZE_11_TO_50", "SIZE_51_TO_200", "SIZE_201_TO_500",
-                            "SIZE_501_TO_1000", "SIZE_1001_TO_5000", "SIZE_5001_TO_10000", "SIZE_10001_OR_MORE"],
-    "MEMBER_COUNTRY_V2": _GEO,
-    "MEMBER_INDUSTRY": [urn("industry", i) for i in (4, 6, 43, 96, 80, 41, 27, 14)],
-    "MEMBER_JOB_FUNCTION": [urn("function", i) for i in range(1, 11)],
-    "MEMBER_JOB_TITLE": [urn("title", i) for i in (1, 9, 25, 39, 104, 153, 352, 1586)],
-    "MEMBER_REGION_V2": [urn("geo", 90000000 + i) for i in range(12)],
-    "MEMBER_SENIORITY": [urn("seniority", i) for i in range(1, 11)],
+
+def _weighted(values: list[Any], weights: list[float], coverage: float = 1.0) -> list[tuple[Any, float]]:
+    total = sum(weights)
+    return [(v, coverage * w / total) for v, w in zip(values, weights)]
+
+
+# pivot → (value, share of the campaign's delivery); MEMBER_COUNTRY_V2 follows each campaign's markets.
+SPLITS: dict[str, list[tuple[str, float]]] = {
+    "IMPRESSION_DEVICE_TYPE": _weighted(["MOBILE_APP", "DESKTOP_WEB", "MOBILE_WEB", "TABLET_APP"], [57, 37, 4, 2]),
+    "MEMBER_COMPANY": _weighted([urn("organization", 1000 + i) for i in range(10)],
+                                [25, 18, 14, 11, 9, 7, 6, 4, 3, 3], 0.12),
+    "MEMBER_COMPANY_SIZE": _weighted(["SIZE_1", "SIZE_2_TO_10", "SIZE_11_TO_50", "SIZE_51_TO_200", "SIZE_201_TO_500",
+                                      "SIZE_501_TO_1000", "SIZE_1001_TO_5000", "SIZE_5001_TO_10000",
+                                      "SIZE_10001_OR_MORE"], [1, 4, 8, 13, 12, 10, 18, 10, 20], 0.96),
+    # Software Development, IT Services, Technology/Internet, Financial Services, Advertising, Banking, Retail, Hospitals
+    "MEMBER_INDUSTRY": _weighted([urn("industry", i) for i in (4, 96, 6, 43, 80, 41, 27, 14)],
+                                 [28, 20, 15, 10, 7, 6, 5, 4], 0.8),
+    # Engineering, IT, Sales, Marketing, Operations, Business Development, Product, Finance, HR, Consulting
+    "MEMBER_JOB_FUNCTION": _weighted([urn("function", i) for i in (8, 13, 25, 15, 18, 4, 19, 10, 12, 6)],
+                                     [22, 18, 12, 11, 9, 8, 7, 5, 4, 4], 0.95),
+    "MEMBER_JOB_TITLE": _weighted([urn("title", i) for i in (1, 9, 25, 39, 104, 153, 352, 1586)],
+                                  [6, 5, 4, 3, 3, 2, 2, 1], 0.25),
+    "MEMBER_REGION_V2": _weighted([urn("geo", 90000000 + i) for i in range(12)],
+                                  [20, 15, 11, 9, 8, 7, 6, 5, 4, 3, 3, 2], 0.85),
+    # Senior, Manager, Director, VP, CXO (the campaigns' targeting), some Entry and Owner via audience expansion
+    "MEMBER_SENIORITY": _weighted([urn("seniority", i) for i in (4, 5, 6, 7, 8, 3, 10)], [34, 26, 18, 8, 6, 3, 2], 0.97),
 }  # fmt: skip
+PIVOT_VALUES = {pivot: [value for value, _ in split] for pivot, split in SPLITS.items()}
+PIVOT_VALUES["MEMBER_COUNTRY_V2"] = [urn("geo", g) for g in GEO.values()]
+COUNTRY_WEIGHTS = [74, 12, 8, 4, 2]
 
 
-def _noise(*keys: int) -> float:
-    """A fixed pseudo-random number in [0, 1) (hashes of int tuples are stable across runs)."""
-    value = hash(keys) & 0xFFFFFFFF
-    value = (value * 2654435761) & 0xFFFFFFFF
-    return value / 2**32
+def _shares(pivot: str, campaign: dict[str, Any], creatives: set[str] | None, data: Data) -> list[tuple[str, float]]:
+    """How one campaign's delivery splits over the pivot's values (only the facet's creatives, if given)."""
+    own = [c["id"] for c in data.creatives if c["campaign"] == urn("sponsoredCampaign", campaign["id"])]
+    by_creative = [(cid, 0.6 if k == 0 else 0.4) for k, cid in enumerate(own) if creatives is None or cid in creatives]
+    if pivot == "CREATIVE":
+        return by_creative
+    scale = sum(share for _, share in by_creative)
+    if pivot == "CAMPAIGN":
+        return [(urn("sponsoredCampaign", campaign["id"]), scale)]
+    if pivot == "MEMBER_COUNTRY_V2":
+        countries = markets(int(campaign["account"].rsplit(":", 1)[1]))
+        split = _weighted([urn("geo", GEO[c]) for c in countries], COUNTRY_WEIGHTS[: len(countries)], 0.98)
+    elif pivot == "IMPRESSION_DEVICE_TYPE" and campaign["type"] == "TEXT_AD":
+        split = [("DESKTOP_WEB", 1.0)]  # text ads show on desktop only
+    else:
+        split = SPLITS[pivot]
+    return [(value, share * scale) for value, share in split]
 
 
 def _period(day: dt.date, granularity: str, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -52,36 +86,24 @@ def _period(day: dt.date, granularity: str, start: dt.date, end: dt.date) -> tup
     return start, end
 
 
-def _shares(pivot: str, campaign: dict[str, Any], creatives: set[str] | None, data: Data) -> list[tuple[str, float]]:
-    if pivot == "CAMPAIGN":
-        return [(urn("sponsoredCampaign", campaign["id"]), 1.0)]
-    if pivot == "CREATIVE":
-        own = [c["id"] for c in data.creatives if c["campaign"] == urn("sponsoredCampaign", campaign["id"])]
-        return [(cid, 0.6 if k == 0 else 0.4) for k, cid in enumerate(own) if creatives is None or cid in creatives]
-    values = PIVOT_VALUES[pivot]
-    weights = [1 / (j + 1) for j in range(len(values))]
-    total = sum(weights)
-    return [(v, w / total) for v, w in zip(values, weights)]
-
-
-def _metric(name: str, impressions: int, clicks: int, cost: float, cost_usd: float) -> Any:
-    if name == "impressions":
-        return impressions
-    if name == "clicks":
-        return clicks
-    if name == "costInLocalCurrency":
-        return str(round(cost, 4))
-    if name == "costInUsd":
-        return str(round(cost_usd, 4))
-    if name == "conversionValueInLocalCurrency":
-        return str(round(clicks * 0.05 * 25, 2))
-    if name in ("averageDwellTime", "audiencePenetration"):
-        return round(2.5 + (impressions % 100) / 40, 2) if name == "averageDwellTime" else round(min(1, impressions / 1e6), 4)
+def _derived(name: str, sums: dict[str, float], first: dt.date, last: dt.date) -> Any:
+    """Metrics that are not sums of daily values."""
+    impressions = sums["impressions"]
+    frequency = min(1.1 + 0.05 * ((last - first).days + 1), 4.0)  # people see an ad more often over longer ranges
+    reach = int(impressions / frequency)
     if name == "approximateMemberReach":
-        return int(impressions * 0.6)
-    factor = 0.002 + (METRICS.index(name) * 37 % 100) / 5000
-    base = clicks if "Click" in name or "Conversion" in name or "Lead" in name else impressions
-    return int(base * factor)
+        return reach
+    if name == "audiencePenetration":
+        return round(min(reach / 400_000, 1.0), 4)
+    return round(3.0 + (int(impressions) % 500) / 100, 2)  # averageDwellTime, seconds
+
+
+def _value(name: str, sums: dict[str, float], first: dt.date, last: dt.date) -> Any:
+    if name in ("approximateMemberReach", "audiencePenetration", "averageDwellTime"):
+        return _derived(name, sums, first, last)
+    if name in ("costInLocalCurrency", "costInUsd", "conversionValueInLocalCurrency"):
+        return str(round(sums.get(name, 0.0), 4))  # LinkedIn sends money as decimal strings
+    return int(round(sums.get(name, 0.0)))  # metrics a campaign does not produce are 0
 
 
 def report(
@@ -95,31 +117,32 @@ def report(
     fields: list[str],
 ) -> list[dict[str, Any]]:
     """Rows for the campaigns (and creatives) in scope; LinkedIn's shape, truncated at 15,000 rows."""
-    buckets: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    wanted = {f for f in fields if f in METRICS} | {"impressions"}
+    if "costInUsd" in wanted:
+        wanted.add("costInLocalCurrency")
+    buckets: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for campaign in data.campaigns:
         cid = campaign["id"]
-        if cid not in campaign_ids or cid not in data.starts:
+        if cid not in campaign_ids or cid not in data.runs:
             continue
         rate = EUR_IN_USD if campaign["account"].endswith(str(EMEA_ACCOUNT)) else 1.0
         shares = _shares(pivot, campaign, creatives, data)
-        day = max(start, data.starts[cid])
-        while day <= end:
-            ordinal = day.toordinal()
-            if _noise(cid, ordinal, 1) >= 0.15:  # some days without delivery
-                impressions = 300 + int(2700 * _noise(cid, ordinal, 2))
-                clicks = int(impressions * (0.004 + 0.02 * _noise(cid, ordinal, 3)))
-                cost = clicks * (2 + 6 * _noise(cid, ordinal, 4))
+        first_day, last_day = data.runs[cid]
+        day = max(start, first_day)
+        while day <= min(end, last_day):
+            metrics = day_metrics(campaign, day.toordinal())
+            if metrics:
+                metrics["costInUsd"] = metrics["costInLocalCurrency"] * rate
                 period = _period(day, granularity, start, end)
                 for value, share in shares:
                     bucket = buckets[(period, value)]
-                    bucket[0] += int(impressions * share)
-                    bucket[1] += int(clicks * share)
-                    bucket[2] += cost * share
-                    bucket[3] += cost * share * rate
+                    for name in wanted:
+                        bucket[name] += metrics.get(name, 0.0) * share
             day += dt.timedelta(days=1)
+    floor = PRIVACY_FLOOR if pivot.startswith("MEMBER_") else 1
     rows = []
-    for ((first, last), value), (impressions, clicks, cost, cost_usd) in sorted(buckets.items()):
-        if not impressions:
+    for ((first, last), value), sums in sorted(buckets.items()):
+        if round(sums["impressions"]) < floor:
             continue
         row: dict[str, Any] = {}
         for name in fields:
@@ -128,7 +151,7 @@ def report(
             elif name == "pivotValues":
                 row[name] = [value]
             else:
-                row[name] = _metric(name, int(impressions), int(clicks), cost, cost_usd)
+                row[name] = _value(name, sums, first, last)
         rows.append(row)
     return rows[:ROW_CAP]  # LinkedIn truncates silently
 
@@ -139,4 +162,3 @@ def _date(day: dt.date) -> dict[str, int]:
 
 def known_field(name: str) -> bool:
     return name in METRICS or name in ("dateRange", "pivotValues")
-

@@ -2,7 +2,10 @@
 
 Three ad accounts (one test account); the main account has 8 campaign
 groups, 120 campaigns (so analytics facet batching is exercised) and two
-creatives per campaign. All people and leads are obviously fake.
+creatives per campaign. Entities agree with each other as in Campaign
+Manager: type, format, objective and billing match; a paused or archived
+group holds no running campaign; stopped campaigns stopped delivering on a
+date before today and drafts never delivered. All people and leads are fake.
 """
 
 from __future__ import annotations
@@ -12,16 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...params import today
-
-MAIN_ACCOUNT, EMEA_ACCOUNT, TEST_ACCOUNT = 512345678, 523456789, 534567890
-CAMPAIGN_STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ACTIVE", "COMPLETED", "ARCHIVED", "DRAFT")
-GROUP_STATUSES = ("ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED", "ACTIVE", "DRAFT", "ACTIVE", "CANCELED")
-CREATIVE_STATUSES = ("ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED")
-ROLES = ("ACCOUNT_BILLING_ADMIN", "ACCOUNT_MANAGER", "CAMPAIGN_MANAGER", "CREATIVE_MANAGER", "VIEWER")
-
-
-def urn(kind: str, value: int | str) -> str:
-    return f"urn:li:{kind}:{value}"
+from .sandbox_templates import (
+    AUDIENCES,
+    CAMPAIGN_STATUSES,
+    CREATIVE_STATUSES,
+    EMEA_ACCOUNT,
+    GEO,
+    GROUP_NAMES,
+    GROUP_STATUSES,
+    MAIN_ACCOUNT,
+    PROFILES,
+    ROLES,
+    TEST_ACCOUNT,
+    creative_content,
+    delivery_window,
+    markets,
+    urn,
+)
 
 
 def ms(day: dt.date) -> int:
@@ -42,8 +52,8 @@ class Data:
     conversions: list[dict[str, Any]] = field(default_factory=list)
     lead_forms: list[dict[str, Any]] = field(default_factory=list)
     lead_responses: list[dict[str, Any]] = field(default_factory=list)
-    # campaign id → first day with delivery (analytics)
-    starts: dict[int, dt.date] = field(default_factory=dict)
+    # campaign id → (first, last) day with delivery (analytics)
+    runs: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
 
 def _account(account_id: int, name: str, currency: str, kind: str, test: bool, first: dt.date) -> dict[str, Any]:
@@ -68,60 +78,76 @@ def _account(account_id: int, name: str, currency: str, kind: str, test: bool, f
 
 def _campaign(data: Data, cid: int, account_id: int, group: dict[str, Any], index: int, first: dt.date) -> None:
     status = CAMPAIGN_STATUSES[index % len(CAMPAIGN_STATUSES)]
+    if group["status"] != "ACTIVE" and status not in ("COMPLETED", "ARCHIVED"):
+        status = group["status"]  # a paused or archived group holds no running campaign
+    kind, fmt, objective, optimization, cost_type, bid, stem = PROFILES[(index + index // 8) % len(PROFILES)]  # every template in every status
     start = first + dt.timedelta(days=(index * 3) % 300)
+    runs = delivery_window(status, start, index)
     currency = "EUR" if account_id == EMEA_ACCOUNT else "USD"
+    countries = markets(account_id)
+    quarter = f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    schedule: dict[str, Any] = {"start": ms(start)}
+    if status in ("COMPLETED", "ARCHIVED") and runs:
+        schedule["end"] = ms(runs[1])
     data.campaigns.append({
         "id": cid,
-        "name": f"{'Brand' if index % 2 else 'Leads'} campaign {index + 1:03d}",
+        "name": f"{quarter} | {stem} | {AUDIENCES[index % len(AUDIENCES)]} | {countries[0]}",
         "account": urn("sponsoredAccount", account_id),
         "campaignGroup": urn("sponsoredCampaignGroup", group["id"]),
         "status": status,
-        "type": ("SPONSORED_UPDATES", "TEXT_AD", "SPONSORED_INMAILS")[index % 3],
-        "costType": ("CPM", "CPC")[index % 2],
-        "format": ("SINGLE_IMAGE", "VIDEO", "CAROUSEL", "TEXT_AD")[index % 4],
-        "objectiveType": ("BRAND_AWARENESS", "LEAD_GENERATION", "WEBSITE_VISIT")[index % 3],
-        "optimizationTargetType": "MAX_CLICK",
+        "type": kind,
+        "costType": cost_type,
+        "format": fmt,
+        "objectiveType": objective,
+        "optimizationTargetType": optimization,
         "creativeSelection": "OPTIMIZED",
-        "pacingStrategy": "LIFETIME",
-        "audienceExpansionEnabled": index % 2 == 0,
-        "offsiteDeliveryEnabled": False,
+        "pacingStrategy": "LIFETIME" if status == "COMPLETED" else "DAILY",
+        "audienceExpansionEnabled": kind == "SPONSORED_UPDATES" and index % 2 == 0,
+        "offsiteDeliveryEnabled": kind == "SPONSORED_UPDATES" and objective == "WEBSITE_VISIT",
         "storyDeliveryEnabled": False,
         "test": account_id == TEST_ACCOUNT,
         "associatedEntity": urn("organization", 90000 + account_id % 1000),
         "connectedTelevisionOnly": False,
         "politicalIntent": "NOT_POLITICAL",
-        "dailyBudget": {"amount": str(50 + index % 7 * 25), "currencyCode": currency},
-        "totalBudget": {"amount": "10000", "currencyCode": currency},
-        "unitCost": {"amount": "6.5", "currencyCode": currency},
-        "runSchedule": {"start": ms(start)},
-        "locale": {"country": "US", "language": "en"},
-        "targetingCriteria": {"include": {"and": [{"or": {"urn:li:adTargetingFacet:locations": ["urn:li:geo:103644278"]}}]}},
+        "dailyBudget": {"amount": str(30 if kind == "TEXT_AD" else 60 + index % 6 * 30), "currencyCode": currency},
+        "totalBudget": {"amount": "15000", "currencyCode": currency},
+        "unitCost": {"amount": bid, "currencyCode": currency},
+        "runSchedule": schedule,
+        "locale": {"country": "DE" if account_id == EMEA_ACCOUNT else "US", "language": "de" if account_id == EMEA_ACCOUNT else "en"},
+        "targetingCriteria": {"include": {"and": [
+            {"or": {"urn:li:adTargetingFacet:locations": [urn("geo", GEO[c]) for c in countries]}},
+            {"or": {"urn:li:adTargetingFacet:seniorities": [urn("seniority", s) for s in (4, 5, 6, 7, 8)]}},
+        ]}},  # fmt: skip
         "offsitePreferences": {},
         "servingStatuses": ["RUNNABLE"] if status == "ACTIVE" else ["CAMPAIGN_STATUS_NOT_ACTIVE"],
-        "version": {"versionTag": "2"},
-        "changeAuditStamps": audit(start, start + dt.timedelta(days=5)),
+        "version": {"versionTag": str(2 + index % 5)},
+        "changeAuditStamps": audit(start - dt.timedelta(days=3), runs[1] if runs else start),
     })  # fmt: skip
-    if status != "DRAFT":
-        data.starts[cid] = start
+    if runs:
+        data.runs[cid] = runs
     for k in range(2):
         number = cid * 10 + k
-        data.creatives.append({
+        # A running campaign always has a running first ad; a stopped campaign's ads are paused with it.
+        intended = ("ACTIVE" if k == 0 else CREATIVE_STATUSES[index % len(CREATIVE_STATUSES)]) if status == "ACTIVE" else "PAUSED"
+        creative = {
             "id": urn("sponsoredCreative", number),
-            "name": f"Ad {k + 1} of campaign {index + 1:03d}",
+            "name": f"{stem} - variant {'AB'[k]}",
             "account": urn("sponsoredAccount", account_id),
             "campaign": urn("sponsoredCampaign", cid),
-            "intendedStatus": CREATIVE_STATUSES[(index + k) % len(CREATIVE_STATUSES)],
-            "isServing": status == "ACTIVE",
+            "intendedStatus": intended,
+            "isServing": status == "ACTIVE" and intended == "ACTIVE",
             "isTest": account_id == TEST_ACCOUNT,
-            "createdAt": ms(start),
+            "createdAt": ms(start - dt.timedelta(days=1)),
             "createdBy": urn("person", "demoAlice"),
             "lastModifiedAt": ms(start + dt.timedelta(days=2)),
             "lastModifiedBy": urn("person", "demoAlice"),
-            "content": {"reference": urn("share", 7000000000 + number)},
+            "content": creative_content(kind, number, k),
             "review": {"status": "APPROVED"},
-            "servingHoldReasons": [],
-            "leadgenCallToAction": {"destination": urn("adForm", 5000 + k), "label": "LEARN_MORE"},
-        })  # fmt: skip
+            "servingHoldReasons": [] if status == "ACTIVE" else ["CAMPAIGN_STOPPED"],
+        }
+        if objective == "LEAD_GENERATION":
+            creative["leadgenCallToAction"] = {"destination": urn("adForm", 5000 + k), "label": "DOWNLOAD"}
+        data.creatives.append(creative)
 
 
 def _account_tree(data: Data, account_id: int, groups: int, campaigns: int, first: dt.date) -> None:
@@ -130,21 +156,21 @@ def _account_tree(data: Data, account_id: int, groups: int, campaigns: int, firs
         gid = 600000000 + account_id % 1000 * 100 + g
         group_rows.append({
             "id": gid,
-            "name": f"Group {g + 1}: {('Q1 brand', 'Q2 leads', 'Always on', 'Retargeting')[g % 4]}",
+            "name": GROUP_NAMES[g % len(GROUP_NAMES)] + (f" ({g // len(GROUP_NAMES) + 1})" if g >= len(GROUP_NAMES) else ""),
             "account": urn("sponsoredAccount", account_id),
             "status": GROUP_STATUSES[g % len(GROUP_STATUSES)],
             "test": account_id == TEST_ACCOUNT,
             "backfilled": g == 0,
-            "totalBudget": {"amount": "50000", "currencyCode": "USD"},
+            "totalBudget": {"amount": "50000", "currencyCode": "EUR" if account_id == EMEA_ACCOUNT else "USD"},
             "runSchedule": {"start": ms(first)},
-            "servingStatuses": ["RUNNABLE"],
+            "servingStatuses": ["RUNNABLE"] if GROUP_STATUSES[g % len(GROUP_STATUSES)] == "ACTIVE" else ["CAMPAIGN_GROUP_STATUS_HOLD"],
             "allowedCampaignTypes": ["SPONSORED_UPDATES", "TEXT_AD", "SPONSORED_INMAILS"],
             "changeAuditStamps": audit(first, first + dt.timedelta(days=g)),
         })  # fmt: skip
     data.groups.extend(group_rows)
     for i in range(campaigns):
         cid = 700000000 + account_id % 1000 * 1000 + i
-        _campaign(data, cid, account_id, group_rows[i % groups], i, first)
+        _campaign(data, cid, account_id, group_rows[i * 3 % groups], i, first)  # each status in several groups
 
 
 def _people(data: Data, first: dt.date) -> None:
@@ -161,6 +187,8 @@ def _people(data: Data, first: dt.date) -> None:
 def _conversions_and_leads(data: Data, first: dt.date) -> None:
     main = urn("sponsoredAccount", MAIN_ACCOUNT)
     campaign_urns = [urn("sponsoredCampaign", c["id"]) for c in data.campaigns if c["account"] == main]
+    lead_gen = [urn("sponsoredCampaign", c["id"]) for c in data.campaigns
+                if c["account"] == main and c["objectiveType"] == "LEAD_GENERATION" and c["status"] == "ACTIVE"]  # fmt: skip
     for i, name in enumerate(("Demo signup", "Demo purchase", "Demo download", "Demo lead", "Demo key page")):
         data.conversions.append({
             "id": 810000 + i, "name": name, "account": main, "type": ("SIGN_UP", "PURCHASE", "DOWNLOAD", "LEAD", "KEY_PAGE_VIEW")[i],
@@ -188,7 +216,7 @@ def _conversions_and_leads(data: Data, first: dt.date) -> None:
         data.lead_responses.append({
             "id": f"demo-lead-{r + 1:04d}", "leadType": "SPONSORED", "form": urn("leadGenForm", 5000 + r % 2),
             "owner": {"sponsoredAccount": main}, "ownerInfo": {}, "leadMetadata": {}, "leadMetadataInfo": {},
-            "associatedEntity": {"sponsoredCampaign": campaign_urns[r]}, "associatedEntityInfo": {},
+            "associatedEntity": {"sponsoredCampaign": lead_gen[r % len(lead_gen)]}, "associatedEntityInfo": {},
             "submittedAt": ms(submitted), "responseId": f"demo-response-{r + 1}",
             "formResponse": {"answers": [{"questionId": 1, "answerDetails": {"textQuestionAnswer": {"answer": f"fake.lead{r + 1}@example.com"}}}],
                              "consentResponses": []},

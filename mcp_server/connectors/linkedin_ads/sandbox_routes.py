@@ -225,6 +225,8 @@ def analytics(data: Data, query: Query, request: Request) -> Any:
     for name in fields:
         if not known_field(name) or (pivot.startswith("MEMBER_") and name in NOT_FOR_MEMBER_PIVOTS):
             raise BadParam("fields", f"Invalid field '{name}' for pivot {pivot}")
+    if {"approximateMemberReach", "audiencePenetration"} & set(fields) and (end - start).days >= 92:
+        raise BadParam("dateRange", "Reach metrics are available only for date ranges of up to 92 days")
     campaign_ids, only = _scope(data, query)
     return {"elements": report(data, campaign_ids, only, pivot, granularity, start, end, fields), "paging": {"start": 0, "count": 10, "links": []}}
 
