@@ -22,7 +22,7 @@ class Params(BaseModel):
 def _maybe_json(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
-        if text[:1] in "[{":
+        if text and text[0] in "[{":
             try:
                 return json.loads(text)
             except json.JSONDecodeError:

@@ -19,7 +19,10 @@ from mcp_server.connectors.tiktok_marketing.sandbox import (
     DEMO_SECRET,
     sandbox_settings,
 )
-from mcp_server.connectors.tiktok_marketing.sandbox_data import FORBIDDEN_ADVERTISER_ID, SECOND_ADVERTISER_ID
+from mcp_server.connectors.tiktok_marketing.sandbox_data import (
+    FORBIDDEN_ADVERTISER_ID,
+    SECOND_ADVERTISER_ID,
+)
 from mcp_server.connectors.tiktok_marketing.settings import TiktokMarketingSettings
 from mcp_server.errors import (
     AuthError,
@@ -81,6 +84,11 @@ def query_of(entry: dict) -> dict[str, str]:
 
 def visible(fake, kind: str, advertiser_id: str = DEMO_ADVERTISER_ID) -> list[dict]:
     return [r for r in fake.app.state.data.of(kind, advertiser_id) if not r.get("_deleted")]
+
+
+def delivering_ad(fake) -> dict:
+    """An ad that has delivered every day since it was created (paused ones stop)."""
+    return next(a for a in visible(fake, "ads") if a["_delivering"])
 
 
 # --- wire format ---------------------------------------------------------------------------
@@ -189,7 +197,7 @@ async def test_other_advertiser_by_param(tiktok_fake):
 async def test_long_daily_range_is_split_into_30_day_chunks_in_order(tiktok_fake):
     end = today()
     start = end - dt.timedelta(days=64)
-    ad = visible(tiktok_fake, "ads")[0]
+    ad = delivering_ad(tiktok_fake)
     params = {
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
@@ -214,7 +222,7 @@ async def test_long_daily_range_is_split_into_30_day_chunks_in_order(tiktok_fake
 
 
 async def test_empty_chunks_are_skipped_within_one_fetch(tiktok_fake):
-    ad = visible(tiktok_fake, "ads")[0]
+    ad = delivering_ad(tiktok_fake)
     born = ad["_created"]
     params = {
         "start_date": str(born - dt.timedelta(days=70)),
@@ -468,3 +476,87 @@ def test_fake_report_rows_are_nested_strings(tiktok_fake):
     assert item["metrics"]["secondary_goal_result"] == "-"
     info = data["page_info"]
     assert info["page"] == 1 and info["page_size"] == 2 and info["total_page"] == -(-info["total_number"] // 2)
+
+
+# --- review additions: filters, error codes ----------------------------------------------------
+
+
+async def test_secondary_status_all_includes_deleted_like_airbyte_sends_it(tiktok_fake):
+    default = await fetch_all(tiktok_fake, "campaigns")
+    everything = await fetch_all(tiktok_fake, "campaigns", {"filtering": {"secondary_status": "CAMPAIGN_STATUS_ALL"}})
+    assert len(everything) == len(default) + 1
+    assert any(r["secondary_status"] == "CAMPAIGN_STATUS_DELETE" for r in everything)
+
+
+async def test_delivery_ok_filter_returns_only_delivering_ad_groups(tiktok_fake):
+    records = await fetch_all(tiktok_fake, "ad_groups", {"filtering": {"primary_status": "STATUS_DELIVERY_OK"}})
+    expected = [g for g in visible(tiktok_fake, "adgroups") if g["_delivering"]]
+    assert records and len(records) == len(expected)
+    assert {r["secondary_status"] for r in records} == {"ADGROUP_STATUS_DELIVERY_OK"}
+
+
+async def test_comma_list_filter_value_reaches_tiktok_as_a_json_list(tiktok_fake):
+    ads = [a for a in visible(tiktok_fake, "ads") if a["_delivering"]][:2]
+    value = ",".join(a["ad_id"] for a in ads)
+    params = {"metrics": ["spend"], "filtering": [{"field_name": "ad_ids", "filter_type": "IN", "filter_value": value}]}
+    rows = await fetch_all(tiktok_fake, "ads_reports_daily", params, page_size=1000)
+    assert {r["ad_id"] for r in rows} == {a["ad_id"] for a in ads}
+    sent = json.loads(query_of(vendor_requests(tiktok_fake)[0])["filtering"])
+    assert json.loads(sent[0]["filter_value"]) == [a["ad_id"] for a in ads]
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("40010", "TIKTOK_MARKETING_API_BASE_URL"), ("40008", "sandbox"), ("40011", "at most 100"), ("40110", "Re-authorize")],
+)
+async def test_error_codes_carry_a_fix(tiktok_fake, kind, words):
+    tiktok_fake.fault("campaign/get", kind)
+    with pytest.raises(ConnectorError) as caught:
+        await fetch(tiktok_fake, "campaigns")
+    assert f"TikTok code {kind}" in caught.value.render() and words in caught.value.render()
+    assert len(vendor_requests(tiktok_fake)) == 1
+
+
+def test_an_envelope_with_a_non_numeric_code_is_a_vendor_error_not_a_crash():
+    from mcp_server.connectors.tiktok_marketing.errors import parse_envelope
+
+    for code in ("oops", None):
+        response = httpx.Response(200, json={"code": code, "message": "?", "request_id": "r1", "data": {}})
+        with pytest.raises(VendorError) as caught:
+            parse_envelope(response)
+        assert caught.value.request_id == "r1"
+    assert parse_envelope(httpx.Response(200, json={"code": "0", "data": {"list": []}})) == {"list": []}
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ("The app_id is inconsistent with the token's app information. Please retry after correcting it.", AuthError),
+        ("Access token does not match the app.", AuthError),
+        ("start_date: does not match the format YYYY-MM-DD.", VendorError),
+    ],
+)
+def test_code_40000_means_reconnect_only_when_app_and_token_disagree(message, error):
+    from mcp_server.connectors.tiktok_marketing.errors import envelope_error
+
+    mapped = envelope_error(40000, message, "r1")
+    assert type(mapped) is error
+    assert ("reconnect" in mapped.render()) == (error is AuthError)
+
+
+def test_fake_rejects_report_filters_that_are_not_json_strings_inside_json(tiktok_fake):
+    base = {
+        "advertiser_id": DEMO_ADVERTISER_ID, "report_type": "BASIC", "data_level": "AUCTION_AD",
+        "dimensions": '["ad_id"]', "metrics": '["spend"]', "start_date": str(today()), "end_date": str(today()),
+    }  # fmt: skip
+    ad = visible(tiktok_fake, "ads")[0]["ad_id"]
+    item = {"field_name": "ad_ids", "filter_type": "IN"}
+    cases = [
+        ([{**item, "filter_value": [ad]}], 40002),  # a list where TikTok wants a JSON string
+        ([{**item, "filter_value": ad}], 40002),  # a bare id, not a JSON list
+        ({"ad_ids": [ad]}, 40002),  # the */get object form, not the report array
+        ([{**item, "filter_value": json.dumps([ad])}], 0),
+    ]
+    for filtering, code in cases:
+        body = raw_get(tiktok_fake, "report/integrated/get/", {**base, "filtering": json.dumps(filtering)}).json()
+        assert body["code"] == code, (filtering, body)

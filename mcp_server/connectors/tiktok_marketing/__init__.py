@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...connector import Connector
 from .catalog import CATALOG
-from .hosted import ADAPTER as HOSTED_ADAPTER
 from .client import TiktokDirectBackend
+from .hosted import ADAPTER as HOSTED_ADAPTER
 from .sandbox import create_app, sandbox_settings
 from .settings import TiktokMarketingSettings
 

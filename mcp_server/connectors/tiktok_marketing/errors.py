@@ -21,13 +21,24 @@ TOKEN_SETTING = "TIKTOK_MARKETING_ACCESS_TOKEN"
 BASE_URL_SETTING = "TIKTOK_MARKETING_API_BASE_URL"
 
 PERMISSION = {40001, 40125, 40118, 40119}
-AUTH = {40102, 40104, 40105, 40106, 40113}
+AUTH = {40102, 40104, 40105, 40106, 40107, 40110, 40113}
 RATE_LIMIT = {40100, 40016, 40132, 40133, 61000}
 UNAVAILABLE = {50000, 50002, 60001}
 NOT_FOUND = {40007, 40300, 40301}
+# Wrong host or API version for the configured base URL.
+WRONG_BASE = {40006, 40010, 40051}
+# The endpoint exists but not here: TikTok's sandbox covers ~21 operations.
+NOT_IN_SANDBOX = {40008, 40009, 40013, 40014}
 # 40000 is TikTok's generic param error; with this wording the token belongs to another app
 # (PostHog #78577; message seen in Airbyte #80210: "The app_id is inconsistent with the token's app information").
-MISMATCH_WORDS = ("inconsistent with the token", "mismatch", "does not match", "not match")
+# Both a mismatch word and an app/token word: "start_date does not match the format" is a plain param error.
+MISMATCH_WORDS = ("inconsistent with", "mismatch", "does not match", "not match")
+APP_TOKEN_WORDS = ("token", "app_id", "app information")
+
+
+def _is_app_token_mismatch(message: str) -> bool:
+    text = message.lower()
+    return any(w in text for w in MISMATCH_WORDS) and any(w in text for w in APP_TOKEN_WORDS)
 
 
 def envelope_error(code: int, message: str, request_id: str | None) -> ConnectorError:
@@ -41,7 +52,7 @@ def envelope_error(code: int, message: str, request_id: str | None) -> Connector
         error, fix = AuthError, f"Re-authorize the app and update {TOKEN_SETTING}; check it is the advertiser's token."
     elif code == 40101:
         error, fix = AuthError, "Check TIKTOK_MARKETING_APP_ID and TIKTOK_MARKETING_SECRET (used only to discover advertisers)."
-    elif code == 40000 and any(w in message.lower() for w in MISMATCH_WORDS):
+    elif code == 40000 and _is_app_token_mismatch(message):
         error, fix = AuthError, f"The token does not match this app; reconnect (re-authorize) and update {TOKEN_SETTING}."
     elif code in RATE_LIMIT:
         error, fix = RateLimited, "TikTok's rate limit is shared by every user of the app; wait and retry with fewer or smaller requests."
@@ -49,7 +60,13 @@ def envelope_error(code: int, message: str, request_id: str | None) -> Connector
         error, fix = VendorUnavailable, "TikTok had a temporary problem; try again shortly."
     elif code in NOT_FOUND:
         error, fix = NotFound, "Check the id; it may be deleted or belong to another advertiser."
-    elif code in (40000, 40002, 40011):
+    elif code in WRONG_BASE:
+        error, fix = VendorError, f"Check {BASE_URL_SETTING}: https://business-api.tiktok.com/open_api/v1.3 (or the sandbox host with /open_api/v1.3)."
+    elif code in NOT_IN_SANDBOX:
+        error, fix = VendorError, "TikTok's sandbox does not offer this; use a production token and base URL for it."
+    elif code == 40011:
+        error, fix = VendorError, "Too many ids in one request; pass at most 100 per call."
+    elif code in (40000, 40002):
         error, fix = VendorError, "TikTok rejected a parameter; correct it as the message says."
     else:
         error, fix = VendorError, None
@@ -85,7 +102,11 @@ def parse_envelope(response: httpx.Response) -> dict[str, Any]:
         ) from None
     if not isinstance(body, dict) or "code" not in body:
         raise VendorError("TikTok answered without a code/data envelope.", fix=f"Check {BASE_URL_SETTING}.")
-    code, request_id = body.get("code"), body.get("request_id")
+    request_id = body.get("request_id")
+    try:
+        code = int(body["code"])
+    except (TypeError, ValueError):
+        raise VendorError(f"TikTok answered with a non-numeric code {str(body['code'])[:40]!r}.", request_id=request_id) from None
     if code not in (0, 20001):
-        raise envelope_error(int(code), str(body.get("message") or ""), request_id)
+        raise envelope_error(code, str(body.get("message") or ""), request_id)
     return body.get("data") or {}

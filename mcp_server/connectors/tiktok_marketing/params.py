@@ -9,7 +9,36 @@ from pydantic import Field, field_validator
 from ...params import Id, IdList, JsonObject, Params, StrList
 
 ADVERTISER_ID_TEXT = "Advertiser id; defaults to TIKTOK_MARKETING_ADVERTISER_ID."
-NUMERIC_ID = r"^\d{1,25}$"  # TikTok ids are digit strings (v1.3 sends them as strings)
+MAX_ID_DIGITS = 25  # TikTok ids are digit strings (v1.3 sends them as strings), 16-19 digits today
+# param -> (what it is, where to find it)
+ID_HELP = {
+    "advertiser_id": ("advertiser id", ("TikTok Ads Manager shows it under the account name (top right); leave "
+                      "advertiser_id out to use TIKTOK_MARKETING_ADVERTISER_ID, or list `advertisers` to see yours")),
+    "advertiser_ids": ("advertiser ids", "TikTok Ads Manager shows each under the account name (top right)"),
+    "bc_id": ("Business Center id", "Business Center shows it under Business settings > Business info"),
+    "custom_audience_ids": ("custom audience ids", "list `audiences` to see them"),
+}  # fmt: skip
+
+
+def numeric_ids(name: str, ids: list[str]) -> list[str]:
+    """Trimmed digit-string ids, or a ValueError that says what TikTok expects and where to find the id."""
+    ids = [i.strip() for i in ids]
+    bad = [i for i in ids if not (i.isascii() and i.isdigit() and len(i) <= MAX_ID_DIGITS)]
+    if bad:
+        what, where = ID_HELP[name]
+        raise ValueError(f"must be TikTok's numeric {what} (digits only, e.g. '7294619358021763074'), not {bad[0]!r}; {where}")
+    return ids
+
+
+def not_a_float(name: str, value: Any) -> Any:
+    if isinstance(value, float):
+        # ValueError, not TypeError: pydantic turns only ValueError into a validation error
+        raise ValueError(f"send {name} as a string: TikTok ids exceed 2^53 and lose digits as JSON numbers")  # noqa: TRY004
+    return value
+
+
+def numeric_id(name: str, value: str | None) -> str | None:
+    return None if value is None else numeric_ids(name, [value])[0]
 
 
 def page_field() -> Any:
@@ -21,7 +50,17 @@ def page_size_field(maximum: int) -> Any:
 
 
 class AdvertiserScoped(Params):
-    advertiser_id: Id | None = Field(default=None, pattern=NUMERIC_ID, description=ADVERTISER_ID_TEXT)
+    advertiser_id: Id | None = Field(default=None, description=ADVERTISER_ID_TEXT)
+
+    @field_validator("advertiser_id", mode="before")
+    @classmethod
+    def _string_advertiser(cls, value: Any) -> Any:
+        return not_a_float("advertiser_id", value)
+
+    @field_validator("advertiser_id")
+    @classmethod
+    def _numeric_advertiser(cls, value: str | None) -> str | None:
+        return numeric_id("advertiser_id", value)
 
 
 class AdvertisersParams(Params):
@@ -34,10 +73,20 @@ class AdvertisersParams(Params):
     @field_validator("advertiser_ids")
     @classmethod
     def _digits(cls, ids: list[str] | None) -> list[str] | None:
-        bad = [i for i in ids or [] if not i.isdigit()]
-        if bad:
-            raise ValueError(f"advertiser ids are digit strings such as '7000000000000000000'; got {bad[:3]}")
-        return ids
+        return None if ids is None else numeric_ids("advertiser_ids", ids) or None
+
+
+def checked_filtering(filtering: dict[str, Any] | None) -> dict[str, Any] | None:
+    """TikTok's id filters take ≤100 ids, as strings (ids exceed 2^53)."""
+    if filtering is None:
+        return None
+    checked = dict(filtering)
+    for key, value in filtering.items():
+        if key.endswith("_ids") and isinstance(value, list):
+            if len(value) > 100:
+                raise ValueError(f"{key} takes at most 100 ids per request, got {len(value)}; split them over several calls")
+            checked[key] = [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return checked
 
 
 class ObjectListParams(AdvertiserScoped):
@@ -52,11 +101,20 @@ class ObjectListParams(AdvertiserScoped):
     page: int | None = page_field()
     page_size: int | None = page_size_field(1000)
 
+    _filtering = field_validator("filtering")(checked_filtering)
+
 
 class AudiencesParams(AdvertiserScoped):
-    custom_audience_ids: IdList | None = Field(default=None, description="Only these audiences.")
+    custom_audience_ids: IdList | None = Field(default=None, description="Only these audiences (≤100 ids).")
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)
+
+    @field_validator("custom_audience_ids")
+    @classmethod
+    def _audience_ids(cls, ids: list[str] | None) -> list[str] | None:
+        if ids is not None and len(ids) > 100:
+            raise ValueError(f"TikTok takes at most 100 custom_audience_ids per request, got {len(ids)}; ask in batches")
+        return None if ids is None else numeric_ids("custom_audience_ids", ids) or None
 
 
 class AssetSearchParams(AdvertiserScoped):
@@ -66,6 +124,8 @@ class AssetSearchParams(AdvertiserScoped):
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)
 
+    _filtering = field_validator("filtering")(checked_filtering)
+
 
 class SparkAdsParams(AdvertiserScoped):
     page: int | None = page_field()
@@ -73,6 +133,11 @@ class SparkAdsParams(AdvertiserScoped):
 
 
 class CatalogsParams(AdvertiserScoped):
-    bc_id: Id | None = Field(default=None, pattern=NUMERIC_ID, description="Business Center id owning the catalogs.")
+    bc_id: Id | None = Field(default=None, description="Business Center id owning the catalogs.")
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)
+
+    @field_validator("bc_id")
+    @classmethod
+    def _numeric_bc(cls, value: str | None) -> str | None:
+        return numeric_id("bc_id", value)

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ...params import JsonObjectList, StrList, last_days, today
 from .params import AdvertiserScoped, page_field, page_size_field
@@ -45,6 +45,10 @@ MAX_HOURLY_RANGE_DAYS = 31
 JSON_STRING_FILTERS = {"IN", "NOT_IN", "CONTAIN_ANY_OF", "BETWEEN"}
 FILTER_TYPES = JSON_STRING_FILTERS | {"MATCH", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# ID filters take at most this many ids per request (more is TikTok code 40011 or 40002).
+ID_FILTERS = {"campaign_ids", "adgroup_ids", "ad_ids", "ad_ids_v2"}
+MAX_FILTER_IDS = 100
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def dimensions_field(default: list[str]) -> Any:
@@ -89,44 +93,89 @@ class ReportParams(AdvertiserScoped):
     def lifetime(self) -> bool:
         return False
 
+    @field_validator("dimensions")
+    @classmethod
+    def _dimensions(cls, dimensions: list[str]) -> list[str]:
+        dimensions = _names(dimensions)
+        extra = set(dimensions) - {cls.id_dimension, DAY, HOUR}
+        if cls.id_dimension not in dimensions or extra or {DAY, HOUR} <= set(dimensions):
+            raise ValueError(f"must be [{cls.id_dimension!r}] plus at most one of {DAY!r} / {HOUR!r}")
+        return dimensions
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if isinstance(value, str) and not ISO_DATE.match(value.strip()):
+            raise ValueError("use a calendar date as YYYY-MM-DD, e.g. '2025-01-31'")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, metrics: list[str]) -> list[str]:
+        return _names(metrics)
+
+    @field_validator("order_field")
+    @classmethod
+    def _order_field(cls, name: str | None) -> str | None:
+        if name is not None and not NAME.match(name):
+            raise ValueError(f"{name!r} is not a TikTok metric name; use one of the requested metrics, e.g. 'spend'")
+        return name
+
+    @field_validator("filtering")
+    @classmethod
+    def _filtering(cls, items: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        return None if items is None else [_report_filter(n, item) for n, item in enumerate(items, 1)]
+
     @model_validator(mode="after")
-    def _check(self) -> ReportParams:
-        resolved: dict[str, Any] = {"dimensions": _names("dimensions", self.dimensions), "metrics": _names("metrics", self.metrics)}
-        extra = set(resolved["dimensions"]) - {self.id_dimension, DAY, HOUR}
-        if self.id_dimension not in self.dimensions or extra or (DAY in self.dimensions and HOUR in self.dimensions):
-            raise ValueError(
-                f"dimensions must be [{self.id_dimension!r}] plus at most one of {DAY!r} / {HOUR!r}; got {self.dimensions}"
-            )
-        if self.order_field is not None and not NAME.match(self.order_field):
-            raise ValueError(f"order_field {self.order_field!r} is not a TikTok metric name")
-        if self.filtering is not None:
-            resolved["filtering"] = [_report_filter(f) for f in self.filtering]
+    def _dates(self) -> ReportParams:
         if not self.lifetime:
             hourly = HOUR in self.dimensions
-            resolved["start_date"], resolved["end_date"] = _resolve_dates(self.start_date, self.end_date, hourly=hourly)
-        # Not via setattr: resolved defaults must not count as params the caller set (cursor resumption compares those).
-        self.__dict__.update(resolved)
+            start, end = _resolve_dates(self.start_date, self.end_date, hourly=hourly)
+            # Not via setattr: resolved defaults must not count as params the caller set (cursor resumption compares those).
+            self.__dict__.update(start_date=start, end_date=end)
         return self
 
 
-def _names(param: str, values: list[str]) -> list[str]:
+def _names(values: list[str]) -> list[str]:
     if not values:
-        raise ValueError(f"{param} must not be empty")
+        raise ValueError("must not be empty")
     bad = [v for v in values if not isinstance(v, str) or not NAME.match(v)]
     if bad:
-        raise ValueError(f"{param} holds names TikTok does not use: {bad}; use lower_snake_case names like 'spend'")
+        raise ValueError(f"holds names TikTok does not use: {bad}; use lower_snake_case names like 'spend'")
     return list(dict.fromkeys(values))
 
 
-def _report_filter(item: dict[str, Any]) -> dict[str, Any]:
+def _report_filter(n: int, item: dict[str, Any]) -> dict[str, Any]:
+    """One filtering item; list values become the JSON string TikTok wants inside the JSON."""
     if set(item) != {"field_name", "filter_type", "filter_value"}:
-        raise ValueError('each filtering item needs exactly "field_name", "filter_type" and "filter_value"')
-    if item["filter_type"] not in FILTER_TYPES:
-        raise ValueError(f"filter_type must be one of {sorted(FILTER_TYPES)}; got {item['filter_type']!r}")
-    value = item["filter_value"]
-    if isinstance(value, list):  # TikTok wants a JSON string inside the JSON for list filters
-        value = json.dumps(value)
-    return {**item, "filter_value": value if isinstance(value, str) else json.dumps(value)}
+        raise ValueError(f'item {n} needs exactly "field_name", "filter_type" and "filter_value"; got {sorted(item)}')
+    name, kind, value = item["field_name"], item["filter_type"], item["filter_value"]
+    if kind not in FILTER_TYPES:
+        raise ValueError(f"item {n}: filter_type must be one of {sorted(FILTER_TYPES)}; got {kind!r}")
+    if kind not in JSON_STRING_FILTERS:
+        return {**item, "filter_value": value if isinstance(value, str) else json.dumps(value)}
+    values = _value_list(value)
+    if kind == "BETWEEN" and len(values) != 2:
+        raise ValueError(f"item {n}: BETWEEN takes two values [low, high]; got {values}")
+    if name in ID_FILTERS and len(values) > MAX_FILTER_IDS:
+        raise ValueError(
+            f"item {n}: TikTok takes at most {MAX_FILTER_IDS} {name} per request, got {len(values)}; split the ids over several calls"
+        )
+    return {**item, "filter_value": json.dumps(values)}
+
+
+def _value_list(value: Any) -> list[Any]:
+    """["1","2"], '["1","2"]', "1,2" or "1" -> a list (IN, NOT_IN, CONTAIN_ANY_OF and BETWEEN take lists)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                raise ValueError(f"filter_value {value!r} looks like a JSON list but does not parse") from None
+        else:
+            value = [v.strip() for v in text.split(",") if v.strip()]
+    return value if isinstance(value, list) else [value]
 
 
 def _resolve_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> tuple[dt.date, dt.date]:
@@ -137,6 +186,9 @@ def _resolve_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) 
         start = end if hourly else last_days(30, end=end)[0]
     if end < start:
         raise ValueError(f"end_date {end} is before start_date {start}")
+    # Advertiser time zones run up to a day ahead of UTC; later than that TikTok can only answer "no rows".
+    if start > today() + dt.timedelta(days=1):
+        raise ValueError(f"start_date {start} is in the future; TikTok has data up to today (advertiser time zone)")
     if hourly and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
         raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
     return start, end

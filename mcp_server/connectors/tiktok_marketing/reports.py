@@ -60,9 +60,13 @@ def _value(key: str, value: Any) -> Any:
 
 
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
-    """{"dimensions": {...}, "metrics": {...}} -> one flat row, dimensions first."""
-    row = dict(item.get("dimensions") or {})
-    row.update(item.get("metrics") or {})
+    """{"dimensions": {...}, "metrics": {...}} -> one flat row, dimensions first.
+
+    A row that is flat already is kept (Airbyte's hosted schemas describe flat rows; which shape
+    its server returns is not verified), so no backend can turn rows into empty records.
+    """
+    nested = isinstance(item.get("dimensions"), dict) or isinstance(item.get("metrics"), dict)
+    row = {**(item.get("dimensions") or {}), **(item.get("metrics") or {})} if nested else dict(item)
     return {key: _value(key, value) for key, value in row.items()}
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
+
+from .sandbox_delivery import Delivery
 
 DEMO_ACCESS_TOKEN = "a7c31e9d04b58f26e1d7a93c5b08e4f261d9c7ab"
 DEMO_APP_ID = "7301552918837460993"
@@ -18,14 +19,27 @@ FORBIDDEN_ADVERTISER_ID = "7188203746519283712"
 SEED = 20250101
 HISTORY_DAYS = 400
 
+# id, name, currency, time zone, country, language, phone, address, balance, campaigns
 ADVERTISERS = [
-    (DEMO_ADVERTISER_ID, "Northwind Outdoor US", "USD", "America/Los_Angeles", "US", 8),
-    (SECOND_ADVERTISER_ID, "Northwind Outdoor DE", "EUR", "Europe/Berlin", "DE", 4),
-    (FORBIDDEN_ADVERTISER_ID, "Contoso Games", "USD", "America/New_York", "US", 2),
-]
-OBJECTIVES = ["TRAFFIC", "CONVERSIONS", "REACH", "VIDEO_VIEWS", "APP_PROMOTION", "LEAD_GENERATION"]
-THEMES = ["Spring Trail", "Summer Camp", "Back to School", "Black Friday", "Holiday Gifts", "Winter Gear", "Brand Lift"]
-HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 4, 5, 5, 5, 6, 6, 5, 5, 5, 6, 7, 8, 9, 8, 6, 4, 2]
+    (DEMO_ADVERTISER_ID, "Northwind Outdoor US", "USD", "America/Los_Angeles", "US", "en", "+1 415***0000",
+     "1 Market St, San Francisco", 12500.0, 8),
+    (SECOND_ADVERTISER_ID, "Northwind Outdoor DE", "EUR", "Europe/Berlin", "DE", "de", "+49 30***0000",
+     "Friedrichstr. 1, Berlin", 4830.5, 4),
+    (FORBIDDEN_ADVERTISER_ID, "Contoso Games", "USD", "America/New_York", "US", "en", "+1 212***0000",
+     "5 Broadway, New York", 920.0, 2),
+]  # fmt: skip
+OBJECTIVES = ["TRAFFIC", "WEB_CONVERSIONS", "REACH", "VIDEO_VIEWS", "APP_PROMOTION", "LEAD_GENERATION"]
+# objective -> (ad group optimization_goal, billing_event)
+GOALS = {
+    "TRAFFIC": ("CLICK", "CPC"), "WEB_CONVERSIONS": ("CONVERT", "OCPM"), "REACH": ("REACH", "CPM"),
+    "VIDEO_VIEWS": ("ENGAGED_VIEW", "CPV"), "APP_PROMOTION": ("INSTALL", "OCPM"),
+    "LEAD_GENERATION": ("LEAD_GENERATION", "OCPM"),
+}  # fmt: skip
+THEMES = ["New Year", "Winter Gear", "Spring Trail", "Spring Trail", "Summer Camp", "Summer Camp", "Summer Camp",
+          "Back to School", "Back to School", "Fall Hiking", "Black Friday", "Holiday Gifts"]  # by month  # fmt: skip
+AUDIENCES = ["18-34", "Lookalike", "Retargeting"]
+# advertiser -> ad group targeting (languages, location_ids as GeoNames ids); default the US in English
+LOCALES = {SECOND_ADVERTISER_ID: (["de"], ["2921044"])}
 
 
 @dataclass
@@ -47,40 +61,47 @@ def _stamp(day: dt.date, rng: random.Random) -> str:
     return f"{day.isoformat()} {rng.randrange(24):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
 
 
-def _status(prefix: str, deleted: bool, enabled: bool) -> tuple[str, str]:
-    if deleted:
-        return f"{prefix}_STATUS_DELETE", "DISABLE"
-    return (f"{prefix}_STATUS_DELIVERY_OK", "ENABLE") if enabled else (f"{prefix}_STATUS_DISABLE", "DISABLE")
+def _times(rng: random.Random, created: dt.date, modified: dt.date, after: str = "") -> tuple[str, str]:
+    """create_time and modify_time, the second never before the first, both after the parent's `after`."""
+    create = dt.datetime.combine(created, dt.time(8)) + dt.timedelta(seconds=rng.randrange(8 * 3600))
+    if after:
+        create = max(create, dt.datetime.fromisoformat(after) + dt.timedelta(minutes=rng.randrange(3, 40)))
+    modify = max(dt.datetime.combine(modified, dt.time(8)) + dt.timedelta(seconds=rng.randrange(8 * 3600)),
+                 create + dt.timedelta(minutes=rng.randrange(5, 90)))  # fmt: skip
+    return f"{create:%Y-%m-%d %H:%M:%S}", f"{modify:%Y-%m-%d %H:%M:%S}"
+
+
+def _stop_day(rng: random.Random, start: dt.date, today: dt.date) -> dt.date:
+    """The day a paused or deleted object stopped: some weeks after it started, before today."""
+    return min(start + dt.timedelta(days=rng.randrange(14, 60)), today - dt.timedelta(days=1))
 
 
 def build_dataset(today: dt.date) -> Dataset:
     rng = random.Random(SEED)
     data = Dataset(today=today)
     ids = iter(range(1, 10_000))
-    for adv_id, name, currency, tz, country, n_campaigns in ADVERTISERS:
-        created = today - dt.timedelta(days=HISTORY_DAYS + 200)
-        data.advertisers[adv_id] = _advertiser(adv_id, name, currency, tz, country, created)
+    for *account, n_campaigns in ADVERTISERS:
+        adv_id = account[0]
+        data.advertisers[adv_id] = _advertiser(*account, created=today - dt.timedelta(days=HISTORY_DAYS + 200))
+        _assets(data, rng, adv_id, ids, today)
         for c in range(n_campaigns):
             # one deleted campaign per advertiser, to exercise the default STATUS_NOT_DELETE filter
-            campaign = data.add("campaigns", adv_id, _campaign(rng, adv_id, next(ids), c, deleted=c == n_campaigns - 1, today=today))
-            for g in range(3 if c % 2 == 0 else 2):
-                adgroup = data.add("adgroups", adv_id, _adgroup(rng, campaign, next(ids), g))
-                for a in range(2):
-                    data.add("ads", adv_id, _ad(rng, adgroup, next(ids), a))
-        _assets(data, rng, adv_id, ids, today)
+            _campaign_tree(data, rng, adv_id, next(ids), c, deleted=c == n_campaigns - 1, ids=ids)
     return data
 
 
-def _advertiser(adv_id: str, name: str, currency: str, tz: str, country: str, created: dt.date) -> dict[str, Any]:
+def _advertiser(adv_id: str, name: str, currency: str, tz: str, country: str, language: str, phone: str,
+                address: str, balance: float, *, created: dt.date) -> dict[str, Any]:  # fmt: skip
     return {
         "advertiser_id": adv_id, "name": name, "company": name.rsplit(" ", 1)[0] + " Inc.", "status": "STATUS_ENABLE",
-        "role": "ROLE_ADVERTISER", "currency": currency, "timezone": tz, "display_timezone": tz, "balance": 12500.0,
-        "country": country, "industry": "290702", "address": "1 Market St", "contacter": "Alex Doe",
-        "email": "a***@northwind.example", "cellphone_number": "+1 415***0000", "telephone_number": "",
-        "language": "en", "license_no": "", "license_url": None, "license_city": None, "license_province": None,
+        "role": "ROLE_ADVERTISER", "currency": currency, "timezone": tz, "display_timezone": tz, "balance": balance,
+        "country": country, "industry": "290702", "address": address, "contacter": "Alex Doe",
+        "email": "a***@northwind.example", "cellphone_number": phone, "telephone_number": "",
+        "language": language, "license_no": "", "license_url": None, "license_city": None, "license_province": None,
         "promotion_area": "0", "promotion_center_city": None, "promotion_center_province": None,
         "rejection_reason": "", "advertiser_account_type": "AUCTION", "brand": name.split(" ")[0],
-        "description": f"{name} advertiser account", "create_time": int(dt.datetime.combine(created, dt.time()).timestamp()),
+        "description": f"{name} advertiser account",
+        "create_time": int(dt.datetime.combine(created, dt.time(), dt.UTC).timestamp()),
     }  # fmt: skip
 
 
@@ -88,70 +109,115 @@ def _big_id(prefix: str, n: int) -> str:
     return f"{prefix}{n:0{19 - len(prefix)}d}"
 
 
+def _campaign_tree(data: Dataset, rng: random.Random, adv_id: str, n: int, c: int, *, deleted: bool, ids: Any) -> None:
+    """A campaign with its ad groups and ads; budgets, statuses and delivery windows agree top-down."""
+    today = data.today
+    campaign = data.add("campaigns", adv_id, _campaign(rng, adv_id, n, c, deleted=deleted, today=today))
+    groups = [data.add("adgroups", adv_id, _adgroup(rng, campaign, next(ids), g, today)) for g in range(3 if c % 2 == 0 else 2)]
+    if not campaign["budget_optimize_on"] and campaign["budget_mode"] == "BUDGET_MODE_DAY":
+        # a campaign budget above the sum of its ad groups' daily budgets, as TikTok requires
+        campaign["budget"] = float(-(-sum(g["budget"] for g in groups) * 1.2 // 50) * 50)
+    videos, images = data.of("videos", adv_id), data.of("images", adv_id)
+    for group in groups:
+        # CBO campaigns split their budget across all their ads; otherwise each ad group splits its own
+        budget = campaign["budget"] / (2 * len(groups)) if campaign["budget_optimize_on"] else group["budget"] / 2
+        for a in range(2):
+            ad = data.add("ads", adv_id, _ad(rng, group, next(ids), a, rng.choice(videos), rng.choice(images)))
+            last = min(ad["_stop"], group["_stop"], campaign["_stop"])
+            ad["_delivery"] = Delivery.draw(rng, ad["ad_id"], campaign["objective_type"], budget, ad["_created"], last)
+
+
 def _campaign(rng: random.Random, adv_id: str, n: int, c: int, *, deleted: bool, today: dt.date) -> dict[str, Any]:
     created = today - dt.timedelta(days=rng.randrange(40, HISTORY_DAYS))
-    secondary, operation = _status("CAMPAIGN", deleted, enabled=c % 4 != 3)
+    enabled = c % 4 != 3 and not deleted
+    stop = today if enabled else _stop_day(rng, created, today)
     objective = OBJECTIVES[c % len(OBJECTIVES)]
+    cbo = c % 3 == 0
+    budget_mode = "BUDGET_MODE_DAY" if cbo else rng.choice(["BUDGET_MODE_DAY", "BUDGET_MODE_INFINITE"])
+    budget = float(rng.choice([100, 150, 200, 300])) if cbo else 0.0  # non-CBO DAY budgets follow the ad groups
+    create_time, modify_time = _times(rng, created, stop if not enabled else created + dt.timedelta(days=rng.randrange(0, 9)))
+    status = "CAMPAIGN_STATUS_DELETE" if deleted else "CAMPAIGN_STATUS_ENABLE" if enabled else "CAMPAIGN_STATUS_DISABLE"
     return {
-        "campaign_id": _big_id("1781", n), "campaign_name": f"{THEMES[c % len(THEMES)]} {created.year} #{c + 1}",
-        "campaign_type": "REGULAR_CAMPAIGN", "advertiser_id": adv_id, "budget": float(rng.choice([50, 100, 250, 500])),
-        "budget_mode": rng.choice(["BUDGET_MODE_DAY", "BUDGET_MODE_TOTAL", "BUDGET_MODE_INFINITE"]),
-        "secondary_status": secondary, "operation_status": operation, "objective": "LANDING_PAGE",
-        "objective_type": objective, "budget_optimize_on": c % 3 == 0, "bid_type": "BID_TYPE_NO_BID",
+        "campaign_id": _big_id("1781", n),
+        "campaign_name": f"{THEMES[created.month - 1]} {created.year} - {objective.replace('_', ' ').title()} #{c + 1}",
+        "campaign_type": "REGULAR_CAMPAIGN", "advertiser_id": adv_id, "budget": budget, "budget_mode": budget_mode,
+        "secondary_status": status, "operation_status": "ENABLE" if enabled else "DISABLE",
+        "objective": "APP" if objective == "APP_PROMOTION" else "LANDING_PAGE",
+        "objective_type": objective, "budget_optimize_on": cbo, "bid_type": "BID_TYPE_NO_BID",
         "deep_bid_type": None, "optimization_goal": None, "split_test_variable": None, "is_new_structure": True,
-        "create_time": _stamp(created, rng), "modify_time": _stamp(min(today, created + dt.timedelta(days=9)), rng),
+        "create_time": create_time, "modify_time": modify_time,
         "roas_bid": 0.0, "is_smart_performance_campaign": False, "is_search_campaign": False,
-        "app_promotion_type": "UNSET", "rf_campaign_type": "STANDARD", "campaign_automation_type": "MANUAL",
-        "special_industries": [],
-        "_created": created, "_deleted": deleted,
+        "app_promotion_type": "APP_INSTALL" if objective == "APP_PROMOTION" else "UNSET", "rf_campaign_type": "STANDARD",
+        "campaign_automation_type": "MANUAL", "special_industries": [],
+        "_created": created, "_deleted": deleted, "_delivering": enabled, "_stop": stop,
     }  # fmt: skip
 
 
-def _adgroup(rng: random.Random, campaign: dict[str, Any], n: int, g: int) -> dict[str, Any]:
+def _adgroup(rng: random.Random, campaign: dict[str, Any], n: int, g: int, today: dt.date) -> dict[str, Any]:
     deleted = campaign["_deleted"]
-    secondary, operation = _status("ADGROUP", deleted, enabled=campaign["operation_status"] == "ENABLE" and g != 2)
     created = campaign["_created"] + dt.timedelta(days=g)
+    own_on = g != 2  # the third ad group of a campaign is paused
+    stop = campaign["_stop"] if own_on else min(campaign["_stop"], _stop_day(rng, created, today))
+    if deleted:
+        status = "ADGROUP_STATUS_DELETE"
+    elif not own_on:
+        status = "ADGROUP_STATUS_DISABLE"
+    else:
+        status = "ADGROUP_STATUS_DELIVERY_OK" if campaign["_delivering"] else "ADGROUP_STATUS_CAMPAIGN_DISABLE"
+    goal, billing = GOALS[campaign["objective_type"]]
+    languages, locations = LOCALES.get(campaign["advertiser_id"], (["en"], ["6252001"]))
+    cbo = campaign["budget_optimize_on"]
+    create_time, modify_time = _times(rng, created, created if own_on else stop, after=campaign["create_time"])
     return {
         "adgroup_id": _big_id("1782", n), "campaign_id": campaign["campaign_id"],
         "campaign_name": campaign["campaign_name"], "advertiser_id": campaign["advertiser_id"],
-        "adgroup_name": f"{campaign['campaign_name']} / {['18-34', 'Lookalike', 'Retargeting'][g]}",
+        "adgroup_name": f"{campaign['campaign_name']} / {AUDIENCES[g]}",
         "placement_type": "PLACEMENT_TYPE_AUTOMATIC" if g == 0 else "PLACEMENT_TYPE_NORMAL",
-        "placements": ["PLACEMENT_TIKTOK"], "budget": float(rng.choice([20, 40, 80])), "budget_mode": "BUDGET_MODE_DAY",
-        "secondary_status": secondary, "operation_status": operation, "optimization_goal": "CLICK",
-        "bid_type": "BID_TYPE_NO_BID", "bid_price": 0.0, "billing_event": "CPC", "pacing": "PACING_MODE_SMOOTH",
-        "schedule_type": "SCHEDULE_FROM_NOW", "schedule_start_time": _stamp(created, rng), "schedule_end_time": None,
-        "create_time": _stamp(created, rng), "modify_time": _stamp(created, rng), "gender": "GENDER_UNLIMITED",
-        "age_groups": ["AGE_18_24", "AGE_25_34"], "languages": ["en"], "location_ids": ["6252001"],
+        "placements": ["PLACEMENT_TIKTOK"], "budget": 0.0 if cbo else float(rng.choice([20, 30, 50, 80, 120])),
+        "budget_mode": "BUDGET_MODE_INFINITE" if cbo else "BUDGET_MODE_DAY",
+        "secondary_status": status, "operation_status": "ENABLE" if own_on and not deleted else "DISABLE",
+        "optimization_goal": goal, "bid_type": "BID_TYPE_NO_BID", "bid_price": 0.0, "billing_event": billing,
+        "pacing": "PACING_MODE_SMOOTH", "schedule_type": "SCHEDULE_FROM_NOW", "schedule_start_time": create_time,
+        "schedule_end_time": None, "create_time": create_time, "modify_time": modify_time, "gender": "GENDER_UNLIMITED",
+        "age_groups": ["AGE_18_24", "AGE_25_34"], "languages": languages, "location_ids": locations,
         "audience_ids": [], "excluded_audience_ids": [], "interest_category_ids": ["15000000000"],
-        "pixel_id": None, "optimization_event": None, "frequency": None, "dayparting": None,
-        "_created": created, "_deleted": deleted,
+        "pixel_id": "7120000000000000001" if goal == "CONVERT" else None,
+        "optimization_event": {"CONVERT": "SHOPPING", "LEAD_GENERATION": "FORM"}.get(goal), "frequency": None,
+        "dayparting": None,
+        "_created": created, "_deleted": deleted, "_delivering": status.endswith("DELIVERY_OK"), "_stop": stop,
     }  # fmt: skip
 
 
-def _ad(rng: random.Random, adgroup: dict[str, Any], n: int, a: int) -> dict[str, Any]:
+def _ad(rng: random.Random, adgroup: dict[str, Any], n: int, a: int, video: dict[str, Any], image: dict[str, Any]) -> dict[str, Any]:
     deleted = adgroup["_deleted"]
-    secondary, operation = _status("AD", deleted, enabled=adgroup["operation_status"] == "ENABLE")
     created = adgroup["_created"] + dt.timedelta(days=a)
-    video = _big_id("v10033g50000", n)
+    if deleted:
+        status = "AD_STATUS_DELETE"
+    elif adgroup["_delivering"]:
+        status = "AD_STATUS_DELIVERY_OK"
+    else:
+        status = "AD_STATUS_ADGROUP_DISABLE" if adgroup["operation_status"] == "DISABLE" else "AD_STATUS_CAMPAIGN_DISABLE"
+    create_time, modify_time = _times(rng, created, created, after=adgroup["create_time"])
     return {
         "ad_id": _big_id("1783", n), "advertiser_id": adgroup["advertiser_id"], "campaign_id": adgroup["campaign_id"],
         "campaign_name": adgroup["campaign_name"], "adgroup_id": adgroup["adgroup_id"],
         "adgroup_name": adgroup["adgroup_name"], "ad_name": f"{adgroup['adgroup_name']} / Video {a + 1}",
         "ad_text": ["Gear up for the trail", "Free shipping this week"][a], "ad_texts": None,
-        "ad_format": "SINGLE_VIDEO", "secondary_status": secondary, "operation_status": operation,
+        "ad_format": "SINGLE_VIDEO", "secondary_status": status, "operation_status": "DISABLE" if deleted else "ENABLE",
         "call_to_action": "SHOP_NOW", "landing_page_url": f"https://northwind.example/p/{n}", "landing_page_urls": None,
         "display_name": "Northwind", "profile_image_url": "https://p16.tiktokcdn.example/avatar.jpeg",
-        "video_id": video, "image_ids": [f"ad-site-i18n-sg/{n:08d}"], "identity_id": "7091234567890123456",
+        "video_id": video["video_id"], "image_ids": [image["image_id"]], "identity_id": "7091234567890123456",
         "identity_type": "CUSTOMIZED_USER", "creative_type": None, "is_aco": False, "tracking_pixel_id": 0,
-        "create_time": _stamp(created, rng), "modify_time": _stamp(created, rng),
-        "_created": created, "_deleted": deleted, "_weight": 0.4 + rng.random() * 1.6,
-        "_placement_type": adgroup["placement_type"],
+        "create_time": create_time, "modify_time": modify_time,
+        "_created": created, "_deleted": deleted, "_delivering": status == "AD_STATUS_DELIVERY_OK",
+        "_stop": adgroup["_stop"], "_placement_type": adgroup["placement_type"],
     }  # fmt: skip
 
 
 def _assets(data: Dataset, rng: random.Random, adv_id: str, ids: Any, today: dt.date) -> None:
+    """Audiences, the creative library (older than any campaign, so ads can use it), Spark posts, catalogs."""
     for i in range(15):
-        day = today - dt.timedelta(days=rng.randrange(1, HISTORY_DAYS))
+        day = today - dt.timedelta(days=rng.randrange(HISTORY_DAYS, HISTORY_DAYS + 150))
         n = next(ids)
         data.add("audiences", adv_id, {
             "audience_id": str(180_000_000 + n), "name": f"Audience {i + 1}",
@@ -159,64 +225,42 @@ def _assets(data: Dataset, rng: random.Random, adv_id: str, ids: Any, today: dt.
             "cover_num": rng.randrange(1000, 900_000), "is_valid": i % 5 != 4, "is_expiring": i % 7 == 0,
             "expired_time": None, "is_creator": True, "shared": False, "calculate_type": None, "create_time": _stamp(day, rng),
         })  # fmt: skip
+        create_time, modify_time = _times(rng, day, day)
         data.add("images", adv_id, {
             "image_id": f"ad-site-i18n-sg/{n:08d}", "format": "jpeg", "image_url": f"https://p16.tiktokcdn.example/img/{n}.jpeg",
             "height": 1280, "width": 720, "signature": f"{n:032x}", "size": 120_000 + n, "material_id": _big_id("7000", n),
             "file_name": f"image_{i + 1}.jpg", "is_carousel_usable": i % 2 == 0, "displayable": True,
-            "create_time": _stamp(day, rng), "modify_time": _stamp(day, rng),
+            "create_time": create_time, "modify_time": modify_time,
         })  # fmt: skip
         data.add("videos", adv_id, {
             "video_id": _big_id("v10033g50000", n), "video_cover_url": f"https://p16.tiktokcdn.example/cover/{n}.jpeg",
-            "format": "mp4", "preview_url": f"https://v16.tiktokcdn.example/{n}.mp4", "preview_url_expire_time": _stamp(today, rng),
+            "format": "mp4", "preview_url": f"https://v16.tiktokcdn.example/{n}.mp4",
+            "preview_url_expire_time": f"{today + dt.timedelta(days=1)} 00:00:00",
             "duration": 15.0 + i, "height": 1280, "width": 720, "bit_rate": 1_500_000, "signature": f"{n:032x}",
             "size": 3_000_000 + n, "material_id": _big_id("7001", n), "allowed_placements": ["PLACEMENT_TIKTOK"],
             "allow_download": True, "file_name": f"video_{i + 1}.mp4", "displayable": True,
-            "create_time": _stamp(day, rng), "modify_time": _stamp(day, rng),
+            "create_time": create_time, "modify_time": modify_time,
         })  # fmt: skip
-        if i < 8:
-            data.add("spark_ads", adv_id, _spark_ad(rng, n, i, day))
+        if i < 8:  # authorised within the last 300 days for 365 days, so still valid today
+            data.add("spark_ads", adv_id, _spark_ad(rng, n, i, today - dt.timedelta(days=rng.randrange(1, 300))))
         if i < 3:
             data.add("catalogs", adv_id, {
                 "catalog_id": _big_id("7202", n), "catalog_name": f"Catalog {i + 1}", "advertiser_id": adv_id,
                 "catalog_type": "ECOM", "catalog_status": "AVAILABLE", "product_count": rng.randrange(50, 5000),
-                "create_time": _stamp(day, rng), "modify_time": _stamp(day, rng), "_bc_id": "7100000000000000001",
+                "create_time": create_time, "modify_time": modify_time, "_bc_id": "7100000000000000001",
             })  # fmt: skip
 
 
 def _spark_ad(rng: random.Random, n: int, i: int, day: dt.date) -> dict[str, Any]:
+    invited, authorised = _times(rng, day, day)
     return {
         "item_info": {"item_id": _big_id("7301", n), "auth_code": f"#{n:08d}auth", "text": f"Trail day {i + 1}",
                       "status": "ENABLE", "item_type": "VIDEO"},
         "user_info": {"tiktok_name": f"northwind.creator{i}", "identity_id": _big_id("7090", n),
                       "identity_type": "AUTH_CODE"},
-        "auth_info": {"invite_start_time": _stamp(day, rng), "auth_start_time": _stamp(day, rng),
-                      "auth_end_time": _stamp(day + dt.timedelta(days=365), rng), "ad_auth_status": "AUTHORIZED"},
+        "auth_info": {"invite_start_time": invited, "auth_start_time": authorised,
+                      "auth_end_time": f"{day + dt.timedelta(days=365)}{authorised[10:]}", "ad_auth_status": "AUTHORIZED"},
         "video_info": {"duration": 12.5 + i, "preview_url": f"https://v16.tiktokcdn.example/s/{n}.mp4",
                        "poster_url": f"https://p16.tiktokcdn.example/s/{n}.jpeg", "height": 1024, "width": 576,
                        "size": 2_000_000 + n},
     }  # fmt: skip
-
-
-@lru_cache(maxsize=65536)
-def daily_counts(ad_id: str, weight: float, day: dt.date) -> dict[str, float]:
-    """Additive counts for one ad on one day (seeded by id and date, so stable across runs)."""
-    rng = random.Random(f"{ad_id}:{day.isoformat()}")
-    impressions = int(rng.randrange(800, 20_000) * weight)
-    clicks = int(impressions * rng.uniform(0.004, 0.03))
-    plays = int(impressions * rng.uniform(0.5, 0.9))
-    conversion = int(clicks * rng.uniform(0.0, 0.12))
-    return {
-        "impressions": impressions, "clicks": clicks, "spend": round(impressions * rng.uniform(4, 11) / 1000, 2),
-        "reach": int(impressions * rng.uniform(0.6, 0.9)), "conversion": conversion, "result": conversion,
-        "video_play_actions": plays, "video_watched_2s": int(plays * 0.6), "video_watched_6s": int(plays * 0.3),
-        "video_views_p25": int(plays * 0.4), "video_views_p50": int(plays * 0.25), "video_views_p75": int(plays * 0.15),
-        "video_views_p100": int(plays * 0.08), "play_seconds": plays * rng.uniform(3, 9),
-        "profile_visits": int(clicks * 0.3), "likes": int(plays * 0.02), "comments": int(plays * 0.002),
-        "shares": int(plays * 0.001), "follows": int(clicks * 0.05), "clicks_on_music_disc": int(plays * 0.0005),
-        "app_install": int(conversion * 0.3),
-    }  # fmt: skip
-
-
-def hourly_counts(ad_id: str, weight: float, day: dt.date, hour: int) -> dict[str, float]:
-    share = HOUR_WEIGHTS[hour] / sum(HOUR_WEIGHTS)
-    return {k: (round(v * share, 2) if k == "spend" else int(v * share)) for k, v in daily_counts(ad_id, weight, day).items()}

@@ -58,8 +58,8 @@ def _status_ok(record: dict[str, Any], primary: str) -> bool:
         "STATUS_ALL": True,
         "STATUS_NOT_DELETE": not deleted,
         "STATUS_DELETE": deleted,
-        "STATUS_DELIVERY_OK": record["operation_status"] == "ENABLE" and not deleted,
-        "STATUS_DISABLE": record["operation_status"] == "DISABLE" and not deleted,
+        "STATUS_DELIVERY_OK": record["_delivering"],
+        "STATUS_DISABLE": not record["_delivering"] and not deleted,
     }[primary]
 
 
@@ -75,6 +75,8 @@ def _filter(records: list[dict[str, Any]], filtering: dict[str, Any]) -> list[di
             records = [r for r in records if r.get(key[:-1]) in wanted]
         elif key.endswith("_name"):
             records = [r for r in records if str(value).lower() in str(r.get(key, "")).lower()]
+        elif key == "secondary_status" and str(value).endswith("_STATUS_ALL"):
+            continue  # every status, deleted included (what Airbyte sends)
         elif key in ("secondary_status", "objective_type"):
             records = [r for r in records if r.get(key) == value]
     primary = filtering.get("primary_status", "STATUS_NOT_DELETE")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from .report_params import AD_METRICS, ADVERTISER_METRICS, MAX_SPAN_DAYS
-from .sandbox_data import Dataset, daily_counts, hourly_counts
+from .sandbox_data import Dataset
+from .sandbox_delivery import RESULT_OF, daily_counts, hourly_counts
 from .sandbox_query import Query, invalid
 
 LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
@@ -130,21 +132,30 @@ def _stamp(bucket: tuple[dt.date, int | None]) -> str:
 def _sum(ads: list[dict[str, Any]], bucket: Any, today: dt.date) -> dict[str, float]:
     total: dict[str, float] = {"impressions": 0}
     for ad in ads:
+        own: dict[str, float] = {}
+        days = 0
         for counts in _ad_counts(ad, bucket, today):
+            days += bool(counts)
             for k, v in counts.items():
-                total[k] = total.get(k, 0) + v
+                own[k] = own.get(k, 0) + v
+        if days > 1:  # reach counts people once: over many days the same viewers return
+            own["reach"] = int(own["reach"] / (1 + 0.3 * math.log(days)))
+            if RESULT_OF.get(ad["_delivery"].objective) == "reach":
+                own["result"] = own["reach"]
+        for k, v in own.items():
+            total[k] = total.get(k, 0) + v
     return total
 
 
 def _ad_counts(ad: dict[str, Any], bucket: Any, today: dt.date) -> Iterator[dict[str, float]]:
-    first = ad["_created"]
+    delivery = ad["_delivery"]
     if bucket is None or isinstance(bucket[1], dt.date):  # lifetime, or a whole range without time dimension
-        start, end = (first, today) if bucket is None else (max(first, bucket[0]), bucket[1])
+        start, end = (delivery.first_day, today) if bucket is None else (max(delivery.first_day, bucket[0]), bucket[1])
         for offset in range((end - start).days + 1):
-            yield daily_counts(ad["ad_id"], ad["_weight"], start + dt.timedelta(days=offset))
-    elif bucket[0] >= first:
+            yield daily_counts(delivery, start + dt.timedelta(days=offset))
+    else:
         day, hour = bucket
-        yield daily_counts(ad["ad_id"], ad["_weight"], day) if hour is None else hourly_counts(ad["ad_id"], ad["_weight"], day, hour)
+        yield daily_counts(delivery, day) if hour is None else hourly_counts(delivery, day, hour)
 
 
 def _ratio(num: float, den: float, scale: float = 1.0) -> str:
@@ -152,14 +163,17 @@ def _ratio(num: float, den: float, scale: float = 1.0) -> str:
 
 
 def _metrics(c: dict[str, float], sample: dict[str, Any], id_dim: str, advertiser: dict[str, Any], names: list[str]) -> dict[str, str]:
-    spend, conv, plays = c["spend"], c.get("conversion", 0), c.get("video_play_actions", 0)
+    spend, conv, plays, result = c["spend"], c.get("conversion", 0), c.get("video_play_actions", 0), c.get("result", 0)
+    # Reach campaigns price their result (people reached) per 1,000, as Ads Manager shows it.
+    per_result = 1000 if id_dim != "advertiser_id" and sample["_delivery"].objective == "REACH" else 1
+    voucher = round(spend * 0.1, 2)  # a promotional credit pays a tenth; cash + voucher = spend
     derived = {
-        "spend": f"{spend:.2f}", "cash_spend": f"{spend * 0.9:.2f}", "voucher_spend": f"{spend * 0.1:.2f}",
+        "spend": f"{spend:.2f}", "cash_spend": f"{spend - voucher:.2f}", "voucher_spend": f"{voucher:.2f}",
         "cpc": _ratio(spend, c["clicks"]), "cpm": _ratio(spend, c["impressions"], 1000),
         "ctr": _ratio(c["clicks"], c["impressions"], 100), "cost_per_1000_reached": _ratio(spend, c["reach"], 1000),
         "frequency": _ratio(c["impressions"], c["reach"]), "cost_per_conversion": _ratio(spend, conv),
-        "conversion_rate": _ratio(conv, c["clicks"], 100), "cost_per_result": _ratio(spend, conv),
-        "result_rate": _ratio(conv, c["clicks"], 100), "average_video_play": _ratio(c.get("play_seconds", 0), plays),
+        "conversion_rate": _ratio(conv, c["clicks"], 100), "cost_per_result": _ratio(spend, result, per_result),
+        "result_rate": _ratio(result, c["impressions"], 100), "average_video_play": _ratio(c.get("play_seconds", 0), plays),
         "average_video_play_per_user": _ratio(c.get("play_seconds", 0), c["reach"]),
         "real_time_app_install_cost": _ratio(spend, c.get("app_install", 0)), "currency": advertiser["currency"],
         "secondary_goal_result": "-", "cost_per_secondary_goal_result": "-", "secondary_goal_result_rate": "-",
