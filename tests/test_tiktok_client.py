@@ -13,6 +13,11 @@ import pytest
 from mcp_server.backends.base import Page, PageRequest
 from mcp_server.connectors.tiktok_marketing.catalog import CATALOG
 from mcp_server.connectors.tiktok_marketing.client import TiktokDirectBackend
+from mcp_server.connectors.tiktok_marketing.report_params import (
+    AIRBYTE_AD_METRICS,
+    AIRBYTE_CAMPAIGN_METRICS,
+    CAMPAIGN_METRICS,
+)
 from mcp_server.connectors.tiktok_marketing.sandbox import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -237,7 +242,7 @@ async def test_empty_chunks_are_skipped_within_one_fetch(tiktok_fake):
 
 
 async def test_report_rows_are_flat_with_numbers_ids_as_strings_and_dash_as_null(tiktok_fake):
-    page = await fetch(tiktok_fake, "ads_reports_daily", page_size=3)
+    page = await fetch(tiktok_fake, "ads_reports_daily", {"metrics": AIRBYTE_AD_METRICS}, page_size=3)
     row = page.records[0]
     assert list(row)[:2] == ["ad_id", "stat_time_day"]
     assert isinstance(row["ad_id"], str) and len(row["ad_id"]) == 19
@@ -248,6 +253,15 @@ async def test_report_rows_are_flat_with_numbers_ids_as_strings_and_dash_as_null
     assert isinstance(row["campaign_name"], str) and isinstance(row["placement_type"], str)
     assert row["secondary_goal_result"] is None
     assert "dimensions" not in row and "metrics" not in row
+
+
+
+async def test_default_metrics_are_the_compact_core_set(tiktok_fake):
+    page = await fetch(tiktok_fake, "campaigns_reports_daily", page_size=2)
+    (entry,) = vendor_requests(tiktok_fake)
+    assert json.loads(query_of(entry)["metrics"]) == CAMPAIGN_METRICS
+    assert set(page.records[0]) == {"campaign_id", "stat_time_day", *CAMPAIGN_METRICS}
+    assert len(CAMPAIGN_METRICS) < len(AIRBYTE_CAMPAIGN_METRICS) / 2
 
 
 async def test_hourly_defaults_to_yesterday_in_one_request(tiktok_fake):

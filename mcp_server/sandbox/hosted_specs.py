@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..connectors.linkedin_ads.analytics_params import PIVOTS
-from ..connectors.tiktok_marketing.report_params import AD_METRICS, ADGROUP_METRICS, ADVERTISER_METRICS, CAMPAIGN_METRICS
+from ..connectors.tiktok_marketing.report_params import (
+    AIRBYTE_AD_METRICS as AD_METRICS,
+    AIRBYTE_ADGROUP_METRICS as ADGROUP_METRICS,
+    AIRBYTE_ADVERTISER_METRICS as ADVERTISER_METRICS,
+    AIRBYTE_CAMPAIGN_METRICS as CAMPAIGN_METRICS,
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from .report_params import AD_METRICS, ADVERTISER_METRICS, MAX_SPAN_DAYS
+from .report_params import AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS
 from .sandbox_data import Dataset
 from .sandbox_delivery import RESULT_OF, daily_counts, hourly_counts
 from .sandbox_query import Query, invalid
@@ -16,7 +16,7 @@ from .sandbox_query import Query, invalid
 LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
 TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
 ATTRIBUTES = {"campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", "ad_text", "placement_type", "currency"}
-KNOWN_METRICS = set(AD_METRICS) | set(ADVERTISER_METRICS) | ATTRIBUTES
+KNOWN_METRICS = set(AIRBYTE_AD_METRICS) | set(AIRBYTE_ADVERTISER_METRICS) | ATTRIBUTES
 ID_FILTERS = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
 STATUS_FILTERS = {"campaign_status", "adgroup_status", "ad_status"}
 
