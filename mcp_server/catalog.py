@@ -22,6 +22,15 @@ PAGINATION_TEXT: dict[str, str] = {
 }
 
 
+def _without_titles(schema: Any) -> Any:
+    """Pydantic's auto titles ("Pagesize") repeat the property names; dropping them saves the agent ~10%."""
+    if isinstance(schema, dict):
+        return {k: _without_titles(v) for k, v in schema.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(schema, list):
+        return [_without_titles(v) for v in schema]
+    return schema
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -33,7 +42,7 @@ class Action:
     notes: str = ""
 
     def document(self) -> dict[str, Any]:
-        schema = self.params.model_json_schema()
+        schema = _without_titles(self.params.model_json_schema())
         properties = schema.get("properties", {})
         return {
             "summary": self.summary,

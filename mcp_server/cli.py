@@ -184,4 +184,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level or os.environ.get("CONNECTOR_MCP_LOG_LEVEL", "INFO" if args.func is cmd_serve else "WARNING"))
-    raise SystemExit(args.func(args))
+    try:
+        code = args.func(args)
+    except BrokenPipeError:  # e.g. `connector-mcp catalog | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    raise SystemExit(code)
