@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .control import FaultQueue, RequestLog, control_routes
 from .hosted_data import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HostedStore, public_connector
-from .hosted_faults import FaultBook, record_request
+from .hosted_faults import fault_reply, refusal
 from .hosted_requests import (
     VENDOR_ORIGIN,
     checked_credentials,
@@ -39,7 +40,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def create_app(*, store: HostedStore | None = None) -> Starlette:
     store = store or HostedStore()
-    faults = FaultBook()
+    faults, requests = FaultQueue(), RequestLog()
     vendor_apps = {cid: c.sandbox_app() for cid, c in registry().items()}
     vendor_tokens: dict[str, dict[str, Any]] = {}  # per connector instance: LinkedIn access token cache
 
@@ -52,12 +53,12 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
 
     def api(handler: Handler, *, auth: bool = True) -> Handler:
         async def wrapped(request: Request) -> Response:
-            await record_request(app, request)
+            await requests.record(request)
             fault = faults.take(request.url.path)
             if fault is not None and fault.get("kind") == "token_expired":
                 store.expire_tokens()
             elif fault is not None:
-                return faults.respond(fault)
+                return fault_reply(fault)
             if auth:
                 token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
                 if not store.token_valid(token):
@@ -186,25 +187,17 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
             store.expire_tokens()
         return JSONResponse({"token_lifetime": store.token_lifetime, "organizations": store.organizations})
 
-    async def add_fault(request: Request) -> Response:
-        body = await read_json(request)
-        if body.get("connector"):  # a vendor fault behind the hosted connector
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(vendor_apps[body["connector"]])) as client:
-                reply = await client.post(f"{VENDOR_ORIGIN}/__sandbox__/faults", json={k: v for k, v in body.items() if k != "connector"})
+    async def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
+        if spec.get("connector"):  # a vendor fault behind the hosted connector: that fake's own reply
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(vendor_apps[spec["connector"]])) as client:
+                reply = await client.post(f"{VENDOR_ORIGIN}/__sandbox__/faults", json={k: v for k, v in spec.items() if k != "connector"})
             return Response(reply.content, reply.status_code, media_type="application/json")
-        try:
-            faults.add(body)
-        except ValueError as bad:
-            return JSONResponse({"message": str(bad)}, 400)
-        return JSONResponse({"ok": True})
+        return refusal(spec) or spec
 
-    async def reset(request: Request) -> Response:
-        faults.clear()
-        app.state.requests.clear()
+    async def reset_vendors() -> None:
         for vendor_app in vendor_apps.values():
             async with httpx.AsyncClient(transport=httpx.ASGITransport(vendor_app)) as client:
                 await client.post(f"{VENDOR_ORIGIN}/__sandbox__/reset")
-        return JSONResponse({"ok": True})
 
     base = "/api/v1"
     app = Starlette(routes=[
@@ -215,11 +208,10 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
         Route(f"{base}/integrations/connectors/oauth/initiate", api(oauth_initiate), methods=["POST"]),
         Route(f"{base}/integrations/connectors/{{connector_id}}/execute", api(execute), methods=["POST"]),
         Route("/__sandbox__/oauth/consent", consent, methods=["GET"]),
-        Route("/__sandbox__/config", configure, methods=["POST"]),
-        Route("/__sandbox__/faults", add_fault, methods=["POST"]),
-        Route("/__sandbox__/reset", reset, methods=["POST"]),
+        *control_routes(faults, requests, admit=admit, reset=reset_vendors, read_spec=read_json,
+                        extra=[Route("/__sandbox__/config", configure, methods=["POST"])]),
     ])  # fmt: skip
-    app.state.requests = []
+    app.state.requests = requests
     app.state.store = store
     app.state.vendor_apps = vendor_apps
     return app

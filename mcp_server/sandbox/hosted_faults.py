@@ -1,4 +1,4 @@
-"""Request log and fault injection for the fake Agent API.
+"""Fault kinds of the fake Agent API and what each answers (queue and routes: sandbox.control).
 
 `POST /__sandbox__/faults {"match": "/execute", "kind": "rate_limited", "times": 1}` makes the next
 matching request fail the way Airbyte answers. Kinds: unauthorized, forbidden, not_found, validation,
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 _KINDS: dict[str, tuple[int, str]] = {
@@ -29,41 +28,22 @@ _KINDS: dict[str, tuple[int, str]] = {
 }
 
 
-class FaultBook:
-    def __init__(self) -> None:
-        self._faults: list[dict[str, Any]] = []
-
-    def add(self, fault: dict[str, Any]) -> None:
-        if fault.get("kind") not in {*_KINDS, "token_expired"}:
-            raise ValueError(f"unknown fault kind {fault.get('kind')!r}")
-        self._faults.append({**fault, "times": int(fault.get("times", 1))})
-
-    def clear(self) -> None:
-        self._faults.clear()
-
-    def take(self, path: str) -> dict[str, Any] | None:
-        for fault in self._faults:
-            if fault.get("match", "") in path and fault["times"] > 0:
-                fault["times"] -= 1
-                return fault
-        return None
-
-    @staticmethod
-    def respond(fault: dict[str, Any]) -> Response:
-        status, message = _KINDS[fault["kind"]]
-        if fault["kind"] == "gateway_timeout":
-            return PlainTextResponse("<html><body><h1>504 Gateway Time-out</h1></body></html>", status, media_type="text/html")
-        body = {"message": message, "errors": [{"field": None, "message": message, "error_code": fault["kind"], "details": None}]}
-        headers = {"Retry-After": str(fault.get("retry_after", 0))} if status == 429 else None
-        return JSONResponse(body, status, headers=headers)
+def refusal(spec: dict[str, Any]) -> Response | None:
+    """The 400 for a fault spec this fake cannot queue (unknown kind, bad times); None when it can."""
+    if spec.get("kind") not in {*_KINDS, "token_expired"}:
+        return JSONResponse({"message": f"unknown fault kind {spec.get('kind')!r}"}, 400)
+    try:
+        int(spec.get("times", 1))
+    except ValueError as bad:
+        return JSONResponse({"message": str(bad)}, 400)
+    return None
 
 
-async def record_request(app: Any, request: Request) -> None:
-    body = await request.body()
-    app.state.requests.append({
-        "method": request.method,
-        "path": request.url.path,
-        "query": request.scope.get("query_string", b"").decode("latin-1"),
-        "headers": {k.lower(): v for k, v in request.headers.items()},
-        "body": body.decode("utf-8", "replace"),
-    })  # fmt: skip
+def fault_reply(fault: dict[str, Any]) -> Response:
+    """What Airbyte answers for an injected fault (token_expired is handled by the caller)."""
+    status, message = _KINDS[fault["kind"]]
+    if fault["kind"] == "gateway_timeout":
+        return PlainTextResponse("<html><body><h1>504 Gateway Time-out</h1></body></html>", status, media_type="text/html")
+    body = {"message": message, "errors": [{"field": None, "message": message, "error_code": fault["kind"], "details": None}]}
+    headers = {"Retry-After": str(fault.get("retry_after", 0))} if status == 429 else None
+    return JSONResponse(body, status, headers=headers)

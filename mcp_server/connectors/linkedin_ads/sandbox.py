@@ -19,9 +19,10 @@ from urllib.parse import parse_qs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from ...params import today
+from ...sandbox.control import FaultQueue, RequestLog, control_routes
 from . import sandbox_data, sandbox_routes
 from .sandbox_rules import BadParam, error, parse_query, version_active
 
@@ -58,8 +59,8 @@ ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "
 class FakeState:
     def __init__(self) -> None:
         self.data = sandbox_data.build()
-        self.requests: list[dict[str, Any]] = []
-        self.faults: list[dict[str, Any]] = []
+        self.requests = RequestLog(body_encoding="latin-1", raw_path=True)
+        self.faults = FaultQueue()
         self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
         self.reset()
 
@@ -73,27 +74,13 @@ class FakeState:
         self.ttl, self.refresh_valid = access_token_ttl, refresh_token_valid
 
     def take_fault(self, path: str) -> Response | None:
-        for fault in self.faults:
-            if fault["match"] in path and fault["times"] > 0:
-                fault["times"] -= 1
-                status, body = FAULTS[ALIASES.get(fault["kind"], fault["kind"])]
-                if isinstance(body, str):
-                    return PlainTextResponse(body, status_code=status, media_type="text/html")
-                return JSONResponse(body, status_code=status)
-        return None
-
-
-async def _record(state: FakeState, request: Request) -> bytes:
-    body = await request.body()
-    state.requests.append({
-        "method": request.method,
-        "path": request.url.path,
-        "raw_path": request.scope.get("raw_path", b"").decode("latin-1"),
-        "query": request.scope.get("query_string", b"").decode("latin-1"),
-        "headers": {k.lower(): v for k, v in request.headers.items()},
-        "body": body.decode("latin-1"),
-    })  # fmt: skip
-    return body
+        fault = self.faults.take(path)
+        if fault is None:
+            return None
+        status, body = FAULTS[ALIASES.get(fault["kind"], fault["kind"])]
+        if isinstance(body, str):
+            return PlainTextResponse(body, status_code=status, media_type="text/html")
+        return JSONResponse(body, status_code=status)
 
 
 def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Response | None]:
@@ -125,7 +112,7 @@ def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Respons
 
 def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        body = await _record(state, request)
+        body = await state.requests.record(request)
         fault = state.take_fault(request.url.path)
         if fault:
             return fault
@@ -143,7 +130,7 @@ def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request],
 
 def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        body = await _record(state, request)
+        body = await state.requests.record(request)
         fault = state.take_fault(request.url.path)
         if fault:
             return fault
@@ -165,18 +152,12 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
     return endpoint
 
 
-def control_routes(state: FakeState) -> list[Route]:
-    async def faults(request: Request) -> Response:
-        spec = await request.json()
+def control_routes_for(state: FakeState) -> list[BaseRoute]:
+    def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
         if kind not in FAULTS:
             return JSONResponse({"error": f"unknown fault kind; use one of {sorted(FAULTS)}"}, 400)
-        state.faults.append({"match": str(spec.get("match", "")), "kind": kind, "times": int(spec.get("times", 1))})
-        return JSONResponse({"ok": True})
-
-    async def reset(request: Request) -> Response:
-        state.reset()
-        return JSONResponse({"ok": True})
+        return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1)}
 
     async def config(request: Request) -> Response:
         state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **await request.json()})
@@ -186,17 +167,13 @@ def control_routes(state: FakeState) -> list[Route]:
         state.tokens = {token: 0.0 for token in state.tokens}
         return JSONResponse({"ok": True})
 
-    return [
-        Route("/__sandbox__/faults", faults, methods=["POST"]),
-        Route("/__sandbox__/reset", reset, methods=["POST"]),
-        Route("/__sandbox__/config", config, methods=["POST"]),
-        Route("/__sandbox__/expire_tokens", expire, methods=["POST"]),
-    ]
+    own = [Route("/__sandbox__/config", config, methods=["POST"]), Route("/__sandbox__/expire_tokens", expire, methods=["POST"])]
+    return control_routes(state.faults, state.requests, admit=admit, reset=state.reset, extra=own)
 
 
 def create_app() -> Starlette:
     state = FakeState()
-    routes = [Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]), *control_routes(state)]
+    routes = [Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]), *control_routes_for(state)]
     routes += [Route("/rest" + path, vendor(state, handler), methods=["GET", "POST"]) for path, handler in sandbox_routes.ROUTES]
     app = Starlette(routes=routes)
     app.state.requests = state.requests

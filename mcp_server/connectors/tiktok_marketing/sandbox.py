@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ...params import today
+from ...sandbox.control import FaultQueue, RequestLog, control_routes
 from .sandbox_data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -71,35 +72,20 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
 def create_app() -> Starlette:
     data = build_dataset(today())
     counter = itertools.count(1)
-    faults: list[dict[str, Any]] = []
+    faults, requests = FaultQueue(), RequestLog()
 
     def envelope(code: int, message: str, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
         request_id = f"{today():%Y%m%d}{next(counter):010d}0A1B2C3D"
         body = {"code": code, "message": message, "request_id": request_id, "data": payload or {}}
         return JSONResponse(body, headers={"X-Tt-Logid": request_id, **(headers or {})})
 
-    def take_fault(path: str) -> dict[str, Any] | None:
-        for fault in faults:
-            if fault["match"] in path and fault["times"] > 0:
-                fault["times"] -= 1
-                return fault
-        return None
-
     async def vendor(request: Request) -> Response:
-        app.state.requests.append(
-            {
-                "method": request.method,
-                "path": request.url.path,
-                "query": request.scope["query_string"].decode("latin-1"),
-                "headers": {k.lower(): v for k, v in request.headers.items()},
-                "body": (await request.body()).decode("utf-8", "replace"),
-            }
-        )
+        await requests.record(request)
         path = request.url.path
         handler = HANDLERS.get(path.removeprefix(PREFIX)) if path.startswith(PREFIX) else None
         if handler is None or request.method != "GET":
             return PlainTextResponse("404 page not found", status_code=404)
-        fault = take_fault(path)
+        fault = faults.take(path)
         extra_headers: dict[str, str] = {}
         if fault:
             kind = str(fault["kind"])
@@ -120,23 +106,15 @@ def create_app() -> Starlette:
             return envelope(exc.code, exc.message)
         return envelope(0, "OK", result, extra_headers)
 
-    async def add_fault(request: Request) -> Response:
-        body = await request.json()
-        faults.append({"match": body["match"], "kind": body["kind"], "times": int(body.get("times", 1))})
-        return JSONResponse({"ok": True})
-
-    async def reset(request: Request) -> Response:
-        faults.clear()
-        app.state.requests.clear()
-        return JSONResponse({"ok": True})
+    def admit(spec: dict[str, Any]) -> dict[str, Any]:
+        return {"match": spec["match"], "kind": spec["kind"], "times": spec.get("times", 1)}  # any kind: a code or http_<status>
 
     app = Starlette(
         routes=[
-            Route("/__sandbox__/faults", add_fault, methods=["POST"]),
-            Route("/__sandbox__/reset", reset, methods=["POST"]),
+            *control_routes(faults, requests, admit=admit),
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )
-    app.state.requests = []
+    app.state.requests = requests
     app.state.data = data
     return app

@@ -1,0 +1,100 @@
+"""What every sandbox fake shares: its request log, its fault queue and its /__sandbox__/ control routes.
+
+Each fake keeps its own vendor parts: which fault kinds exist (the `admit` callback), what a fault
+answers, and any control routes of its own (passed as `extra`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+Fault = dict[str, Any]  # {"match": <path substring>, "kind": ..., "times": N, ...vendor extras}
+Admit = Callable[[dict[str, Any]], Fault | Response | Awaitable[Fault | Response]]
+Reset = Callable[[], None | Awaitable[None]]
+
+
+class RequestLog(list[dict[str, Any]]):
+    """Every request a fake received, as tests read it from app.state.requests (a plain list)."""
+
+    def __init__(self, *, body_encoding: str = "utf-8", raw_path: bool = False) -> None:
+        super().__init__()
+        self.body_encoding = body_encoding  # LinkedIn keeps form bodies byte for byte (latin-1)
+        self.raw_path = raw_path  # LinkedIn tests check URN escaping in the undecoded path
+
+    async def record(self, request: Request) -> bytes:
+        """Log the request (query string undecoded); returns its body for the fake to read."""
+        body = await request.body()
+        entry: dict[str, Any] = {"method": request.method, "path": request.url.path}
+        if self.raw_path:
+            entry["raw_path"] = request.scope.get("raw_path", b"").decode("latin-1")
+        entry["query"] = request.scope.get("query_string", b"").decode("latin-1")
+        entry["headers"] = {k.lower(): v for k, v in request.headers.items()}
+        entry["body"] = body.decode(self.body_encoding, "replace")
+        self.append(entry)
+        return body
+
+
+class FaultQueue:
+    """Faults waiting to fire: the first one whose match is in the path fires, `times` times."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> None:
+        self._faults.append({**fault, "times": int(fault.get("times", 1))})
+
+    def take(self, path: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.get("match", "") in path and fault["times"] > 0:
+                fault["times"] -= 1
+                return fault
+        return None
+
+    def clear(self) -> None:
+        self._faults.clear()
+
+
+async def _settle(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+def control_routes(
+    faults: FaultQueue,
+    log: RequestLog,
+    *,
+    admit: Admit,
+    reset: Reset | None = None,
+    extra: Sequence[BaseRoute] = (),
+    read_spec: Callable[[Request], Awaitable[Any]] = Request.json,
+) -> list[BaseRoute]:
+    """POST /__sandbox__/faults and /__sandbox__/reset, then the fake's own `extra` routes.
+
+    admit(spec) returns the fault to queue, or a Response to answer instead (a refusal).
+    reset() runs after faults and log are cleared, for the fake's own state.
+    """
+
+    async def add_fault(request: Request) -> Response:
+        admitted = await _settle(admit(await read_spec(request)))
+        if isinstance(admitted, Response):
+            return admitted
+        faults.add(admitted)
+        return JSONResponse({"ok": True})
+
+    async def reset_all(request: Request) -> Response:
+        faults.clear()
+        log.clear()
+        if reset is not None:
+            await _settle(reset())
+        return JSONResponse({"ok": True})
+
+    return [
+        Route("/__sandbox__/faults", add_fault, methods=["POST"]),
+        Route("/__sandbox__/reset", reset_all, methods=["POST"]),
+        *extra,
+    ]
