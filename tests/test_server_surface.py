@@ -202,3 +202,26 @@ async def test_demo_results_say_sandbox():
         result = await c.call_tool("tiktok_marketing_execute", {"entity": "campaigns", "action": "list", "limit": 2})
     assert result.structured_content["meta"]["sandbox"] is True
     assert result.structured_content["meta"]["backend"] == "direct"
+
+
+async def test_oversized_result_is_cut_with_a_warning_and_the_cursor_continues_exactly():
+    async with Client(demo_server()) as c:
+        ids_only = await c.call_tool("linkedin_ads_execute", {"entity": "campaigns", "action": "list", "limit": 1000, "fields": "id"})
+        every_id = [r["id"] for r in ids_only.structured_content["data"]]
+        assert ids_only.structured_content["next_cursor"] is None and len(every_id) > 100
+
+        seen, cursor, cuts = [], None, 0
+        while True:
+            args = {"entity": "campaigns", "action": "list", "limit": 1000}
+            if cursor:
+                args["cursor"] = cursor
+            result = await c.call_tool("linkedin_ads_execute", args)
+            assert len(result.content[0].text) <= 80_000 + 2_000  # data budget plus the envelope
+            body = result.structured_content
+            cuts += any("result cut to" in w for w in body["meta"].get("warnings", []))
+            seen += [r["id"] for r in body["data"]]
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+    assert cuts >= 1
+    assert seen == every_id
