@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from typing import Any
@@ -89,6 +90,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.hosted and not server_settings(args).demo:
         return fail("--hosted is a sandbox switch and needs --demo; for real hosted mode set <CONNECTOR>_MODE=hosted.")
     os.environ.setdefault("FASTMCP_CHECK_FOR_UPDATES", "off")
+    settings = server_settings(args)
+    if args.transport != "stdio" and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.http_token:
+        logging.getLogger("mcp_server.cli").warning(
+            "serving on %s without CONNECTOR_MCP_HTTP_TOKEN: anyone who reaches this port can read your ad accounts",
+            args.host,
+        )
     mcp = _build(args)
     kwargs: dict[str, Any] = {}
     if args.transport != "stdio":

@@ -20,6 +20,7 @@ from .connectors import REGISTRY
 from .documents import catalog_document, connector_document, entity_document, tool_description
 from .errors import ConnectorError
 from .executor import Executor
+from .http_auth import SharedTokenVerifier
 from .redact import scrub
 from .runtime import Runtime
 from .settings import ServerSettings
@@ -139,6 +140,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
         ),
         lifespan=lifespan,
+        auth=SharedTokenVerifier(settings.http_token) if settings.http_token else None,
     )
 
     for connector in connectors:

@@ -31,6 +31,7 @@ class ServerSettings(_Base):
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_max_wait: float = Field(default=8.0, ge=0, le=120)
     timeout: float = Field(default=30.0, gt=0, le=600)
+    http_token: SecretStr | None = Field(default=None, description="bearer token HTTP clients must send")
 
     @field_validator("connectors", mode="before")
     @classmethod

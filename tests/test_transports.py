@@ -108,3 +108,29 @@ async def test_demo_over_stdio_answers_every_tiktok_entity(tmp_path):
             result = await client.call_tool("tiktok_marketing_execute", {"entity": entity, "action": "list", "limit": 2})
             assert result.structured_content["data"], entity
             assert result.structured_content["meta"]["sandbox"] is True
+
+
+async def test_http_token_is_required_when_set(direct_env, tmp_path):
+    import httpx
+
+    port = free_port()
+    env = child_env() | {"CONNECTOR_MCP_HTTP_TOKEN": "shared-secret-token-123"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcp_server", "serve", "--transport", "http", "--port", str(port)],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait_for_port(port, proc)
+        url = f"http://127.0.0.1:{port}/mcp"
+        ping = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+        for headers in ({}, {"Authorization": "Bearer wrong-token"}):
+            refused = httpx.post(url, json=ping, headers={"Accept": "application/json, text/event-stream", **headers})
+            assert refused.status_code == 401, refused.text
+            assert "www-authenticate" in refused.headers
+        async with Client(StreamableHttpTransport(url, auth="shared-secret-token-123")) as client:
+            result = await client.call_tool("tiktok_marketing_execute", {"entity": "ads", "action": "list", "limit": 1})
+            assert len(result.structured_content["data"]) == 1
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=10)
+    assert b"shared-secret-token-123" not in stderr
