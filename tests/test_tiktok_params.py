@@ -98,3 +98,14 @@ def test_flatten_nested_and_already_flat_rows_alike():
     assert flatten(nested) == flatten(flat) == expected
     assert list(flatten(nested))[:2] == ["ad_id", "stat_time_day"]
     assert json.dumps(flatten(nested))  # JSON-ready
+
+
+@pytest.mark.parametrize("value", ["1781000000000000001,1781000000000000011", '["1781000000000000001", 1781000000000000011]'])
+def test_filtering_id_lists_accept_comma_and_json_forms(value):
+    params = validate("campaigns", {"filtering": {"campaign_ids": value, "primary_status": "STATUS_ALL"}})
+    assert params.filtering == {"campaign_ids": ["1781000000000000001", "1781000000000000011"], "primary_status": "STATUS_ALL"}
+
+
+@pytest.mark.parametrize("value,words", [("abc", "campaign_ids must be TikTok's numeric"), ({"a": 1}, "must be a list of TikTok ids")])
+def test_bad_filtering_ids_are_refused_before_any_request(value, words):
+    assert words in problem("campaigns", {"filtering": {"campaign_ids": value}})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from ...params import Id, IdList, JsonObject, Params, StrList
 
@@ -25,7 +25,7 @@ def numeric_ids(name: str, ids: list[str]) -> list[str]:
     ids = [i.strip() for i in ids]
     bad = [i for i in ids if not (i.isascii() and i.isdigit() and len(i) <= MAX_ID_DIGITS)]
     if bad:
-        what, where = ID_HELP[name]
+        what, where = ID_HELP.get(name, (name.replace("_", " "), "list the matching entity to see them"))
         raise ValueError(f"must be TikTok's numeric {what} (digits only, e.g. '7294619358021763074'), not {bad[0]!r}; {where}")
     return ids
 
@@ -76,16 +76,27 @@ class AdvertisersParams(Params):
         return None if ids is None else numeric_ids("advertiser_ids", ids) or None
 
 
+_ID_LIST = TypeAdapter(IdList)
+
+
 def checked_filtering(filtering: dict[str, Any] | None) -> dict[str, Any] | None:
-    """TikTok's id filters take ≤100 ids, as strings (ids exceed 2^53)."""
+    """TikTok's id filters are lists of ≤100 digit strings (ids exceed 2^53); "1,2" or 7 become lists."""
     if filtering is None:
         return None
     checked = dict(filtering)
     for key, value in filtering.items():
-        if key.endswith("_ids") and isinstance(value, list):
-            if len(value) > 100:
-                raise ValueError(f"{key} takes at most 100 ids per request, got {len(value)}; split them over several calls")
-            checked[key] = [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        if not key.endswith("_ids"):
+            continue
+        try:
+            ids = _ID_LIST.validate_python(value)
+        except ValidationError:
+            raise ValueError(f"filtering.{key} must be a list of TikTok ids, e.g. [\"1781000000000000001\"]") from None
+        if len(ids) > 100:
+            raise ValueError(f"filtering.{key} takes at most 100 ids per request, got {len(ids)}; split them over several calls")
+        try:
+            checked[key] = numeric_ids(key, ids)
+        except ValueError as exc:
+            raise ValueError(f"{key} {exc}") from None
     return checked
 
 
