@@ -21,10 +21,12 @@ def server():
     return build_server(ServerSettings(demo=True))
 
 
+@pytest.mark.parametrize("era", ["current", "legacy"])
 @pytest.mark.parametrize("connector_id,entity", LISTS)
-async def test_every_list_answers_in_demo(server, connector_id, entity):
+async def test_every_list_answers_in_demo(server, connector_id, entity, era):
+    """Both protocol eras: 2026-07-28 (sessionless) and the 2025-11-25 handshake."""
     tool = REGISTRY[connector_id].tool_name
-    async with Client(server) as c:
+    async with Client(server, **({"mode": "legacy"} if era == "legacy" else {})) as c:
         result = await c.call_tool(tool, {"entity": entity, "action": "list", "limit": 3})
     body = result.structured_content
     assert 1 <= len(body["data"]) <= 3, body
