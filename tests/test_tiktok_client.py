@@ -296,7 +296,7 @@ async def test_campaign_report_default_is_last_30_days(tiktok_fake):
 async def test_ads_throttle_header_becomes_a_warning(tiktok_fake):
     tiktok_fake.fault("report/integrated", "ads_throttle")
     page = await fetch(tiktok_fake, "ads_reports_lifetime", {"metrics": ["spend"]})
-    assert "20,000" in page.meta["warning"]
+    assert "20,000" in " ".join(page.meta["warnings"])
 
 
 # --- advertisers ---------------------------------------------------------------------------
@@ -539,7 +539,8 @@ def test_an_envelope_with_a_non_numeric_code_is_a_vendor_error_not_a_crash():
         with pytest.raises(VendorError) as caught:
             parse_envelope(response)
         assert caught.value.request_id == "r1"
-    assert parse_envelope(httpx.Response(200, json={"code": "0", "data": {"list": []}})) == {"list": []}
+    assert parse_envelope(httpx.Response(200, json={"code": "0", "data": {"list": []}})) == ({"list": []}, False)
+    assert parse_envelope(httpx.Response(200, json={"code": 20001, "data": {"list": []}})) == ({"list": []}, True)
 
 
 @pytest.mark.parametrize(
@@ -574,3 +575,9 @@ def test_fake_rejects_report_filters_that_are_not_json_strings_inside_json(tikto
     for filtering, code in cases:
         body = raw_get(tiktok_fake, "report/integrated/get/", {**base, "filtering": json.dumps(filtering)}).json()
         assert body["code"] == code, (filtering, body)
+
+
+async def test_partial_success_is_a_warning_not_an_error(tiktok_fake):
+    tiktok_fake.fault("campaign/get", "20001")
+    page = await fetch(tiktok_fake, "campaigns")
+    assert "partial success" in " ".join(page.meta["warnings"])

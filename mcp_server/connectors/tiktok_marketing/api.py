@@ -21,6 +21,19 @@ THROTTLE_HEADER = "X-Tt-Ads-Throttle"
 class Reply:
     data: dict[str, Any]
     headers: httpx.Headers
+    partial: bool = False  # TikTok code 20001: some of the request failed
+
+    def meta(self) -> dict[str, Any]:
+        """Warnings an agent must see alongside the records."""
+        warnings = []
+        if THROTTLE_HEADER.lower() in self.headers:
+            warnings.append(
+                "TikTok capped this report at 20,000 ads (X-Tt-Ads-Throttle); rows are missing. "
+                "Narrow it with filtering on campaign_ids or adgroup_ids."
+            )
+        if self.partial:
+            warnings.append("TikTok reported partial success (code 20001): some requested items are missing.")
+        return {"warnings": warnings} if warnings else {}
 
 
 def encode_query(params: dict[str, Any]) -> dict[str, str]:
@@ -61,7 +74,8 @@ class TiktokApi:
 
         async def call() -> Reply:
             response = await send(client, client.build_request("GET", path, params=query), service=SERVICE)
-            return Reply(parse_envelope(response), response.headers)
+            data, partial = parse_envelope(response)
+            return Reply(data, response.headers, partial)
 
         return await with_retries(self.options, call)
 

@@ -73,9 +73,9 @@ class TiktokDirectBackend:
         path = LIST_ENDPOINTS[request.entity][0]
         query = request.params.model_dump(exclude={"page", "page_size", "advertiser_id"}, exclude_none=True)
         query |= {"advertiser_id": advertiser_id, "page": state["page"], "page_size": state["page_size"]}
-        data = (await self.api.get(path, query)).data
-        next_state = {**state, "page": state["page"] + 1} if has_next_page(data) else None
-        return Page(list(data.get("list") or []), next_state)
+        reply = await self.api.get(path, query)
+        next_state = {**state, "page": state["page"] + 1} if has_next_page(reply.data) else None
+        return Page(list(reply.data.get("list") or []), next_state, reply.meta())
 
     async def _advertisers(self, request: PageRequest) -> Page:
         """advertiser/info/ takes ≤100 ids per call and has no paging: we page over the id list."""
@@ -95,9 +95,9 @@ class TiktokDirectBackend:
         offset = state["offset"]
         size = min(request.page_size, ADVERTISER_INFO_MAX_IDS)
         query = {"advertiser_ids": ids[offset : offset + size], "fields": request.params.fields}
-        data = (await self.api.get("advertiser/info/", query)).data
+        reply = await self.api.get("advertiser/info/", query)
         more = offset + size < len(ids)
-        return Page(list(data.get("list") or []), {**state, "offset": offset + size} if more else None)
+        return Page(list(reply.data.get("list") or []), {**state, "offset": offset + size} if more else None, reply.meta())
 
     async def _discover_advertisers(self) -> list[str]:
         # app_id and secret travel in the query (TikTok's rule); error texts never quote the URL.

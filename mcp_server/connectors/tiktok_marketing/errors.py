@@ -90,8 +90,11 @@ def http_error(response: httpx.Response) -> ConnectorError:
     return VendorError(f"TikTok answered HTTP {status}.", request_id=request_id)
 
 
-def parse_envelope(response: httpx.Response) -> dict[str, Any]:
-    """The `data` of a successful response, or the mapped error."""
+PARTIAL_SUCCESS = 20001
+
+
+def parse_envelope(response: httpx.Response) -> tuple[dict[str, Any], bool]:
+    """The `data` of a successful response and whether TikTok called it partial (20001), or the mapped error."""
     if not response.is_success:
         raise http_error(response)
     try:
@@ -107,6 +110,6 @@ def parse_envelope(response: httpx.Response) -> dict[str, Any]:
         code = int(body["code"])
     except (TypeError, ValueError):
         raise VendorError(f"TikTok answered with a non-numeric code {str(body['code'])[:40]!r}.", request_id=request_id) from None
-    if code not in (0, 20001):
+    if code not in (0, PARTIAL_SUCCESS):
         raise envelope_error(code, str(body.get("message") or ""), request_id)
-    return body.get("data") or {}
+    return body.get("data") or {}, code == PARTIAL_SUCCESS

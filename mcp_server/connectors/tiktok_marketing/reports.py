@@ -8,7 +8,7 @@ from typing import Any
 
 from ...backends.base import Page
 from ...params import split_range
-from .api import THROTTLE_HEADER, Reply, TiktokApi
+from .api import TiktokApi
 from .report_params import ReportParams
 
 PATH = "report/integrated/get/"
@@ -75,15 +75,6 @@ def has_next_page(data: dict[str, Any]) -> bool:
     return bool(data.get("list")) and int(info.get("page", 0)) < int(info.get("total_page", 0))
 
 
-def throttle_meta(reply: Reply) -> dict[str, Any]:
-    if THROTTLE_HEADER.lower() in reply.headers:
-        return {
-            "warning": "TikTok capped this report at 20,000 ads (X-Tt-Ads-Throttle); rows are missing. "
-            "Narrow it with filtering on campaign_ids or adgroup_ids."
-        }
-    return {}
-
-
 async def fetch_report(api: TiktokApi, params: ReportParams, advertiser_id: str, state: dict[str, Any]) -> Page:
     """One page of one chunk; chunks that come back empty are skipped in the same call."""
     chunks = date_chunks(params)
@@ -99,5 +90,5 @@ async def fetch_report(api: TiktokApi, params: ReportParams, advertiser_id: str,
         else:
             next_state = None
         if records or next_state is None:
-            return Page(records, next_state, throttle_meta(reply))
+            return Page(records, next_state, reply.meta())
         index, page = next_state["chunk"], 1
