@@ -13,7 +13,8 @@ Mode = Literal["auto", "direct", "hosted"]
 
 
 class _Base(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # Empty values (e.g. from .env.example) count as unset.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     def model_post_init(self, __context) -> None:  # register every secret for scrubbing
         for name in type(self).model_fields:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import point_at_fake
 
@@ -103,3 +104,22 @@ def test_hosted_demo_call():
 def test_hosted_flag_needs_demo():
     proc = run("--hosted", "serve")
     assert proc.returncode == 1 and "--demo" in proc.stderr
+
+
+def test_env_example_as_dotenv_reads_as_nothing_configured(tmp_path):
+    """The shipped .env.example, copied as .env, is valid: empty values count as unset."""
+    example = Path(__file__).parent.parent / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text())
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.count("not configured") == 2 and "Traceback" not in proc.stderr
+
+
+def test_dotenv_values_are_read(tmp_path, tiktok_fake):
+    from mcp_server.connectors.tiktok_marketing.sandbox import sandbox_settings
+
+    lines = [f"TIKTOK_MARKETING_{k.upper()}={v}" for k, v in sandbox_settings(tiktok_fake.url).items()]
+    (tmp_path / ".env").write_text("\n".join([*lines, "CONNECTOR_MCP_CONNECTORS=tiktok-marketing"]) + "\n")
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "tiktok-marketing: ok (direct)" in proc.stdout
