@@ -121,9 +121,8 @@ class Executor:
         for _ in range(MAX_PAGES_PER_CALL):
             page = await backend.fetch(PageRequest(entity, action, model, state, page_size, fields))
             for key, value in page.meta.items():
-                if key in ("warning", "warnings"):
-                    items = value if isinstance(value, list) else [value]
-                    meta.setdefault("warnings", []).extend(w for w in items if w not in meta.get("warnings", []))
+                if key == "warnings":
+                    meta.setdefault("warnings", []).extend(w for w in value if w not in meta.get("warnings", []))
                 else:
                     meta[key] = value
             fresh = page.records[skip:]

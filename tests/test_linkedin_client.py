@@ -372,7 +372,7 @@ async def test_414_answer_is_resent_tunnelled(make, log, control):
 async def test_row_cap_warning(make):
     start = (today() - dt.timedelta(days=399)).isoformat()
     page = await fetch(make(), "ad_campaign_analytics", params={"start_date": start, "fields": "impressions"})
-    assert len(page.records) == 15_000 and "15,000" in page.meta["warning"]
+    assert len(page.records) == 15_000 and "15,000" in " ".join(page.meta["warnings"])
 
 
 async def test_member_pivot_refuses_unsupported_metrics_locally(make, log):

@@ -31,7 +31,7 @@ class PageRequest:
 class Page:
     records: list[dict[str, Any]]
     next_state: dict[str, Any] | None = None
-    # Extra facts for the result's meta, e.g. {"warning": "..."}.
+    # Extra facts for the result's meta; notices for the agent go in {"warnings": ["..."]}.
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -131,8 +131,8 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
     records = sorted((shape_row(r) for r in rows.values()), key=lambda r: (r["start_date"] or "", r["pivotValues"]))
     meta = {}
     if capped:
-        meta["warning"] = (
+        meta["warnings"] = [
             f"LinkedIn returned its maximum of {ROW_CAP:,} rows for one request, so some rows are missing; "
             "narrow dateRange, use timeGranularity MONTHLY or ALL, or pass fewer campaigns."
-        )
+        ]
     return Page(records=records, meta=meta)

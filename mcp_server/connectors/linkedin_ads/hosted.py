@@ -135,20 +135,22 @@ class LinkedinHostedAdapter:
         api = HostedLinkedinApi(execute, request, settings.api_version)
         routes = _HostedRoutes(settings, api)
         if request.entity in PIVOTS and not any(getattr(request.params, f) for f in FACETS):
-            request = await self._account_facet(request, execute, routes.account(request), api.version)
+            request = await self._account_facet(request, execute, settings, routes.account(request))
             if request is None:
                 return Page([])
         page = await routes.fetch(request)
         if api.warnings:
-            page.meta["warning"] = " ".join([*filter(None, [page.meta.get("warning")]), *api.warnings])
+            page.meta["warnings"] = list(dict.fromkeys([*page.meta.get("warnings", []), *api.warnings]))
         return page
 
-    async def _account_facet(self, request: PageRequest, execute: HostedExecute, account_id: str, version: str | None) -> PageRequest | None:
+    async def _account_facet(
+        self, request: PageRequest, execute: HostedExecute, settings: Any, account_id: str
+    ) -> PageRequest | None:
         """Airbyte's analytics take only campaigns (or creatives): report on a whole account through its list."""
         facet = hosted_facet(request.entity)
         model = CreativesList if facet == "creatives" else CampaignsList
         listing = PageRequest(facet, "list", model(account_id=account_id), None, PAGE_MAX)
-        lister = _HostedRoutes(_NoSettings(), HostedLinkedinApi(execute, listing, version))
+        lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
         urns: list[str] = []
         while True:
             page = await lister.fetch(listing)
@@ -182,11 +184,6 @@ class LinkedinHostedAdapter:
             "client_secret": settings.client_secret.get_secret_value(),
             "refresh_token": settings.refresh_token.get_secret_value(),
         }
-
-
-class _NoSettings:
-    account_id = None
-    api_version = None
 
 
 ADAPTER = LinkedinHostedAdapter()

@@ -91,7 +91,7 @@ class TiktokDirectBackend:
                 )
             ids = state["ids"] = await self._discover_advertisers()
             if not ids:
-                return Page([], None, {"warning": "The token was granted no advertisers; re-authorize and select one."})
+                return Page([], None, {"warnings": ["The token was granted no advertisers; re-authorize and select one."]})
         offset = state["offset"]
         size = min(request.page_size, ADVERTISER_INFO_MAX_IDS)
         query = {"advertiser_ids": ids[offset : offset + size], "fields": request.params.fields}

@@ -81,9 +81,9 @@ class HostedTiktokApi:
             self.warnings.append(text)
 
     def meta(self, page: Page) -> Page:
-        warnings = [w for w in [page.meta.get("warning"), *self.warnings] if w]
+        warnings = list(dict.fromkeys([*page.meta.get("warnings", []), *self.warnings]))
         if warnings:
-            page.meta["warning"] = " ".join(dict.fromkeys(warnings))
+            page.meta["warnings"] = warnings
         return page
 
 
