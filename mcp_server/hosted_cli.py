@@ -100,7 +100,7 @@ async def _with_client(command: Command, args: argparse.Namespace) -> Any:
         from .sandbox.hosted import create_app, demo_settings
 
         overrides = demo_settings(DEMO_URL)
-        options = ClientOptions(transport=httpx.ASGITransport(create_app()), sandbox=True)
+        options = ClientOptions(transport=httpx.ASGITransport(create_app()))
     if args.workspace:
         overrides["workspace_name"] = args.workspace
     client = HostedClient(AirbyteSettings(**overrides), options)

@@ -28,7 +28,6 @@ class ClientOptions:
     timeout: float = 30.0
     retry_attempts: int = 3
     retry_max_wait: float = 8.0
-    sandbox: bool = False
 
 
 def new_client(options: ClientOptions, *, base_url: str = "", headers: dict[str, str] | None = None) -> httpx.AsyncClient:

@@ -50,7 +50,6 @@ class Runtime:
             timeout=self.server.timeout,
             retry_attempts=self.server.retry_attempts,
             retry_max_wait=self.server.retry_max_wait,
-            sandbox=self.demo,
         )
 
     def connector_settings(self, connector: Connector) -> ConnectorSettings:
