@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class Params(BaseModel):
@@ -45,7 +45,8 @@ def _id(value: Any) -> Any:
     return value
 
 
-def _str_list(value: Any) -> Any:
+def as_list(value: Any) -> Any:
+    """A JSON array string or a comma list becomes a list; other values pass through for validation."""
     value = _maybe_json(value)
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
@@ -57,7 +58,7 @@ Id = Annotated[str, BeforeValidator(_id)]
 # A list of ids: ["1","2"], [1, 2], '["1","2"]', "1,2" or "1".
 IdList = Annotated[list[str], BeforeValidator(_id_list)]
 # A list of names: ["spend","clicks"], '["spend"]' or "spend,clicks".
-StrList = Annotated[list[str], BeforeValidator(_str_list)]
+StrList = Annotated[list[str], BeforeValidator(as_list)]
 # An object given as a JSON value or a JSON string.
 JsonObject = Annotated[dict[str, Any], BeforeValidator(_maybe_json)]
 # A list of objects given as a JSON value or a JSON string.

@@ -10,12 +10,11 @@ Ready-made Rest.li strings are accepted too and parsed, so nothing is encoded tw
 from __future__ import annotations
 
 import functools
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from ...params import Params, StrList
+from ...params import Params, StrList, as_list
 from . import restli
 
 ACCOUNT_FALLBACK = "Default: LINKEDIN_ADS_ACCOUNT_ID."
@@ -27,13 +26,7 @@ def _ref(kind: str, value: Any) -> str:
 
 def _upper_list(value: Any) -> Any:
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("List("):
-            value = restli.decode(text)
-        elif text.startswith("["):
-            value = json.loads(text)
-        else:
-            value = [v.strip() for v in text.split(",") if v.strip()]
+        value = restli.decode(value.strip()) if value.strip().startswith("List(") else as_list(value)
     if isinstance(value, list):
         return [v.strip().upper() if isinstance(v, str) else v for v in value]
     return value

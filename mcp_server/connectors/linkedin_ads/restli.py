@@ -11,11 +11,12 @@ raw URNs) back into values, so an agent's string is re-encoded exactly once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, unquote
+
+from ...params import as_list
 
 URN_KINDS = {
     "account": "sponsoredAccount",
@@ -134,13 +135,7 @@ def to_urn(kind: str, value: Any) -> str:
 def to_urns(kind: str, value: Any) -> list[str]:
     """Ids, URNs, a list of either, a comma list, or Rest.li `List(...)` text → URNs."""
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("List("):
-            value = decode(text)
-        elif text.startswith("["):
-            value = json.loads(text)
-        else:
-            value = [v for v in text.split(",") if v.strip()]
+        value = decode(value.strip()) if value.strip().startswith("List(") else as_list(value)
     if not isinstance(value, (list, tuple)):
         value = [value]
     if not value:

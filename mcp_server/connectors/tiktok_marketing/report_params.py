@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...params import JsonObjectList, StrList, last_days, today
+from ...params import JsonObjectList, StrList, as_list, last_days, today
 from .params import AdvertiserScoped, page_field, page_size_field
 
 CORE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached"]
@@ -181,15 +181,11 @@ def _report_filter(n: int, item: dict[str, Any]) -> dict[str, Any]:
 
 def _value_list(value: Any) -> list[Any]:
     """["1","2"], '["1","2"]', "1,2" or "1" -> a list (IN, NOT_IN, CONTAIN_ANY_OF and BETWEEN take lists)."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise ValueError(f"filter_value {value!r} looks like a JSON list but does not parse") from None
-        else:
-            value = [v.strip() for v in text.split(",") if v.strip()]
+    if isinstance(value, str) and not value.strip().startswith("{"):
+        try:
+            value = as_list(value)
+        except ValueError:
+            raise ValueError(f"filter_value {value!r} looks like a JSON list but does not parse") from None
     return value if isinstance(value, list) else [value]
 
 
