@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from mcp_server.connectors.linkedin_ads import params as p
 from mcp_server.connectors.linkedin_ads import restli
 from mcp_server.connectors.linkedin_ads.analytics_params import AnalyticsParams
-from mcp_server.connectors.linkedin_ads.sandbox_rules import BadParam, parse_query, version_active
+from mcp_server.connectors.linkedin_ads.sandbox.rules import BadParam, parse_query, version_active
 from mcp_server.connectors.linkedin_ads.settings import DEFAULT_API_VERSION, LinkedinAdsSettings
 from mcp_server.params import today
 

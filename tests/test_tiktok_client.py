@@ -24,7 +24,7 @@ from mcp_server.connectors.tiktok_marketing.sandbox import (
     DEMO_SECRET,
     sandbox_settings,
 )
-from mcp_server.connectors.tiktok_marketing.sandbox_data import (
+from mcp_server.connectors.tiktok_marketing.sandbox.data import (
     FORBIDDEN_ADVERTISER_ID,
     SECOND_ADVERTISER_ID,
 )

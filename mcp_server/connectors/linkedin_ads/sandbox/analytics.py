@@ -1,6 +1,6 @@
 """Deterministic adAnalytics rows for the sandbox.
 
-Every (campaign, delivery day) gets a coherent set of metrics (sandbox_metrics);
+Every (campaign, delivery day) gets a coherent set of metrics (metrics.py);
 the pivot splits them (creatives 60/40, demographics by plausible B2B weights)
 and rows are summed per (period, pivot value), so splitting a report by fields
 or by facet batches yields the same numbers as one big request. Like LinkedIn,
@@ -14,10 +14,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from .analytics_params import METRICS
-from .sandbox_data import Data, urn
-from .sandbox_metrics import day_metrics
-from .sandbox_templates import EMEA_ACCOUNT, GEO, markets
+from ..analytics_params import METRICS
+from .data import Data, urn
+from .metrics import day_metrics
+from .templates import EMEA_ACCOUNT, GEO, markets
 
 ROW_CAP = 15_000
 EUR_IN_USD = 1.08

@@ -8,10 +8,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from .report_params import AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS
-from .sandbox_data import Dataset
-from .sandbox_delivery import RESULT_OF, daily_counts, hourly_counts
-from .sandbox_query import Query, invalid
+from ..report_params import AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS
+from .data import Dataset
+from .delivery import RESULT_OF, daily_counts, hourly_counts
+from .query import Query, invalid
 
 LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
 TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sandbox_delivery import Delivery
+from .delivery import Delivery
 
 DEMO_ACCESS_TOKEN = "a7c31e9d04b58f26e1d7a93c5b08e4f261d9c7ab"
 DEMO_APP_ID = "7301552918837460993"

@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ...params import today
-from ...sandbox.control import FaultQueue, RequestLog, control_routes
-from . import sandbox_data, sandbox_routes
-from .sandbox_rules import BadParam, error, parse_query, version_active
+from ....params import today
+from ....sandbox.control import FaultQueue, RequestLog, control_routes
+from . import data as sandbox_data, routes as sandbox_routes
+from .rules import BadParam, error, parse_query, version_active
 
 DEMO_CLIENT_ID = "demo-linkedin-client"
 DEMO_CLIENT_SECRET = "demo-linkedin-client-secret"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ...params import today
+from ....params import today
 
 MAIN_ACCOUNT, EMEA_ACCOUNT, TEST_ACCOUNT = 512345678, 523456789, 534567890
 CAMPAIGN_STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ACTIVE", "COMPLETED", "ARCHIVED", "DRAFT")

@@ -8,11 +8,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ...params import today
-from .analytics_params import NOT_FOR_MEMBER_PIVOTS
-from .sandbox_analytics import PIVOT_VALUES, known_field, report
-from .sandbox_data import Data, urn
-from .sandbox_rules import BadParam, error, int_param
+from ....params import today
+from ..analytics_params import NOT_FOR_MEMBER_PIVOTS
+from .analytics import PIVOT_VALUES, known_field, report
+from .data import Data, urn
+from .rules import BadParam, error, int_param
 
 Query = dict[str, Any]
 # search facets per finder → the URN kind their values name ("" = compare the field as is)

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ...params import today
-from ...sandbox.control import FaultQueue, RequestLog, control_routes
-from .sandbox_data import (
+from ....params import today
+from ....sandbox.control import FaultQueue, RequestLog, control_routes
+from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
     DEMO_APP_ID,
@@ -28,8 +28,8 @@ from .sandbox_data import (
     SECOND_ADVERTISER_ID,
     build_dataset,
 )
-from .sandbox_objects import HANDLERS
-from .sandbox_query import Grant, Query, TikTokFault
+from .objects import HANDLERS
+from .query import Grant, Query, TikTokFault
 
 __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
 

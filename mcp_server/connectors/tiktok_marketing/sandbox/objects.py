@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .sandbox_data import DEMO_APP_ID, DEMO_SECRET, Dataset
-from .sandbox_query import Grant, Query, TikTokFault, invalid
-from .sandbox_reports import integrated_report
+from .data import DEMO_APP_ID, DEMO_SECRET, Dataset
+from .query import Grant, Query, TikTokFault, invalid
+from .reports import integrated_report
 
 Handler = Callable[[Dataset, Query, Grant], dict[str, Any]]
 # filtering keys TikTok documents for */get; the ones we model are handled, the rest accepted

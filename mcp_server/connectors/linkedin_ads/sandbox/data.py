@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...params import today
-from .sandbox_templates import (
+from ....params import today
+from .templates import (
     AUDIENCES,
     CAMPAIGN_STATUSES,
     CREATIVE_STATUSES,
