@@ -40,6 +40,10 @@ class Action:
     fields: tuple[str, ...] = ()
     max_page_size: int | None = None
     notes: str = ""
+    # For single-response actions (reports without vendor paging): the record fields that order the
+    # result. The executor sorts by them and a cursor resumes after the last key returned, so a
+    # re-run report continues where it stopped even if rows were added or removed meanwhile.
+    resume_key: tuple[str, ...] = ()
 
     def document(self) -> dict[str, Any]:
         schema = _without_titles(self.params.model_json_schema())

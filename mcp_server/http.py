@@ -12,6 +12,7 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from . import __version__
+from .budget import spend
 from .errors import ConnectorError, NetworkError
 
 log = logging.getLogger("mcp_server.http")
@@ -58,6 +59,7 @@ async def with_retries(options: ClientOptions, call: Callable[[], Awaitable[T]])
 
 async def send(client: httpx.AsyncClient, request: httpx.Request, *, service: str) -> httpx.Response:
     """Send a request; transport failures become NetworkError without the URL (it may hold secrets)."""
+    spend()
     try:
         return await client.send(request)
     except httpx.TimeoutException:

@@ -76,7 +76,7 @@ def _analytics(name: str) -> object:
         name,
         f"Ad performance by {pivot} (adAnalytics pivot={pivot}); filter with {facet}, accounts or campaignGroups.",
         Action("list", f"Metrics per {pivot} per day/month/all.", AnalyticsParams, "none", ANALYTICS_FIELDS,
-               None, ANALYTICS_NOTE),
+               None, ANALYTICS_NOTE, resume_key=("start_date", "pivotValues")),
     )  # fmt: skip
 
 

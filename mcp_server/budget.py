@@ -1,0 +1,53 @@
+"""A cap on the vendor requests one tool call may make.
+
+The executor opens a budget per call; every HTTP request sent through
+`http.send` spends one unit. Backends that loop over many requests for one
+page (TikTok date chunks, LinkedIn metric chunks) ask `exhausted()` before the
+next one and hand back their state instead, so the call returns what it has
+with a cursor to continue, rather than running for minutes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+DEFAULT_MAX_REQUESTS = 40
+
+
+@dataclass
+class RequestBudget:
+    limit: int
+    used: int = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used >= self.limit
+
+
+_current: ContextVar[RequestBudget | None] = ContextVar("request_budget", default=None)
+
+
+@contextlib.contextmanager
+def request_budget(limit: int) -> Iterator[RequestBudget]:
+    budget = RequestBudget(limit)
+    token = _current.set(budget)
+    try:
+        yield budget
+    finally:
+        _current.reset(token)
+
+
+def spend() -> None:
+    """Count one vendor request against the running call's budget (no-op outside a call)."""
+    budget = _current.get()
+    if budget is not None:
+        budget.used += 1
+
+
+def exhausted() -> bool:
+    """True once the running tool call has sent as many vendor requests as it may."""
+    budget = _current.get()
+    return budget is not None and budget.exhausted
