@@ -2,7 +2,10 @@
 
 A cursor freezes the query (entity, action, resolved params) and where the
 next record sits (the backend's page state plus records already consumed from
-that page), so resuming returns exactly the records that came next.
+that page, or, for re-run reports, the key of the last record returned), so
+resuming returns exactly the records that came next. It also keeps the params
+as the agent gave them: resending those on a later day is the same query, even
+when the resolved params hold clock-derived defaults ("the last 30 days").
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from typing import Any
 
 from .errors import InvalidParams
 
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Position:
     state: dict[str, Any] | None  # backend page state (None = first page)
-    skip: int = 0  # records of that page already returned
+    # Records of that page already returned; with `after`, records with exactly that key already returned.
+    skip: int = 0
+    # Resume-by-key (Action.resume_key): the sort key of the next record; records before it were returned.
+    after: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Cursor:
     params: dict[str, Any]
     page_size: int
     position: Position
+    given: dict[str, Any] | None = None  # the params as the agent sent them
 
     def encode(self) -> str:
         raw = {
@@ -43,6 +50,8 @@ class Cursor:
             "n": self.page_size,
             "s": self.position.state,
             "k": self.position.skip,
+            "after": self.position.after,
+            "g": self.given,
         }
         data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
         # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
@@ -57,7 +66,7 @@ class Cursor:
         try:
             padded = text + "=" * (-len(text) % 4)
             raw = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded.encode())))
-            if raw.get("v") != _VERSION:
+            if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):
                 raise bad
             return cls(
                 connector=str(raw["c"]),
@@ -65,7 +74,16 @@ class Cursor:
                 action=str(raw["a"]),
                 params=dict(raw["p"]),
                 page_size=int(raw["n"]),
-                position=Position(state=raw["s"], skip=int(raw["k"])),
+                position=Position(state=raw["s"], skip=int(raw["k"]), after=_key(raw.get("after"))),
+                given=dict(raw["g"]) if raw.get("g") is not None else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
             raise bad from None
+
+
+def _key(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("bad resume key")
+    return value

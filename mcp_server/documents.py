@@ -8,7 +8,7 @@ from typing import Any
 from .catalog import PAGINATION_TEXT
 from .connector import Connector
 from .errors import InvalidParams
-from .validation import DEFAULT_LIMIT, MAX_LIMIT
+from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
 
 
 def _entity_line(connector: Connector) -> str:
@@ -60,6 +60,6 @@ def entity_document(connector: Connector, entity: str) -> dict[str, Any]:
     spec = connector.catalog.entities.get(entity)
     if spec is None:
         raise InvalidParams(
-            f"{connector.id} has no entity {entity!r}.", fix=f"Use one of: {', '.join(connector.catalog.entities)}."
+            f"{connector.id} has no entity {entity!r}.", fix=choices(entity, list(connector.catalog.entities))
         )
     return {"connector": connector.id, "tool": connector.tool_name, **spec.document()}

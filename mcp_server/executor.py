@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
 
 from .backends.base import Backend, PageRequest
+from .budget import DEFAULT_MAX_REQUESTS, exhausted, request_budget
+from .catalog import Action
 from .connector import Connector
 from .cursor import Cursor, Position
 from .errors import InvalidParams
@@ -16,20 +19,51 @@ from .validation import parse_fields, parse_limit, parse_params, resolve_action,
 
 # A safety stop: a backend that keeps answering empty pages must not spin forever.
 MAX_PAGES_PER_CALL = 100
+BUDGET_SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
 
 BackendProvider = Callable[[Connector], Awaitable[Backend]]
+SortKey = list[str]
 
 
 def _frozen_params(params: BaseModel) -> dict[str, Any]:
     return params.model_dump(mode="json", exclude_none=True)
 
 
+def sort_key(record: dict[str, Any], fields: tuple[str, ...]) -> SortKey:
+    """A total order over records of a re-run report: each key field as canonical JSON."""
+    return [json.dumps(record.get(name), sort_keys=True, separators=(",", ":")) for name in fields]
+
+
+def _clashing_params(entity: str, spec: Action, given: dict[str, Any], resumed: Cursor) -> list[str]:
+    """Params the agent resent that mean another query than the one the cursor continues.
+
+    Both sets are validated now, so defaults derived from the clock resolve alike: the same
+    params resent on a later day still continue the frozen query."""
+    if not given:
+        return []
+    now = validate_params(entity, spec, given).model_dump(mode="json")
+    try:
+        then = validate_params(entity, spec, resumed.given or {}).model_dump(mode="json")
+    except InvalidParams:  # the original params no longer validate today: compare as sent
+        return sorted(k for k in given if (resumed.given or {}).get(k) != given[k])
+    return sorted(k for k in now if now[k] != then.get(k))
+
+
 class Executor:
-    def __init__(self, connector: Connector, backends: BackendProvider, *, sandbox: bool, max_chars: int):
+    def __init__(
+        self,
+        connector: Connector,
+        backends: BackendProvider,
+        *,
+        sandbox: bool,
+        max_chars: int,
+        max_requests: int = DEFAULT_MAX_REQUESTS,
+    ):
         self.connector = connector
         self.backends = backends
         self.sandbox = sandbox
         self.max_chars = max_chars
+        self.max_requests = max_requests
 
     async def execute(
         self,
@@ -45,8 +79,9 @@ class Executor:
         field_list = parse_fields(fields)
         wanted = parse_limit(limit)
         model = validate_params(entity, spec, raw_params)
+        given = raw_params
 
-        if cursor:
+        if cursor is not None and cursor != "":
             if not isinstance(cursor, str):
                 raise InvalidParams("cursor must be a string.", fix="Pass next_cursor unchanged.")
             resumed = Cursor.decode(cursor)
@@ -55,23 +90,26 @@ class Executor:
                     f"cursor belongs to {resumed.entity}.{resumed.action}, not {entity}.{spec.name}.",
                     fix="Call with the entity and action the cursor came from, or omit cursor.",
                 )
-            given = model.model_dump(mode="json", exclude_unset=True, exclude_none=True)
-            clash = [k for k, v in given.items() if resumed.params.get(k) != v]
+            clash = _clashing_params(entity, spec, raw_params, resumed)
             if clash:
                 raise InvalidParams(
                     f"params {', '.join(clash)} differ from the query the cursor continues.",
                     fix="Resend the same params (or none) with the cursor, or omit cursor to start a new query.",
                 )
             model = validate_params(entity, spec, resumed.params)
+            given = resumed.given or {}
             page_size, position = resumed.page_size, resumed.position
         else:
             page_size = min(wanted, spec.max_page_size or wanted)
             position = Position(state=None)
 
         backend = await self.backends(self.connector)
-        records, positions, next_position, extra_meta = await self._collect(
-            backend, entity, spec.name, model, field_list, page_size, position, wanted
-        )
+        with request_budget(self.max_requests) as budget:
+            records, positions, next_position, extra_meta = await self._collect(
+                backend, entity, spec, model, field_list, page_size, position, wanted
+            )
+        if budget.used > 1:
+            extra_meta["vendor_requests"] = budget.used
 
         if field_list:
             unknown = missing_fields(records, field_list)
@@ -98,6 +136,7 @@ class Executor:
                 params=_frozen_params(model),
                 page_size=page_size,
                 position=next_position,
+                given=given,
             ).encode()
 
         meta: dict[str, Any] = {
@@ -113,18 +152,26 @@ class Executor:
         meta.update(extra_meta)
         return {"data": records, "next_cursor": next_cursor, "meta": meta}
 
-    async def _collect(self, backend, entity, action, model, fields, page_size, position, wanted):
+    async def _collect(self, backend, entity, spec: Action, model, fields, page_size, position, wanted):
         records: list[dict[str, Any]] = []
         positions: list[Position] = []  # where each collected record can be resumed from
         meta: dict[str, Any] = {}
         state, skip = position.state, position.skip
-        for _ in range(MAX_PAGES_PER_CALL):
-            page = await backend.fetch(PageRequest(entity, action, model, state, page_size, fields))
+        for page_number in range(MAX_PAGES_PER_CALL):
+            if page_number and exhausted():
+                meta.setdefault("warnings", []).append(
+                    f"stopped after {self.max_requests} vendor requests, this call's budget ({BUDGET_SETTING}); "
+                    "the result is incomplete: follow next_cursor for the rest"
+                )
+                return records, positions, Position(state), meta
+            page = await backend.fetch(PageRequest(entity, spec.name, model, state, page_size, fields))
             for key, value in page.meta.items():
                 if key == "warnings":
                     meta.setdefault("warnings", []).extend(w for w in value if w not in meta.get("warnings", []))
                 else:
                     meta[key] = value
+            if spec.resume_key and page.next_state is None and state is None:
+                return self._by_key(page.records, spec.resume_key, position, wanted, meta)
             fresh = page.records[skip:]
             room = wanted - len(records)
             for offset, record in enumerate(fresh[:room]):
@@ -139,3 +186,27 @@ class Executor:
                 return records, positions, Position(state), meta
         meta.setdefault("warnings", []).append("stopped after many empty vendor pages; follow next_cursor")
         return records, positions, Position(state), meta
+
+    @staticmethod
+    def _by_key(rows: list[dict[str, Any]], key_fields: tuple[str, ...], position: Position, wanted: int, meta):
+        """A report re-run in full: sort by its key and resume after the last key returned, so rows
+        that appeared or vanished since the previous call never shift what comes next."""
+        keyed = sorted(((sort_key(r, key_fields), r) for r in rows), key=lambda pair: pair[0])
+        if position.after is not None:
+            start = next((i for i, (k, _) in enumerate(keyed) if k >= position.after), len(keyed))
+            same = 0
+            while start < len(keyed) and keyed[start][0] == position.after and same < position.skip:
+                start, same = start + 1, same + 1
+            keyed = keyed[start:]
+        records, positions = [], []
+        run = position.skip if keyed and keyed[0][0] == position.after else 0
+        for index, (key, record) in enumerate(keyed):
+            if index and keyed[index - 1][0] != key:
+                run = 0
+            # Records share a key only if a backend broke the key's promise; count them to stay exact.
+            positions.append(Position(None, run, after=key))
+            records.append(record)
+            run += 1
+        if len(records) > wanted:
+            return records[:wanted], positions[:wanted], positions[wanted], meta
+        return records, positions, None, meta

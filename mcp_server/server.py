@@ -8,7 +8,7 @@ import logging
 from typing import Any, Literal
 
 from fastmcp import FastMCP
-from fastmcp.exceptions import ResourceError, ToolError
+from fastmcp.exceptions import ResourceError
 from fastmcp.tools import Tool, ToolResult
 from mcp.types import TextContent, ToolAnnotations
 from pydantic import Field, create_model
@@ -18,7 +18,7 @@ from . import __version__
 from .connector import Connector
 from .connectors import REGISTRY
 from .documents import catalog_document, connector_document, entity_document, tool_description
-from .errors import ConnectorError
+from .errors import ConnectorError, InvalidParams
 from .executor import Executor
 from .http_auth import SharedTokenVerifier
 from .redact import scrub
@@ -79,6 +79,18 @@ def error_result(text: str) -> ToolResult:
     return ToolResult(content=[TextContent(type="text", text=scrub(text))], is_error=True)
 
 
+def missing_arguments(names: list[str], schema: dict[str, Any]) -> str:
+    """invalid_params for required tool arguments left out, listing what each may be."""
+    choices = []
+    for name in names:
+        options = schema["properties"].get(name, {}).get("enum")
+        choices.append(f"{name} ({', '.join(map(str, options))})" if options else name)
+    return (
+        f"invalid_params: missing required argument(s) {', '.join(names)}. "
+        f"Fix: pass {'; '.join(choices)}."
+    )
+
+
 class ExecuteTool(Tool):
     """The connector's single tool. Arguments are validated by the executor, not by
     FastMCP, so every mistake comes back as an isError result that names the fix."""
@@ -92,6 +104,9 @@ class ExecuteTool(Tool):
                 f"invalid_params: unknown argument(s) {', '.join(unknown)}. "
                 "Fix: use entity, action, params, fields, limit, cursor; vendor params go inside params."
             )
+        missing = [name for name in self.parameters.get("required", []) if arguments.get(name) is None]
+        if missing:
+            return error_result(missing_arguments(missing, self.parameters))
         try:
             result = await self.executor.execute(**arguments)
         except ConnectorError as exc:
@@ -104,6 +119,58 @@ class ExecuteTool(Tool):
                 "The server is still running; try again, and report it if it repeats."
             )
         return ToolResult(content=[TextContent(type="text", text=compact_json(result))], structured_content=result)
+
+
+DESCRIBE_TEXT = (
+    "Params (JSON Schema), required params, defaults, pagination and main record fields\n"
+    "for one entity of a connector; without entity, the connector's entities and actions."
+)
+
+
+def describe_input_schema(connector_ids: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "connector": {"type": "string", "enum": list(connector_ids)},
+            "entity": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+        },
+        "required": ["connector"],
+        "additionalProperties": False,
+    }
+
+
+class DescribeTool(Tool):
+    """Documents a connector or one entity. Checks its own arguments so a mistake reads like
+    every other error here ("problem. Fix: ...") instead of pydantic's raw text."""
+
+    connectors: SkipJsonSchema[Any] = Field(default=None, exclude=True)  # connector id -> Connector
+
+    async def run(self, arguments: dict[str, Any]) -> ToolResult:
+        try:
+            document = self._document(arguments)
+        except ConnectorError as exc:
+            return error_result(exc.render())
+        return ToolResult(content=[TextContent(type="text", text=compact_json(document))], structured_content=document)
+
+    def _document(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        served = ", ".join(self.connectors)
+        unknown = sorted(set(arguments) - {"connector", "entity"})
+        if unknown:
+            raise InvalidParams(f"unknown argument(s) {', '.join(unknown)}.", fix="describe takes connector and entity.")
+        connector, entity = arguments.get("connector"), arguments.get("entity")
+        if connector is None:
+            raise InvalidParams("missing required argument connector.", fix=f"Pass connector: one of {served}.")
+        if not isinstance(connector, str) or connector not in self.connectors:
+            raise InvalidParams(f"unknown connector {connector!r}.", fix=f"Use one of: {served}.")
+        spec = self.connectors[connector]
+        if entity is None or entity == "":
+            return connector_document(spec)
+        if not isinstance(entity, str):
+            raise InvalidParams(
+                f"entity must be a string, got {type(entity).__name__}.",
+                fix=f"Use one of: {', '.join(spec.catalog.entities)}; omit it for the overview.",
+            )
+        return entity_document(spec, entity)
 
 
 def _served(settings: ServerSettings) -> list[Connector]:
@@ -152,29 +219,28 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                 parameters=execute_input_schema(connector),
                 output_schema=OUTPUT_SCHEMA,
                 annotations=READ_ONLY,
-                executor=Executor(connector, runtime.backend, sandbox=runtime.demo, max_chars=MAX_RESULT_CHARS),
+                executor=Executor(
+                    connector,
+                    runtime.backend,
+                    sandbox=runtime.demo,
+                    max_chars=MAX_RESULT_CHARS,
+                    max_requests=settings.max_requests_per_call,
+                ),
             )
         )
 
     connector_ids = tuple(by_id)
 
-    def describe(
-        connector: str,
-        entity: str | None = None,
-    ) -> dict[str, Any]:
-        """Params (JSON Schema), required params, defaults, pagination and main record fields
-        for one entity of a connector; without entity, the connector's entities and actions."""
-        spec = by_id[connector]
-        if entity is None:
-            return connector_document(spec)
-        try:
-            return entity_document(spec, entity)
-        except ConnectorError as exc:
-            raise ToolError(exc.render()) from None
-
-    # The connector enum comes from what is served (annotations are strings under __future__).
-    describe.__annotations__["connector"] = Literal[connector_ids]  # type: ignore[valid-type]
-    mcp.tool(describe, annotations=READ_ONLY.model_copy(update={"openWorldHint": False}))
+    mcp.add_tool(
+        DescribeTool(
+            name="describe",
+            description=DESCRIBE_TEXT,
+            parameters=describe_input_schema(tuple(by_id)),
+            output_schema={"type": "object", "additionalProperties": True},
+            annotations=READ_ONLY.model_copy(update={"openWorldHint": False}),
+            connectors=by_id,
+        )
+    )
 
     @mcp.resource("connectors://catalog", name="catalog", mime_type="application/json")
     def catalog() -> dict[str, Any]:

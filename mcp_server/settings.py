@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .budget import DEFAULT_MAX_REQUESTS
 from .redact import register_secret
 
 Mode = Literal["auto", "direct", "hosted"]
@@ -32,6 +33,8 @@ class ServerSettings(_Base):
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_max_wait: float = Field(default=8.0, ge=0, le=120)
     timeout: float = Field(default=30.0, gt=0, le=600)
+    # One tool call sends at most this many vendor requests, then returns what it has with a cursor.
+    max_requests_per_call: int = Field(default=DEFAULT_MAX_REQUESTS, ge=1, le=1000)
     http_token: SecretStr | None = Field(default=None, description="bearer token HTTP clients must send")
 
     @field_validator("connectors", mode="before")

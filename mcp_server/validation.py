@@ -28,7 +28,7 @@ class Call:
     limit: int
 
 
-def _choices(value: str, options: list[str]) -> str:
+def choices(value: str, options: list[str]) -> str:
     close = difflib.get_close_matches(value, options, n=1)
     hint = f"Did you mean '{close[0]}'? " if close else ""
     return f"{hint}Use one of: {', '.join(options)}."
@@ -37,11 +37,11 @@ def _choices(value: str, options: list[str]) -> str:
 def resolve_action(catalog: Catalog, entity: Any, action: Any) -> tuple[str, Action]:
     entities = list(catalog.entities)
     if not isinstance(entity, str) or entity not in catalog.entities:
-        raise InvalidParams(f"unknown entity {entity!r}.", fix=_choices(str(entity), entities))
+        raise InvalidParams(f"unknown entity {entity!r}.", fix=choices(str(entity), entities))
     actions = catalog.entities[entity].actions
     if not isinstance(action, str) or action not in actions:
         raise InvalidParams(
-            f"entity '{entity}' has no action {action!r}.", fix=_choices(str(action), list(actions))
+            f"entity '{entity}' has no action {action!r}.", fix=choices(str(action), list(actions))
         )
     return entity, actions[action]
 
