@@ -11,6 +11,7 @@ stays far from the 15,000-row cap. Other pivots send the whole list once
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -19,12 +20,12 @@ from ...errors import InvalidParams
 from . import restli
 from .analytics_params import (
     ALWAYS_FIELDS,
+    DECIMAL_METRICS,
     METRICS,
-    MONEY_METRICS,
-    NOT_FOR_MEMBER_PIVOTS,
     PIVOTS,
     AnalyticsParams,
     default_metrics,
+    refuse_unreported,
 )
 from .api import LinkedinApi
 
@@ -44,13 +45,7 @@ def _metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | Non
     """Metrics from params.fields; else the known metrics among the tool's `fields`; else the defaults."""
     pushed = [f for f in wanted_fields or [] if f in METRICS]
     metrics = params.fields or pushed or default_metrics(pivot)
-    if pivot.startswith("MEMBER_"):
-        refused = [m for m in metrics if m in NOT_FOR_MEMBER_PIVOTS]
-        if refused:
-            raise InvalidParams(
-                f"LinkedIn does not report {', '.join(refused)} by {pivot}.",
-                fix="Remove them from fields, or use ad_campaign_analytics.",
-            )
+    refuse_unreported(metrics, pivot)
     reach = [m for m in metrics if m in REACH_METRICS]
     days = (params.dateRange.end - params.dateRange.start).days + 1  # type: ignore[union-attr, operator]
     if reach and days > REACH_MAX_DAYS:
@@ -79,7 +74,7 @@ def _iso(part: dict[str, Any] | None) -> str | None:
 
 
 def shape_row(row: dict[str, Any]) -> dict[str, Any]:
-    """LinkedIn's row with dateRange as ISO start_date/end_date (a third of the size), money metrics as numbers."""
+    """LinkedIn's row with dateRange as ISO start_date/end_date (a third of the size), decimal metrics as numbers."""
     date_range = row.get("dateRange") or {}
     out: dict[str, Any] = {
         "start_date": _iso(date_range.get("start")),
@@ -89,7 +84,7 @@ def shape_row(row: dict[str, Any]) -> dict[str, Any]:
     for name, value in row.items():
         if name == "dateRange":
             continue
-        if name in MONEY_METRICS and isinstance(value, str):
+        if name in DECIMAL_METRICS and isinstance(value, str):
             try:
                 value = float(value)
             except ValueError:
@@ -128,11 +123,30 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
             capped = capped or len(elements) >= ROW_CAP
             for element in elements:
                 rows.setdefault(_key(element), {}).update(element)
+    # (start_date, pivotValues) is unique: rows are merged on it across metric chunks, and facet
+    # batches select disjoint rows. The executor resumes a cursor after the last key returned.
     records = sorted((shape_row(r) for r in rows.values()), key=lambda r: (r["start_date"] or "", r["pivotValues"]))
-    meta = {}
+    warnings = []
     if capped:
-        meta["warnings"] = [
+        warnings.append(
             f"LinkedIn returned its maximum of {ROW_CAP:,} rows for one request, so some rows are missing; "
             "narrow dateRange, use timeGranularity MONTHLY or ALL, or pass fewer campaigns."
-        ]
-    return Page(records=records, meta=meta)
+        )
+    if not records:
+        warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end))  # type: ignore[arg-type]
+    return Page(records=records, meta={"warnings": warnings} if warnings else {})
+
+
+def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date) -> str:
+    """LinkedIn answers an empty report both for no delivery and for no access: say both, and for what."""
+    scope = "; ".join(f"{name} {_some(urns)}" for name, urns in facets.items())
+    return (
+        f"LinkedIn returned no rows for {scope} from {start} to {end}. It answers the same way when nothing "
+        "was delivered then and when the authorizing member has no role on the ad account, so this is not "
+        "proof of zero delivery: `accounts list` shows the accounts this token can read."
+    )
+
+
+def _some(urns: list[str], shown: int = 3) -> str:
+    more = f" and {len(urns) - shown} more" if len(urns) > shown else ""
+    return ", ".join(urns[:shown]) + more

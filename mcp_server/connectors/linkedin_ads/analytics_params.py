@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ...errors import InvalidParams
 from ...params import StrList, last_days, today
 from . import restli
 from .params import AccountScoped, Urns
@@ -29,28 +30,76 @@ PIVOTS = {
     "ad_member_seniority_analytics": "MEMBER_SENIORITY",
 }
 
-# Returned as decimal strings by LinkedIn; we return numbers.
-MONEY_METRICS = ("costInUsd", "costInLocalCurrency", "conversionValueInLocalCurrency")
-# LinkedIn refuses these with MEMBER_* pivots.
-NOT_FOR_MEMBER_PIVOTS = ("approximateMemberReach", "cardClicks", "conversionValueInLocalCurrency")
-
+# Every metric in Microsoft Learn's "Ads reporting schema" (Metrics Available), in its order.
 METRICS = (
-    "impressions", "clicks", "landingPageClicks", "costInUsd", "costInLocalCurrency",
-    "conversionValueInLocalCurrency", "externalWebsiteConversions", "externalWebsitePostClickConversions",
-    "externalWebsitePostViewConversions", "approximateMemberReach", "totalEngagements", "likes", "comments",
-    "shares", "reactions", "follows", "companyPageClicks", "otherEngagements", "actionClicks", "adUnitClicks",
-    "textUrlClicks", "cardClicks", "cardImpressions", "commentLikes", "sends", "opens", "downloadClicks",
-    "fullScreenPlays", "oneClickLeads", "oneClickLeadFormOpens", "leadGenerationMailContactInfoShares",
-    "leadGenerationMailInterestedClicks", "jobApplications", "jobApplyClicks", "registrations", "talentLeads",
-    "validWorkEmailLeads", "postClickJobApplications", "postClickJobApplyClicks", "postClickRegistrations",
-    "postViewJobApplications", "postViewJobApplyClicks", "postViewRegistrations", "videoStarts", "videoViews",
-    "videoFirstQuartileCompletions", "videoMidpointCompletions", "videoThirdQuartileCompletions",
-    "videoCompletions", "documentFirstQuartileCompletions", "documentMidpointCompletions",
-    "documentThirdQuartileCompletions", "documentCompletions", "viralImpressions", "viralClicks", "viralLikes",
-    "viralComments", "viralShares", "viralFollows", "viralTotalEngagements", "viralLandingPageClicks",
-    "viralExternalWebsiteConversions", "viralVideoViews", "viralVideoStarts", "viralVideoCompletions",
-    "averageDwellTime", "audiencePenetration",
+    "actionClicks", "adUnitClicks", "approximateMemberReach", "averageDwellTime", "audiencePenetration",
+    "cardClicks", "cardImpressions", "clicks", "commentLikes", "comments", "companyPageClicks",
+    "conversionValueInLocalCurrency", "costInLocalCurrency", "costInUsd", "costPerQualifiedLead",
+    "documentCompletions", "documentFirstQuartileCompletions", "documentMidpointCompletions",
+    "documentThirdQuartileCompletions", "downloadClicks", "externalWebsiteConversions",
+    "externalWebsitePostClickConversions", "externalWebsitePostViewConversions", "follows", "fullScreenPlays",
+    "headlineClicks", "headlineImpressions", "impressions", "jobApplications", "jobApplyClicks", "landingPageClicks",
+    "leadGenerationMailContactInfoShares", "leadGenerationMailInterestedClicks", "likes", "oneClickLeadFormOpens",
+    "oneClickLeads", "opens", "otherEngagements", "postClickJobApplications", "postClickJobApplyClicks",
+    "postClickRegistrations", "postViewJobApplications", "postViewJobApplyClicks", "postViewRegistrations",
+    "qualifiedLeads", "reactions", "registrations", "sends", "shares", "subscriptionClicks", "talentLeads",
+    "textUrlClicks", "totalEngagements", "validWorkEmailLeads", "videoCompletions", "videoFirstQuartileCompletions",
+    "videoMidpointCompletions", "videoStarts", "videoThirdQuartileCompletions", "videoViews", "viralCardClicks",
+    "viralCardImpressions", "viralClicks", "viralCommentLikes", "viralComments", "viralCompanyPageClicks",
+    "viralDocumentCompletions", "viralDocumentFirstQuartileCompletions", "viralDocumentMidpointCompletions",
+    "viralDocumentThirdQuartileCompletions", "viralDownloadClicks", "viralExternalWebsiteConversions",
+    "viralExternalWebsitePostClickConversions", "viralExternalWebsitePostViewConversions", "viralFollows",
+    "viralFullScreenPlays", "viralImpressions", "viralJobApplications", "viralJobApplyClicks",
+    "viralLandingPageClicks", "viralLikes", "viralOneClickLeadFormOpens", "viralOneClickLeads",
+    "viralOtherEngagements", "viralPostClickJobApplications", "viralPostClickJobApplyClicks",
+    "viralPostClickRegistrations", "viralPostViewJobApplications", "viralPostViewJobApplyClicks",
+    "viralPostViewRegistrations", "viralReactions", "viralRegistrations", "viralShares", "viralSubscriptionClicks",
+    "viralTotalEngagements", "viralVideoCompletions", "viralVideoFirstQuartileCompletions",
+    "viralVideoMidpointCompletions", "viralVideoStarts", "viralVideoThirdQuartileCompletions", "viralVideoViews",
+    # From 202601 (Microsoft's "Recent Marketing API changes").
+    "eventViews", "eventWatchTime", "averageEventWatchTime", "costPerEventView", "videoWatchTime",
+    "averageVideoWatchTime",
 )  # fmt: skip
+# The schema's BigDecimal metrics: LinkedIn sends them as decimal strings ("209.449"); we return numbers.
+DECIMAL_METRICS = frozenset({
+    "costInUsd", "costInLocalCurrency", "conversionValueInLocalCurrency", "costPerQualifiedLead", "costPerEventView",
+    "jobApplications", "jobApplyClicks", "registrations", "postClickJobApplications", "postClickJobApplyClicks",
+    "postClickRegistrations", "postViewJobApplications", "postViewJobApplyClicks", "postViewRegistrations",
+    "viralJobApplications", "viralJobApplyClicks", "viralRegistrations", "viralPostClickJobApplications",
+    "viralPostClickJobApplyClicks", "viralPostClickRegistrations", "viralPostViewJobApplications",
+    "viralPostViewJobApplyClicks", "viralPostViewRegistrations",
+})  # fmt: skip
+# Names LinkedIn removed, and what replaces them.
+RETIRED = {
+    "approximateUniqueImpressions": "approximateMemberReach",
+    "pivot": "pivotValues",
+    "pivotValue": "pivotValues",
+}
+
+# Which pivots report a metric; a metric not listed is reported by every pivot. From Microsoft Learn's
+# Metrics Available table ("Non-demographic pivots only (i.e. not MEMBER_)"; audiencePenetration
+# "supports ACCOUNT, CAMPAIGN_GROUP, or CAMPAIGN pivots") and its pivot list (IMPRESSION_DEVICE_TYPE:
+# "Reach metrics and conversion metrics will not be available").
+ALL_PIVOTS = frozenset(PIVOTS.values())
+_DEMOGRAPHIC = frozenset(p for p in ALL_PIVOTS if p.startswith("MEMBER_"))
+_NOT_DEMOGRAPHIC = ALL_PIVOTS - _DEMOGRAPHIC
+_NOT_BY_DEVICE = ALL_PIVOTS - {"IMPRESSION_DEVICE_TYPE"}
+METRIC_PIVOTS: dict[str, frozenset[str]] = {
+    "approximateMemberReach": _NOT_DEMOGRAPHIC & _NOT_BY_DEVICE,
+    "audiencePenetration": frozenset({"CAMPAIGN"}),
+    "cardClicks": _NOT_DEMOGRAPHIC,
+    "cardImpressions": _NOT_DEMOGRAPHIC,
+    "viralCardClicks": _NOT_DEMOGRAPHIC,
+    "viralCardImpressions": _NOT_DEMOGRAPHIC,
+    "conversionValueInLocalCurrency": _NOT_DEMOGRAPHIC & _NOT_BY_DEVICE,
+    "externalWebsiteConversions": _NOT_BY_DEVICE,
+    "externalWebsitePostClickConversions": _NOT_BY_DEVICE,
+    "externalWebsitePostViewConversions": _NOT_BY_DEVICE,
+    "viralExternalWebsiteConversions": _NOT_BY_DEVICE,
+    "viralExternalWebsitePostClickConversions": _NOT_BY_DEVICE,
+    "viralExternalWebsitePostViewConversions": _NOT_BY_DEVICE,
+}
+ENTITIES_BY_PIVOT = {pivot: entity for entity, pivot in PIVOTS.items()}
 
 DEFAULT_METRICS = (
     "impressions", "clicks", "landingPageClicks", "costInLocalCurrency", "costInUsd",
@@ -61,9 +110,28 @@ ALWAYS_FIELDS = ("dateRange", "pivotValues")
 _METRIC_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9]*$")
 
 
+def reported_by(metric: str, pivot: str) -> bool:
+    return pivot in METRIC_PIVOTS.get(metric, ALL_PIVOTS)
+
+
 def default_metrics(pivot: str) -> list[str]:
-    skip = NOT_FOR_MEMBER_PIVOTS if pivot.startswith("MEMBER_") else ()
-    return [m for m in DEFAULT_METRICS if m not in skip]
+    return [m for m in DEFAULT_METRICS if reported_by(m, pivot)]
+
+
+def refuse_unreported(metrics: list[str], pivot: str) -> None:
+    """Before any request: a metric the pivot does not report would fail its whole 18-metric call."""
+    refused = [m for m in metrics if not reported_by(m, pivot)]
+    if not refused:
+        return
+    where = "; ".join(
+        f"{m} only by {', '.join(sorted(METRIC_PIVOTS[m]))} "
+        f"({', '.join(ENTITIES_BY_PIVOT[p] for p in sorted(METRIC_PIVOTS[m]))})"
+        for m in refused
+    )
+    raise InvalidParams(
+        f"LinkedIn does not report {', '.join(refused)} by {pivot} ({ENTITIES_BY_PIVOT[pivot]}): it reports {where}.",
+        fix="Remove them from params.fields (and from fields), or ask the entity named for them.",
+    )
 
 
 class DateRange(BaseModel):
@@ -110,7 +178,9 @@ class AnalyticsParams(AccountScoped):
         None, description="Facet: account ids or URNs. With no facet at all: the account_id account."
     )
     fields: StrList | None = Field(
-        None, description=f"Metrics (any number; sent 18 per call and merged). Default: {', '.join(DEFAULT_METRICS)}."
+        None, description=f"Metrics (any number; sent 18 per call and merged). Default: {', '.join(DEFAULT_METRICS)} "
+        "(those the pivot reports: member demographics have no reach, card or conversion-value metrics; "
+        "device has no reach or conversions; audiencePenetration is by campaign only).",
     )
 
     @field_validator("fields")
@@ -121,6 +191,9 @@ class AnalyticsParams(AccountScoped):
         bad = [m for m in value if not _METRIC_NAME.match(m)]
         if bad:
             raise ValueError(f"not metric names: {', '.join(bad)}")
+        retired = [m for m in value if m in RETIRED]
+        if retired:
+            raise ValueError("LinkedIn removed " + ", ".join(f"{m} (use {RETIRED[m]})" for m in retired))
         metrics = [m for m in dict.fromkeys(value) if m not in ALWAYS_FIELDS]
         return metrics or None
 

@@ -6,6 +6,9 @@ and rows are summed per (period, pivot value), so splitting a report by fields
 or by facet batches yields the same numbers as one big request. Like LinkedIn,
 member-demographic rows cover only part of the delivery (unknown or
 below-threshold members are left out) and rows under 3 impressions are dropped.
+
+The fake keeps its own copy of LinkedIn's metric rules (not the client's), so a
+client that sends a metric a pivot does not report fails a test instead of passing.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ..analytics_params import METRICS
 from .data import Data, urn
 from .metrics import day_metrics
 from .templates import EMEA_ACCOUNT, GEO, markets
@@ -22,6 +24,70 @@ from .templates import EMEA_ACCOUNT, GEO, markets
 ROW_CAP = 15_000
 EUR_IN_USD = 1.08
 PRIVACY_FLOOR = 3  # LinkedIn leaves out demographic values with fewer events
+MEMBER = urn("person", "demoAlice")  # whom the demo token speaks for
+
+# Microsoft Learn, "Ads reporting schema" → Metrics Available (and the 202601 event/video watch-time metrics).
+SCHEMA_METRICS = frozenset("""
+    actionClicks adUnitClicks approximateMemberReach averageDwellTime audiencePenetration cardClicks
+    cardImpressions clicks commentLikes comments companyPageClicks conversionValueInLocalCurrency
+    costInLocalCurrency costInUsd costPerQualifiedLead documentCompletions documentFirstQuartileCompletions
+    documentMidpointCompletions documentThirdQuartileCompletions downloadClicks externalWebsiteConversions
+    externalWebsitePostClickConversions externalWebsitePostViewConversions follows fullScreenPlays headlineClicks
+    headlineImpressions impressions jobApplications jobApplyClicks landingPageClicks
+    leadGenerationMailContactInfoShares leadGenerationMailInterestedClicks likes oneClickLeadFormOpens oneClickLeads
+    opens otherEngagements postClickJobApplications postClickJobApplyClicks postClickRegistrations
+    postViewJobApplications postViewJobApplyClicks postViewRegistrations qualifiedLeads reactions registrations
+    sends shares subscriptionClicks talentLeads textUrlClicks totalEngagements validWorkEmailLeads videoCompletions
+    videoFirstQuartileCompletions videoMidpointCompletions videoStarts videoThirdQuartileCompletions videoViews
+    viralCardClicks viralCardImpressions viralClicks viralCommentLikes viralComments viralCompanyPageClicks
+    viralDocumentCompletions viralDocumentFirstQuartileCompletions viralDocumentMidpointCompletions
+    viralDocumentThirdQuartileCompletions viralDownloadClicks viralExternalWebsiteConversions
+    viralExternalWebsitePostClickConversions viralExternalWebsitePostViewConversions viralFollows
+    viralFullScreenPlays viralImpressions viralJobApplications viralJobApplyClicks viralLandingPageClicks viralLikes
+    viralOneClickLeadFormOpens viralOneClickLeads viralOtherEngagements viralPostClickJobApplications
+    viralPostClickJobApplyClicks viralPostClickRegistrations viralPostViewJobApplications
+    viralPostViewJobApplyClicks viralPostViewRegistrations viralReactions viralRegistrations viralShares
+    viralSubscriptionClicks viralTotalEngagements viralVideoCompletions viralVideoFirstQuartileCompletions
+    viralVideoMidpointCompletions viralVideoStarts viralVideoThirdQuartileCompletions viralVideoViews
+    eventViews eventWatchTime averageEventWatchTime costPerEventView videoWatchTime averageVideoWatchTime
+""".split())
+# BigDecimal in the schema: sent as decimal strings.
+DECIMALS = frozenset("""
+    costInUsd costInLocalCurrency conversionValueInLocalCurrency costPerQualifiedLead costPerEventView
+    jobApplications jobApplyClicks registrations postClickJobApplications postClickJobApplyClicks
+    postClickRegistrations postViewJobApplications postViewJobApplyClicks postViewRegistrations viralJobApplications
+    viralJobApplyClicks viralRegistrations viralPostClickJobApplications viralPostClickJobApplyClicks
+    viralPostClickRegistrations viralPostViewJobApplications viralPostViewJobApplyClicks viralPostViewRegistrations
+""".split())
+# "Non-demographic pivots only (i.e. not MEMBER_)".
+NON_DEMOGRAPHIC = frozenset({"approximateMemberReach", "cardClicks", "cardImpressions", "viralCardClicks",
+                             "viralCardImpressions", "conversionValueInLocalCurrency"})  # fmt: skip
+# IMPRESSION_DEVICE_TYPE: "Reach metrics and conversion metrics will not be available".
+NOT_BY_DEVICE = frozenset({"approximateMemberReach", "audiencePenetration", "conversionValueInLocalCurrency",
+                           "externalWebsiteConversions", "externalWebsitePostClickConversions",
+                           "externalWebsitePostViewConversions", "viralExternalWebsiteConversions",
+                           "viralExternalWebsitePostClickConversions", "viralExternalWebsitePostViewConversions"})  # fmt: skip
+PENETRATION_PIVOTS = frozenset({"ACCOUNT", "CAMPAIGN_GROUP", "CAMPAIGN"})
+
+
+def field_problem(name: str, pivot: str) -> str | None:
+    """Why LinkedIn would refuse this projected field with this pivot, or None."""
+    if name in ("dateRange", "pivotValues"):
+        return None
+    if name not in SCHEMA_METRICS:
+        return f"Invalid field '{name}' for pivot {pivot}"
+    if (pivot.startswith("MEMBER_") and name in NON_DEMOGRAPHIC) or (
+        pivot == "IMPRESSION_DEVICE_TYPE" and name in NOT_BY_DEVICE
+    ):
+        return f"Invalid field '{name}' for pivot {pivot}: the metric is not available with this pivot"
+    if name == "audiencePenetration" and pivot not in PENETRATION_PIVOTS:
+        return f"Invalid field '{name}' for pivot {pivot}: supported only with ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN"
+    return None
+
+
+def readable_accounts(data: Data) -> set[str]:
+    """Accounts the demo member has a role on; LinkedIn reports nothing (an empty 200) for the others."""
+    return {u["account"] for u in data.users if u["user"] == MEMBER}
 
 
 def _weighted(values: list[Any], weights: list[float], coverage: float = 1.0) -> list[tuple[Any, float]]:
@@ -101,8 +167,8 @@ def _derived(name: str, sums: dict[str, float], first: dt.date, last: dt.date) -
 def _value(name: str, sums: dict[str, float], first: dt.date, last: dt.date) -> Any:
     if name in ("approximateMemberReach", "audiencePenetration", "averageDwellTime"):
         return _derived(name, sums, first, last)
-    if name in ("costInLocalCurrency", "costInUsd", "conversionValueInLocalCurrency"):
-        return str(round(sums.get(name, 0.0), 4))  # LinkedIn sends money as decimal strings
+    if name in DECIMALS:
+        return str(round(sums.get(name, 0.0), 4))  # LinkedIn sends BigDecimal metrics as decimal strings
     return int(round(sums.get(name, 0.0)))  # metrics a campaign does not produce are 0
 
 
@@ -117,7 +183,7 @@ def report(
     fields: list[str],
 ) -> list[dict[str, Any]]:
     """Rows for the campaigns (and creatives) in scope; LinkedIn's shape, truncated at 15,000 rows."""
-    wanted = {f for f in fields if f in METRICS} | {"impressions"}
+    wanted = {f for f in fields if f in SCHEMA_METRICS} | {"impressions"}
     if "costInUsd" in wanted:
         wanted.add("costInLocalCurrency")
     buckets: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -158,7 +224,3 @@ def report(
 
 def _date(day: dt.date) -> dict[str, int]:
     return {"year": day.year, "month": day.month, "day": day.day}
-
-
-def known_field(name: str) -> bool:
-    return name in METRICS or name in ("dateRange", "pivotValues")
