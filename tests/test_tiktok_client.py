@@ -13,6 +13,7 @@ import pytest
 from mcp_server.backends.base import Page, PageRequest
 from mcp_server.connectors.tiktok_marketing.catalog import CATALOG
 from mcp_server.connectors.tiktok_marketing.client import TiktokDirectBackend
+from mcp_server.connectors.tiktok_marketing.clock import local_today
 from mcp_server.connectors.tiktok_marketing.report_params import (
     AIRBYTE_AD_METRICS,
     AIRBYTE_CAMPAIGN_METRICS,
@@ -81,6 +82,15 @@ async def fetch_all(fake, entity: str, params: dict[str, Any] | None = None, pag
 
 def vendor_requests(fake) -> list[dict]:
     return [r for r in fake.requests if r["path"].startswith(PREFIX)]
+
+
+def report_requests(fake) -> list[dict]:
+    return [r for r in vendor_requests(fake) if r["path"].endswith("report/integrated/get/")]
+
+
+def advertiser_today(fake, advertiser_id: str = DEMO_ADVERTISER_ID) -> dt.date:
+    """Today in the advertiser's time zone: TikTok report days (the demo advertiser is UTC+14)."""
+    return local_today(fake.app.state.data.advertisers[advertiser_id]["display_timezone"])
 
 
 def query_of(entry: dict) -> dict[str, str]:
@@ -258,7 +268,7 @@ async def test_report_rows_are_flat_with_numbers_ids_as_strings_and_dash_as_null
 
 async def test_default_metrics_are_the_compact_core_set(tiktok_fake):
     page = await fetch(tiktok_fake, "campaigns_reports_daily", page_size=2)
-    (entry,) = vendor_requests(tiktok_fake)
+    (entry,) = report_requests(tiktok_fake)
     assert json.loads(query_of(entry)["metrics"]) == CAMPAIGN_METRICS
     assert set(page.records[0]) == {"campaign_id", "stat_time_day", *CAMPAIGN_METRICS}
     assert len(CAMPAIGN_METRICS) < len(AIRBYTE_CAMPAIGN_METRICS) / 2
@@ -266,8 +276,8 @@ async def test_default_metrics_are_the_compact_core_set(tiktok_fake):
 
 async def test_hourly_defaults_to_yesterday_in_one_request(tiktok_fake):
     rows = await fetch_all(tiktok_fake, "ads_reports_hourly", {"metrics": ["impressions"]}, page_size=1000)
-    yesterday = (today() - dt.timedelta(days=1)).isoformat()
-    (entry,) = vendor_requests(tiktok_fake)
+    yesterday = (advertiser_today(tiktok_fake) - dt.timedelta(days=1)).isoformat()
+    (entry,) = report_requests(tiktok_fake)
     query = query_of(entry)
     assert (query["start_date"], query["end_date"]) == (yesterday, yesterday)
     assert json.loads(query["dimensions"]) == ["ad_id", "stat_time_hour"]
@@ -280,16 +290,17 @@ async def test_hourly_range_requests_one_day_each(tiktok_fake):
     start = end - dt.timedelta(days=2)
     params = {"start_date": str(start), "end_date": str(end), "metrics": ["spend"]}
     page = await fetch(tiktok_fake, "ads_reports_hourly", params, page_size=1000)
-    assert page.next_state == {"chunk": 1, "page": 1, "page_size": 1000}
-    query = query_of(vendor_requests(tiktok_fake)[0])
+    assert page.next_state == {"chunk": 1, "page": 1, "page_size": 1000, "start": str(start), "end": str(end)}
+    query = query_of(report_requests(tiktok_fake)[0])
     assert query["start_date"] == query["end_date"] == str(start)
 
 
 async def test_campaign_report_default_is_last_30_days(tiktok_fake):
     await fetch(tiktok_fake, "campaigns_reports_daily", {"metrics": "spend"})
-    query = query_of(vendor_requests(tiktok_fake)[0])
-    assert query["end_date"] == today().isoformat()
-    assert query["start_date"] == (today() - dt.timedelta(days=29)).isoformat()
+    query = query_of(report_requests(tiktok_fake)[0])
+    local = advertiser_today(tiktok_fake)
+    assert query["end_date"] == local.isoformat()
+    assert query["start_date"] == (local - dt.timedelta(days=29)).isoformat()
     assert (query["data_level"], query["report_type"], query["service_type"]) == ("AUCTION_CAMPAIGN", "BASIC", "AUCTION")
 
 
@@ -515,7 +526,7 @@ async def test_comma_list_filter_value_reaches_tiktok_as_a_json_list(tiktok_fake
     params = {"metrics": ["spend"], "filtering": [{"field_name": "ad_ids", "filter_type": "IN", "filter_value": value}]}
     rows = await fetch_all(tiktok_fake, "ads_reports_daily", params, page_size=1000)
     assert {r["ad_id"] for r in rows} == {a["ad_id"] for a in ads}
-    sent = json.loads(query_of(vendor_requests(tiktok_fake)[0])["filtering"])
+    sent = json.loads(query_of(report_requests(tiktok_fake)[0])["filtering"])
     assert json.loads(sent[0]["filter_value"]) == [a["ad_id"] for a in ads]
 
 

@@ -28,10 +28,16 @@ METRICS = [
 ]  # fmt: skip
 
 
+def metrics_for(level: str, dimensions: list[str]) -> list[str]:
+    """cash_spend/voucher_spend exist only in advertiser reports by day (the fake refuses them elsewhere, like TikTok)."""
+    by_day = level == "AUCTION_ADVERTISER" and "stat_time_day" in dimensions
+    return [m for m in METRICS if by_day or m not in ("cash_spend", "voucher_spend")]
+
+
 def report(fake, level: str, dimensions: list[str], start: dt.date, end: dt.date, **extra: str) -> list[dict]:
     params = {
         "advertiser_id": DEMO_ADVERTISER_ID, "report_type": "BASIC", "data_level": level,
-        "dimensions": json.dumps(dimensions), "metrics": json.dumps(METRICS), "page_size": "1000",
+        "dimensions": json.dumps(dimensions), "metrics": json.dumps(metrics_for(level, dimensions)), "page_size": "1000",
         "start_date": str(start), "end_date": str(end), **extra,
     }  # fmt: skip
     body = httpx.get(fake.url + PREFIX + "report/integrated/get/", params=params, headers={"Access-Token": DEMO_ACCESS_TOKEN}).json()
@@ -55,7 +61,8 @@ def assert_coherent(row: dict) -> None:
     assert close(row["frequency"], n["impressions"] / n["reach"]), row
     assert close(row["cost_per_1000_reached"], n["spend"] / n["reach"] * 1000), row
     assert close(row["result_rate"], n["result"] / n["impressions"] * 100), row
-    assert abs(n["cash_spend"] + n["voucher_spend"] - n["spend"]) < 0.011, row
+    if "cash_spend" in n:
+        assert abs(n["cash_spend"] + n["voucher_spend"] - n["spend"]) < 0.011, row
     views = [n[k] for k in ("impressions", "video_play_actions", "video_watched_2s", "video_views_p25", "video_views_p50",
                             "video_views_p75", "video_views_p100")]  # fmt: skip
     assert views == sorted(views, reverse=True), row

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from mcp_server.connectors.tiktok_marketing.catalog import CATALOG
+from mcp_server.connectors.tiktok_marketing.clock import local_today
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ADVERTISER_ID
 from mcp_server.params import today
 from tests.conftest import ToolCalls, point_at_fake
@@ -67,7 +68,8 @@ async def test_report_cursor_walks_across_date_chunks(env):
         if not cursor:
             break
     days = [r["stat_time_day"][:10] for r in rows]
-    assert days == [str(start + dt.timedelta(days=n)) for n in range((today() - start).days + 1)]
+    end = local_today(env.app.state.data.advertisers[DEMO_ADVERTISER_ID]["display_timezone"])  # report days are local
+    assert days == [str(start + dt.timedelta(days=n)) for n in range((end - start).days + 1)]
     assert all(isinstance(r["spend"], float) and r["ad_id"] == ad["ad_id"] for r in rows)
 
 

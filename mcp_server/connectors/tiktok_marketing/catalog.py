@@ -48,9 +48,10 @@ VIDEO_FIELDS = (
     "displayable", "create_time", "modify_time",
 )  # fmt: skip
 SPARK_AD_FIELDS = ("item_info", "user_info", "auth_info", "video_info")
+# catalog/get/ response fields (SDK yml_files/catalog_get.yml).
 CATALOG_FIELDS = (
-    "catalog_id", "catalog_name", "advertiser_id", "catalog_type", "catalog_status", "product_count", "create_time",
-    "modify_time",
+    "catalog_id", "catalog_name", "catalog_type", "catalog_conf", "bc_info", "creative_asset_type", "create_time",
+    "update_time",
 )  # fmt: skip
 
 
@@ -60,7 +61,12 @@ def _list(summary: str, params: type[BaseModel], fields: tuple[str, ...], max_pa
 
 def _report(summary: str, params: type[r.ReportParams], notes: str) -> Action:
     fields = tuple(params.model_fields["dimensions"].default + params.model_fields["metrics"].default)
-    notes = f"data_level {params.data_level}, report_type BASIC; {notes} Rows are flat; metrics are numbers, ids strings, '-' is null."
+    notes = (
+        f"data_level {params.data_level}, report_type BASIC; {notes} Days are the advertiser's time zone. "
+        "Rows are flat; metrics are numbers, ids strings, '-' is null."
+    )
+    if issubclass(params, r.ObjectReportParams):
+        notes += " Deleted objects are included (include_deleted=false: live only)."
     return _list(summary, params, fields, 1000, notes)
 
 
@@ -82,7 +88,7 @@ CATALOG = Catalog.of(
     entity("spark_ads", "Spark Ads posts authorised to the advertiser (tt_video/list/)",
            _list("List authorised TikTok posts for Spark Ads", p.SparkAdsParams, SPARK_AD_FIELDS, 50)),
     entity("catalogs", "Product catalogs (catalog/get/)",
-           _list("List product catalogs", p.CatalogsParams, CATALOG_FIELDS, 100)),
+           _list("List product catalogs of a Business Center (bc_id; no advertiser_id)", p.CatalogsParams, CATALOG_FIELDS, 100)),
     entity("advertisers_reports_daily", "Daily advertiser metrics (report/integrated/get/)",
            _report("Daily spend, reach and conversions per advertiser", r.AdvertisersReportParams, "default last 30 days.")),
     entity("campaigns_reports_daily", "Daily campaign metrics (report/integrated/get/)",
@@ -92,7 +98,7 @@ CATALOG = Catalog.of(
     entity("ads_reports_daily", "Daily ad metrics (report/integrated/get/)",
            _report("Daily delivery and conversion metrics per ad", r.AdsReportParams, "default last 30 days.")),
     entity("ads_reports_hourly", "Hourly ad metrics (report/integrated/get/)",
-           _report("Hourly metrics per ad", r.AdsHourlyReportParams, "default yesterday (UTC); one request per day, ≤31 days.")),
+           _report("Hourly metrics per ad", r.AdsHourlyReportParams, "default yesterday; one request per day, ≤31 days.")),
     entity("ads_reports_lifetime", "Lifetime ad metrics (report/integrated/get/)",
            _report("Lifetime totals per ad (query_lifetime=true)", r.AdsLifetimeReportParams, "no dates unless query_lifetime=false.")),
 )  # fmt: skip

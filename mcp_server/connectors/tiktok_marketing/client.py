@@ -9,7 +9,8 @@ from ...errors import InvalidParams
 from ...http import ClientOptions
 from ...settings import ConnectorSettings
 from .api import TiktokApi
-from .report_params import ReportParams
+from .clock import UTC, advertiser_zone, local_today
+from .report_params import ReportParams, needs_time_zone, resolve_dates
 from .reports import fetch_report, has_next_page
 from .settings import TiktokMarketingSettings
 
@@ -27,6 +28,27 @@ LIST_ENDPOINTS: dict[str, tuple[str, int]] = {
 REPORT_MAX_PAGE_SIZE = 1000
 ADVERTISER_INFO_MAX_IDS = 100
 ADVERTISER_SETTING = "TIKTOK_MARKETING_ADVERTISER_ID"
+BC_SETTING = "TIKTOK_MARKETING_BC_ID"
+BC_PAGE_SIZE = 50  # bc/get/ maximum (SDK yml_files/bc_get.yml)
+MAX_BC_PAGES = 20
+NO_BC_FIX = (
+    f"Pass params.bc_id (Business Center > Business settings > Business info) or set {BC_SETTING}; "
+    "catalogs belong to a Business Center, not to an advertiser."
+)
+
+
+def unknown_zone_warning(advertiser_id: str) -> str:
+    return (
+        f"advertiser {advertiser_id} has no time zone TikTok reports; default dates were taken in UTC "
+        "and may be off by a day. Pass start_date and end_date to be exact."
+    )
+
+
+def report_meta(state: dict[str, Any], time_zone: str | None) -> dict[str, Any]:
+    if "start" not in state:
+        return {}
+    dates = {"start_date": state["start"], "end_date": state["end"]}
+    return {"report_dates": dates | ({"time_zone": time_zone} if time_zone else {})}
 
 
 class TiktokDirectBackend:
@@ -36,16 +58,46 @@ class TiktokDirectBackend:
         assert isinstance(settings, TiktokMarketingSettings)
         self.settings = settings
         self.api = TiktokApi(settings, options)
+        self._zones: dict[str, str | None] = {}  # advertiser -> time zone
+        self._business_centers: list[str] | None = None
 
     async def fetch(self, request: PageRequest) -> Page:
         if request.entity == "advertisers":
             return await self._advertisers(request)
+        if request.entity == "catalogs":
+            return await self._catalogs(request)
         advertiser_id = self._advertiser_id(request.params)
         if isinstance(request.params, ReportParams):
-            state = request.state or self._first_page(request, REPORT_MAX_PAGE_SIZE)
-            return await fetch_report(self.api, request.params, advertiser_id, {"chunk": 0, **state})
+            return await self._report(request, advertiser_id)
         state = request.state or self._first_page(request, LIST_ENDPOINTS[request.entity][1])
         return await self._list(request, advertiser_id, state)
+
+    async def _report(self, request: PageRequest, advertiser_id: str) -> Page:
+        params = request.params
+        assert isinstance(params, ReportParams)
+        state, zone, warnings = request.state, None, []
+        if state is None:
+            state = {"chunk": 0, **self._first_page(request, REPORT_MAX_PAGE_SIZE)}
+            if not params.lifetime:
+                if needs_time_zone(params):
+                    zone = await self._time_zone(advertiser_id)
+                    if zone is None:
+                        warnings.append(unknown_zone_warning(advertiser_id))
+                start, end = resolve_range(params, zone)
+                state |= {"start": start.isoformat(), "end": end.isoformat()}
+        page = await fetch_report(self.api, params, advertiser_id, state)
+        page.meta |= report_meta(state, zone)
+        if warnings:
+            page.meta["warnings"] = [*warnings, *page.meta.get("warnings", [])]
+        return page
+
+    async def _time_zone(self, advertiser_id: str) -> str | None:
+        """The advertiser's time zone from advertiser/info/, asked once per advertiser and backend."""
+        if advertiser_id not in self._zones:
+            query = {"advertiser_ids": [advertiser_id], "fields": ["advertiser_id", "timezone", "display_timezone"]}
+            records = (await self.api.get("advertiser/info/", query)).data.get("list") or [{}]
+            self._zones[advertiser_id] = advertiser_zone(records[0])
+        return self._zones[advertiser_id]
 
     async def check(self) -> str:
         data = (await self.api.get("user/info/", {})).data
@@ -104,3 +156,43 @@ class TiktokDirectBackend:
         secret = self.settings.secret.get_secret_value()  # type: ignore[union-attr]
         data = (await self.api.get("oauth2/advertiser/get/", {"app_id": self.settings.app_id, "secret": secret})).data
         return [str(item["advertiser_id"]) for item in data.get("list") or []]
+
+    async def _catalogs(self, request: PageRequest) -> Page:
+        """catalog/get/ takes bc_id (required) and no advertiser_id (SDK catalog_api.py); without a bc_id
+        we read the catalogs of every Business Center the token can see, one after another."""
+        state = request.state
+        if state is None:
+            given = request.params.bc_id or self.settings.bc_id
+            bcs = [given] if given else await self._discover_business_centers()
+            if not bcs:
+                raise InvalidParams("bc_id is missing and the token sees no Business Center.", fix=NO_BC_FIX)
+            state = {"bcs": bcs, "bc": 0, **self._first_page(request, LIST_ENDPOINTS["catalogs"][1])}
+        query = {"bc_id": state["bcs"][state["bc"]], "page": state["page"], "page_size": state["page_size"]}
+        reply = await self.api.get("catalog/get/", query)
+        if has_next_page(reply.data):
+            next_state: dict[str, Any] | None = {**state, "page": state["page"] + 1}
+        elif state["bc"] + 1 < len(state["bcs"]):
+            next_state = {**state, "bc": state["bc"] + 1, "page": 1}
+        else:
+            next_state = None
+        return Page(list(reply.data.get("list") or []), next_state, reply.meta())
+
+    async def _discover_business_centers(self) -> list[str]:
+        """bc/get/ lists the Business Centers the token can see (data.list[].bc_info.bc_id); cached per backend."""
+        if self._business_centers is None:
+            found: list[str] = []
+            for page in range(1, MAX_BC_PAGES + 1):
+                data = (await self.api.get("bc/get/", {"page": page, "page_size": BC_PAGE_SIZE})).data
+                found += [str(item["bc_info"]["bc_id"]) for item in data.get("list") or [] if item.get("bc_info")]
+                if not has_next_page(data):
+                    break
+            self._business_centers = list(dict.fromkeys(found))
+        return self._business_centers
+
+
+def resolve_range(params: ReportParams, zone: str | None) -> tuple[Any, Any]:
+    """Default dates are days in the advertiser's time zone; a bad combination is the caller's to fix."""
+    try:
+        return resolve_dates(params, local_today(zone or UTC))
+    except ValueError as exc:
+        raise InvalidParams(f"{exc}.", fix="Pass start_date and end_date explicitly.") from None

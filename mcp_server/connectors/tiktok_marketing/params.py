@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from pydantic import Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, field_validator
 
 from ...params import Id, IdList, JsonObject, Params, StrList
 
@@ -16,8 +17,11 @@ ID_HELP = {
                       "advertiser_id out to use TIKTOK_MARKETING_ADVERTISER_ID, or list `advertisers` to see yours")),
     "advertiser_ids": ("advertiser ids", "TikTok Ads Manager shows each under the account name (top right)"),
     "bc_id": ("Business Center id", "Business Center shows it under Business settings > Business info"),
-    "custom_audience_ids": ("custom audience ids", "list `audiences` to see them"),
 }  # fmt: skip
+# Filter keys that hold object ids (19-digit strings). Creative, material and audience ids are strings
+# TikTok defines (image "ad-site-i18n/2020…", video "v07033g50000…"; SDK types them list[str]): never digit-checked.
+OBJECT_ID_FILTERS = {"advertiser_ids", "campaign_ids", "adgroup_ids", "ad_ids", "bc_ids"}
+MAX_IDS_PER_REQUEST = 100
 
 
 def numeric_ids(name: str, ids: list[str]) -> list[str]:
@@ -79,20 +83,57 @@ class AdvertisersParams(Params):
 _ID_LIST = TypeAdapter(IdList)
 
 
+def string_ids(value: Any) -> Any:
+    """Ids TikTok defines as free strings: a JSON array (or its string), or one plain string as one id.
+
+    Unlike IdList, a plain string is never split on commas: TikTok does not promise its creative ids lack one.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError("looks like a JSON array but does not parse") from None
+        else:
+            value = [text] if text else []
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        raise ValueError('must be a list of TikTok ids, e.g. ["v10033g50000cq1abcdefghij"]')
+    ids = [str(v).strip() for v in value]
+    if any(not i for i in ids):
+        raise ValueError("holds an empty id")
+    return ids
+
+
+def _limit(key: str, ids: list[str]) -> list[str]:
+    if len(ids) > MAX_IDS_PER_REQUEST:
+        raise ValueError(
+            f"filtering.{key} takes at most {MAX_IDS_PER_REQUEST} ids per request, got {len(ids)}; split them over several calls"
+        )
+    return ids
+
+
 def checked_filtering(filtering: dict[str, Any] | None) -> dict[str, Any] | None:
-    """TikTok's id filters are lists of ≤100 digit strings (ids exceed 2^53); "1,2" or 7 become lists."""
+    """Id filters become lists of ≤100 ids; object ids must be digit strings (they exceed 2^53), creative ids need not."""
     if filtering is None:
         return None
     checked = dict(filtering)
     for key, value in filtering.items():
         if not key.endswith("_ids"):
             continue
+        if key not in OBJECT_ID_FILTERS:
+            try:
+                checked[key] = _limit(key, string_ids(value))
+            except ValueError as exc:
+                raise ValueError(f"filtering.{key} {exc}") from None
+            continue
         try:
             ids = _ID_LIST.validate_python(value)
         except ValidationError:
             raise ValueError(f"filtering.{key} must be a list of TikTok ids, e.g. [\"1781000000000000001\"]") from None
-        if len(ids) > 100:
-            raise ValueError(f"filtering.{key} takes at most 100 ids per request, got {len(ids)}; split them over several calls")
+        _limit(key, ids)
         try:
             checked[key] = numeric_ids(key, ids)
         except ValueError as exc:
@@ -116,7 +157,9 @@ class ObjectListParams(AdvertiserScoped):
 
 
 class AudiencesParams(AdvertiserScoped):
-    custom_audience_ids: IdList | None = Field(default=None, description="Only these audiences (≤100 ids).")
+    custom_audience_ids: Annotated[list[str], BeforeValidator(string_ids)] | None = Field(
+        default=None, description="Only these audiences (≤100 ids, as `audiences` lists them)."
+    )
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)
 
@@ -125,7 +168,7 @@ class AudiencesParams(AdvertiserScoped):
     def _audience_ids(cls, ids: list[str] | None) -> list[str] | None:
         if ids is not None and len(ids) > 100:
             raise ValueError(f"TikTok takes at most 100 custom_audience_ids per request, got {len(ids)}; ask in batches")
-        return None if ids is None else numeric_ids("custom_audience_ids", ids) or None
+        return ids or None  # audience ids are TikTok-defined strings: no digit check
 
 
 class AssetSearchParams(AdvertiserScoped):
@@ -143,10 +186,20 @@ class SparkAdsParams(AdvertiserScoped):
     page_size: int | None = page_size_field(50)
 
 
-class CatalogsParams(AdvertiserScoped):
-    bc_id: Id | None = Field(default=None, description="Business Center id owning the catalogs.")
+class CatalogsParams(Params):
+    """catalog/get/ is per Business Center: bc_id, no advertiser_id (official SDK, catalog_api.py)."""
+
+    bc_id: Id | None = Field(
+        default=None,
+        description="Business Center owning the catalogs; default TIKTOK_MARKETING_BC_ID, else every BC the token sees.",
+    )
     page: int | None = page_field()
     page_size: int | None = page_size_field(100)
+
+    @field_validator("bc_id", mode="before")
+    @classmethod
+    def _string_bc(cls, value: Any) -> Any:
+        return not_a_float("bc_id", value)
 
     @field_validator("bc_id")
     @classmethod

@@ -1,7 +1,8 @@
 """Params models for the six report entities (report/integrated/get/, report_type BASIC).
 
-Defaults follow Airbyte's definitions; dates default relative to UTC today and are
-resolved here, so the cursor freezes them.
+Defaults follow Airbyte's definitions. Default dates depend on the advertiser's time zone, so
+the backend resolves them (`resolve_dates`) once it knows the advertiser, and carries them in
+the page state so a cursor continues the same frozen range.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ...params import JsonObjectList, StrList, as_list, last_days, today
+from ...params import JsonObjectList, StrList, as_list, today
 from .params import AdvertiserScoped, page_field, page_size_field
 
 CORE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached"]
@@ -41,7 +42,10 @@ AIRBYTE_AD_METRICS = [
 
 # Our defaults: what an ads manager reads first (about a third of a row's size); the rest by name.
 RESULTS = ["conversion", "cost_per_conversion", "conversion_rate", "frequency"]
-ADVERTISER_METRICS = ["cash_spend", "voucher_spend", *CORE, *RESULTS]
+# TikTok takes these only at AUCTION_ADVERTISER with stat_time_day (Airbyte asks for them only there, citing
+# TikTok's report doc id 1707957200780290); elsewhere the request fails.
+ADVERTISER_DAILY_ONLY = ["cash_spend", "voucher_spend"]
+ADVERTISER_METRICS = [*ADVERTISER_DAILY_ONLY, *CORE, *RESULTS]
 CAMPAIGN_METRICS = ["campaign_name", *CORE, *RESULTS]
 ADGROUP_METRICS = ["campaign_name", "campaign_id", "adgroup_name", *CORE, *RESULTS]
 AD_METRICS = ["campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", *CORE, *RESULTS]
@@ -58,6 +62,10 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_FILTERS = {"campaign_ids", "adgroup_ids", "ad_ids", "ad_ids_v2"}
 MAX_FILTER_IDS = 100
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The report status filter per data level (Airbyte PRs #44048, #65623: TikTok refuses a status field that does
+# not fit the level, e.g. campaign_status at AUCTION_AD; AUCTION_ADVERTISER needs none).
+STATUS_FIELDS = {"AUCTION_CAMPAIGN": "campaign_status", "AUCTION_ADGROUP": "adgroup_status", "AUCTION_AD": "ad_status"}
+DEFAULT_DAYS = 30
 
 
 def dimensions_field(default: list[str]) -> Any:
@@ -86,7 +94,9 @@ class ReportParams(AdvertiserScoped):
     start_date: dt.date | None = Field(
         default=None, description="YYYY-MM-DD inclusive, advertiser time zone; default: last 30 days, or yesterday with stat_time_hour."
     )
-    end_date: dt.date | None = Field(default=None, description="YYYY-MM-DD inclusive; default today (UTC), yesterday with stat_time_hour.")
+    end_date: dt.date | None = Field(
+        default=None, description="YYYY-MM-DD inclusive; default today in the advertiser's time zone, yesterday with stat_time_hour."
+    )
     filtering: JsonObjectList | None = Field(
         default=None,
         description='[{"field_name":"campaign_ids","filter_type":"IN","filter_value":["1"]}]; list values are JSON-encoded for you.',
@@ -142,13 +152,38 @@ class ReportParams(AdvertiserScoped):
         return None if items is None else [_report_filter(n, item) for n, item in enumerate(items, 1)]
 
     @model_validator(mode="after")
-    def _dates(self) -> ReportParams:
+    def _checks(self) -> ReportParams:
+        self._advertiser_daily_metrics()
         if not self.lifetime:
-            hourly = HOUR in self.dimensions
-            start, end = _resolve_dates(self.start_date, self.end_date, hourly=hourly)
-            # Not via setattr: resolved defaults must not count as params the caller set (cursor resumption compares those).
-            self.__dict__.update(start_date=start, end_date=end)
+            check_dates(self.start_date, self.end_date, hourly=self.time_dimension == HOUR)
         return self
+
+    def _advertiser_daily_metrics(self) -> None:
+        if self.data_level == "AUCTION_ADVERTISER" and self.time_dimension == DAY:
+            return
+        if "metrics" not in self.model_fields_set:
+            # Not via setattr: an adjusted default must not count as a param the caller set.
+            self.__dict__["metrics"] = [m for m in self.metrics if m not in ADVERTISER_DAILY_ONLY]
+            return
+        asked = [m for m in self.metrics if m in ADVERTISER_DAILY_ONLY]
+        if asked:
+            raise ValueError(
+                f"{', '.join(asked)} exist only in advertiser reports by day (advertisers_reports_daily with "
+                f"{DAY}); leave them out here, or use spend"
+            )
+
+
+class ObjectReportParams(ReportParams):
+    """Campaign, ad group and ad reports: TikTok leaves deleted objects out unless a status filter asks for them."""
+
+    include_deleted: bool = Field(
+        default=True,
+        description="true (default): deleted campaigns/ad groups/ads count, so totals match Ads Manager; false: live objects only.",
+    )
+
+    @property
+    def status_field(self) -> str:
+        return STATUS_FIELDS[self.data_level]
 
 
 def _names(values: list[str]) -> list[str]:
@@ -189,20 +224,33 @@ def _value_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _resolve_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> tuple[dt.date, dt.date]:
-    default_end = today() - dt.timedelta(days=1) if hourly else today()
+def check_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> None:
+    """Checks on the dates the caller gave; defaults are resolved later, in the advertiser's time zone."""
+    if start and end and end < start:
+        raise ValueError(f"end_date {end} is before start_date {start}")
+    # Advertiser time zones run up to a day ahead of UTC; later than that TikTok can only answer "no rows".
+    if start and start > today() + dt.timedelta(days=1):
+        raise ValueError(f"start_date {start} is in the future; TikTok has data up to today (advertiser time zone)")
+    if hourly and start and end and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
+        raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
+
+
+def resolve_dates(params: ReportParams, local_today: dt.date) -> tuple[dt.date, dt.date]:
+    """The report's range: explicit dates as given, missing ones from the advertiser's today."""
+    hourly = params.time_dimension == HOUR
+    start, end = params.start_date, params.end_date
+    default_end = local_today - dt.timedelta(days=1) if hourly else local_today
     if end is None:
         end = max(default_end, start) if start else default_end
     if start is None:
-        start = end if hourly else last_days(30, end=end)[0]
-    if end < start:
-        raise ValueError(f"end_date {end} is before start_date {start}")
-    # Advertiser time zones run up to a day ahead of UTC; later than that TikTok can only answer "no rows".
-    if start > today() + dt.timedelta(days=1):
-        raise ValueError(f"start_date {start} is in the future; TikTok has data up to today (advertiser time zone)")
+        start = end if hourly else end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if hourly and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
         raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
     return start, end
+
+
+def needs_time_zone(params: ReportParams) -> bool:
+    return not params.lifetime and (params.start_date is None or params.end_date is None)
 
 
 class AdvertisersReportParams(ReportParams):
@@ -212,21 +260,21 @@ class AdvertisersReportParams(ReportParams):
     metrics: StrList = metrics_field(ADVERTISER_METRICS)
 
 
-class CampaignsReportParams(ReportParams):
+class CampaignsReportParams(ObjectReportParams):
     data_level = "AUCTION_CAMPAIGN"
     id_dimension = "campaign_id"
     dimensions: StrList = dimensions_field(["campaign_id", DAY])
     metrics: StrList = metrics_field(CAMPAIGN_METRICS)
 
 
-class AdGroupsReportParams(ReportParams):
+class AdGroupsReportParams(ObjectReportParams):
     data_level = "AUCTION_ADGROUP"
     id_dimension = "adgroup_id"
     dimensions: StrList = dimensions_field(["adgroup_id", DAY])
     metrics: StrList = metrics_field(ADGROUP_METRICS)
 
 
-class AdsReportParams(ReportParams):
+class AdsReportParams(ObjectReportParams):
     data_level = "AUCTION_AD"
     id_dimension = "ad_id"
     dimensions: StrList = dimensions_field(["ad_id", DAY])

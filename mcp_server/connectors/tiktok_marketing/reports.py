@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from ...backends.base import Page
+from ...budget import exhausted
 from ...params import split_range
 from .api import TiktokApi
-from .report_params import ReportParams
+from .report_params import ObjectReportParams, ReportParams
 
 PATH = "report/integrated/get/"
 # Attribute metrics that are text even when they look numeric.
@@ -18,14 +19,29 @@ INTEGER = re.compile(r"^-?\d+$")
 DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
-def date_chunks(params: ReportParams) -> list[tuple[dt.date, dt.date] | None]:
+ALL_STATUSES = '["STATUS_ALL"]'
+
+
+def date_chunks(params: ReportParams, state: dict[str, Any]) -> list[tuple[dt.date, dt.date] | None]:
+    """TikTok-sized spans of the range frozen in the page state (`start`/`end`, resolved at the first page)."""
     if params.lifetime:
         return [None]
-    assert params.start_date and params.end_date  # resolved by the model validator
-    return list(split_range(params.start_date, params.end_date, params.max_span_days))
+    start, end = dt.date.fromisoformat(state["start"]), dt.date.fromisoformat(state["end"])
+    return list(split_range(start, end, params.max_span_days))
 
 
-def report_query(params: ReportParams, advertiser_id: str, chunk: tuple[dt.date, dt.date] | None) -> dict[str, Any]:
+def report_filtering(params: ReportParams, *, status_filter: bool = True) -> list[dict[str, Any]] | None:
+    """The caller's filters, plus the status filter that keeps deleted objects in (unless the caller set one)."""
+    filtering = list(params.filtering or [])
+    if status_filter and isinstance(params, ObjectReportParams) and params.include_deleted:
+        if not any(item["field_name"] == params.status_field for item in filtering):
+            filtering.append({"field_name": params.status_field, "filter_type": "IN", "filter_value": ALL_STATUSES})
+    return filtering or None
+
+
+def report_query(
+    params: ReportParams, advertiser_id: str | None, chunk: tuple[dt.date, dt.date] | None, *, status_filter: bool = True
+) -> dict[str, Any]:
     query: dict[str, Any] = {
         "advertiser_id": advertiser_id,
         "report_type": "BASIC",
@@ -33,7 +49,7 @@ def report_query(params: ReportParams, advertiser_id: str, chunk: tuple[dt.date,
         "data_level": params.data_level,
         "dimensions": params.dimensions,
         "metrics": params.metrics,
-        "filtering": params.filtering,
+        "filtering": report_filtering(params, status_filter=status_filter),
         "order_field": params.order_field,
         "order_type": params.order_type,
     }
@@ -75,20 +91,26 @@ def has_next_page(data: dict[str, Any]) -> bool:
     return bool(data.get("list")) and int(info.get("page", 0)) < int(info.get("total_page", 0))
 
 
-async def fetch_report(api: TiktokApi, params: ReportParams, advertiser_id: str, state: dict[str, Any]) -> Page:
-    """One page of one chunk; chunks that come back empty are skipped in the same call."""
-    chunks = date_chunks(params)
-    index, page, page_size = state["chunk"], state["page"], state["page_size"]
+async def fetch_report(
+    api: TiktokApi, params: ReportParams, advertiser_id: str | None, state: dict[str, Any], *, status_filter: bool = True
+) -> Page:
+    """One page of one chunk; chunks that come back empty are skipped in the same call while the
+    call's request budget lasts. Once it is spent, an empty page with the next state lets the call
+    stop and hand back a cursor (so 2016-to-today does not run for minutes). `status_filter=False`
+    for hosted mode, which cannot send one."""
+    chunks = date_chunks(params, state)
+    index, page = state["chunk"], state["page"]
     while True:
-        query = report_query(params, advertiser_id, chunks[index]) | {"page": page, "page_size": page_size}
+        query = report_query(params, advertiser_id, chunks[index], status_filter=status_filter)
+        query |= {"page": page, "page_size": state["page_size"]}
         reply = await api.get(PATH, query)
         records = [flatten(item) for item in reply.data.get("list") or []]
         if has_next_page(reply.data):
-            next_state: dict[str, Any] | None = {"chunk": index, "page": page + 1, "page_size": page_size}
+            next_state: dict[str, Any] | None = {**state, "chunk": index, "page": page + 1}
         elif index + 1 < len(chunks):
-            next_state = {"chunk": index + 1, "page": 1, "page_size": page_size}
+            next_state = {**state, "chunk": index + 1, "page": 1}
         else:
             next_state = None
-        if records or next_state is None:
+        if records or next_state is None or exhausted():
             return Page(records, next_state, reply.meta())
         index, page = next_state["chunk"], 1

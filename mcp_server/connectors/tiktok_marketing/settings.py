@@ -15,6 +15,8 @@ class TiktokMarketingSettings(ConnectorSettings):
 
     access_token: SecretStr | None = Field(default=None, description="Long-term Marketing API token (Access-Token header)")
     advertiser_id: str | None = Field(default=None, description="Default advertiser for calls that omit advertiser_id")
+    # catalog/get/ is per Business Center; without it `catalogs` discovers the token's BCs (bc/get/).
+    bc_id: str | None = Field(default=None, description="Default Business Center for catalogs")
     # app_id + secret only serve advertiser discovery (oauth2/advertiser/get/).
     app_id: str | None = None
     secret: SecretStr | None = None

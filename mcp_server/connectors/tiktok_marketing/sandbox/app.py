@@ -24,6 +24,7 @@ from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
     DEMO_APP_ID,
+    DEMO_BC_ID,
     DEMO_SECRET,
     SECOND_ADVERTISER_ID,
     build_dataset,
@@ -36,6 +37,8 @@ __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRE
 PREFIX = "/open_api/v1.3/"
 # token -> advertisers it was granted (FORBIDDEN_ADVERTISER_ID exists but is never granted)
 GRANTS = {DEMO_ACCESS_TOKEN: (DEMO_ADVERTISER_ID, SECOND_ADVERTISER_ID)}
+# token -> Business Centers it can see (bc/get/, catalog/get/)
+BC_GRANTS = {DEMO_ACCESS_TOKEN: (DEMO_BC_ID,)}
 FAULT_MESSAGES = {
     40000: "The app_id is inconsistent with the token's app information. Please retry after correcting it.",
     40001: "No permission to operate this advertiser.",
@@ -62,6 +65,7 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
     return {
         "access_token": DEMO_ACCESS_TOKEN,
         "advertiser_id": DEMO_ADVERTISER_ID,
+        "bc_id": DEMO_BC_ID,
         "app_id": DEMO_APP_ID,
         "secret": DEMO_SECRET,
         "api_base_url": base_url + PREFIX.rstrip("/"),
@@ -101,7 +105,7 @@ def create_app() -> Starlette:
         if token not in GRANTS:
             return envelope(40105, "Access token is incorrect or has been revoked.")
         try:
-            result = handler(data, Query(request.query_params), Grant(GRANTS[token]))
+            result = handler(data, Query(request.query_params), Grant(GRANTS[token], BC_GRANTS.get(token, ())))
         except TikTokFault as exc:
             return envelope(exc.code, exc.message)
         return envelope(0, "OK", result, extra_headers)

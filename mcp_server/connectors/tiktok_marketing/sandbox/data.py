@@ -1,4 +1,8 @@
-"""Synthetic, deterministic TikTok data for the sandbox fake (dates relative to UTC today)."""
+"""Synthetic, deterministic TikTok data for the sandbox fake (dates relative to UTC today).
+
+Live objects deliver up to "now": the report fake cuts each advertiser's days at its own
+local today (the demo advertiser is UTC+14), as TikTok buckets report days by account time zone.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,18 @@ SECOND_ADVERTISER_ID = "7301847562039184641"
 FORBIDDEN_ADVERTISER_ID = "7188203746519283712"
 SEED = 20250101
 HISTORY_DAYS = 400
+# Live objects have no last delivery day: reports stop at the advertiser's local today.
+ONGOING = dt.date.max
+# The Business Center the demo token sees; catalogs belong to it (catalog/get/ is per BC).
+DEMO_BC_ID = "7100000000000000001"
+# The deleted campaign stopped this many days ago, so the default 30-day report has its spend.
+DELETED_DAYS_AGO = 3
 
 # id, name, currency, time zone, country, language, phone, address, balance, campaigns
+# The demo advertiser sits far ahead of UTC, so its report days differ from UTC days most of the time.
 ADVERTISERS = [
-    (DEMO_ADVERTISER_ID, "Northwind Outdoor US", "USD", "America/Los_Angeles", "US", "en", "+1 415***0000",
-     "1 Market St, San Francisco", 12500.0, 8),
+    (DEMO_ADVERTISER_ID, "Northwind Outdoor Pacific", "USD", "Pacific/Kiritimati", "KI", "en", "+686 75***000",
+     "1 Coral Rd, London, Kiritimati", 12500.0, 8),
     (SECOND_ADVERTISER_ID, "Northwind Outdoor DE", "EUR", "Europe/Berlin", "DE", "de", "+49 30***0000",
      "Friedrichstr. 1, Berlin", 4830.5, 4),
     (FORBIDDEN_ADVERTISER_ID, "Contoso Games", "USD", "America/New_York", "US", "en", "+1 212***0000",
@@ -46,6 +57,7 @@ LOCALES = {SECOND_ADVERTISER_ID: (["de"], ["2921044"])}
 class Dataset:
     today: dt.date
     advertisers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    business_centers: dict[str, dict[str, Any]] = field(default_factory=dict)
     # kind ("campaigns", "adgroups", "ads", "audiences", "images", "videos", "spark_ads", "catalogs") -> advertiser -> records
     objects: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
@@ -71,6 +83,16 @@ def _times(rng: random.Random, created: dt.date, modified: dt.date, after: str =
     return f"{create:%Y-%m-%d %H:%M:%S}", f"{modify:%Y-%m-%d %H:%M:%S}"
 
 
+def _business_center(bc_id: str) -> dict[str, Any]:
+    """One bc/get/ list item (SDK yml_files/bc_get.yml)."""
+    return {
+        "bc_info": {"bc_id": bc_id, "name": "Northwind Business Center", "company": "Northwind Inc.", "currency": "USD",
+                    "registered_area": "US", "status": "ENABLE", "timezone": "Etc/GMT+8", "type": "NORMAL",
+                    "organization_type": "COMPANY"},
+        "user_role": "ADMIN", "ext_user_role": {"finance_role": "MANAGER"}, "binding_status": "BOUND",
+    }  # fmt: skip
+
+
 def _stop_day(rng: random.Random, start: dt.date, today: dt.date) -> dt.date:
     """The day a paused or deleted object stopped: some weeks after it started, before today."""
     return min(start + dt.timedelta(days=rng.randrange(14, 60)), today - dt.timedelta(days=1))
@@ -80,6 +102,7 @@ def build_dataset(today: dt.date) -> Dataset:
     rng = random.Random(SEED)
     data = Dataset(today=today)
     ids = iter(range(1, 10_000))
+    data.business_centers[DEMO_BC_ID] = _business_center(DEMO_BC_ID)
     for *account, n_campaigns in ADVERTISERS:
         adv_id = account[0]
         data.advertisers[adv_id] = _advertiser(*account, created=today - dt.timedelta(days=HISTORY_DAYS + 200))
@@ -94,7 +117,8 @@ def _advertiser(adv_id: str, name: str, currency: str, tz: str, country: str, la
                 address: str, balance: float, *, created: dt.date) -> dict[str, Any]:  # fmt: skip
     return {
         "advertiser_id": adv_id, "name": name, "company": name.rsplit(" ", 1)[0] + " Inc.", "status": "STATUS_ENABLE",
-        "role": "ROLE_ADVERTISER", "currency": currency, "timezone": tz, "display_timezone": tz, "balance": balance,
+        "role": "ROLE_ADVERTISER", "currency": currency, "timezone": _gmt_offset(tz, created), "display_timezone": tz,
+        "balance": balance,
         "country": country, "industry": "290702", "address": address, "contacter": "Alex Doe",
         "email": "a***@northwind.example", "cellphone_number": phone, "telephone_number": "",
         "language": language, "license_no": "", "license_url": None, "license_city": None, "license_province": None,
@@ -103,6 +127,14 @@ def _advertiser(adv_id: str, name: str, currency: str, tz: str, country: str, la
         "description": f"{name} advertiser account",
         "create_time": int(dt.datetime.combine(created, dt.time(), dt.UTC).timestamp()),
     }  # fmt: skip
+
+
+def _gmt_offset(tz: str, day: dt.date) -> str:
+    """TikTok's `timezone` is an Etc/GMT offset name (POSIX sign: Etc/GMT-14 is UTC+14); display_timezone the IANA name."""
+    from zoneinfo import ZoneInfo
+
+    hours = int(dt.datetime.combine(day, dt.time(12), ZoneInfo(tz)).utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+    return "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
 def _big_id(prefix: str, n: int) -> str:
@@ -130,7 +162,9 @@ def _campaign_tree(data: Dataset, rng: random.Random, adv_id: str, n: int, c: in
 def _campaign(rng: random.Random, adv_id: str, n: int, c: int, *, deleted: bool, today: dt.date) -> dict[str, Any]:
     created = today - dt.timedelta(days=rng.randrange(40, HISTORY_DAYS))
     enabled = c % 4 != 3 and not deleted
-    stop = today if enabled else _stop_day(rng, created, today)
+    stop = ONGOING if enabled else _stop_day(rng, created, today)
+    if deleted:  # deleted a few days ago: its spend is in the default report range, as in Ads Manager
+        stop = today - dt.timedelta(days=DELETED_DAYS_AGO)
     objective = OBJECTIVES[c % len(OBJECTIVES)]
     cbo = c % 3 == 0
     budget_mode = "BUDGET_MODE_DAY" if cbo else rng.choice(["BUDGET_MODE_DAY", "BUDGET_MODE_INFINITE"])
@@ -227,13 +261,13 @@ def _assets(data: Dataset, rng: random.Random, adv_id: str, ids: Any, today: dt.
         })  # fmt: skip
         create_time, modify_time = _times(rng, day, day)
         data.add("images", adv_id, {
-            "image_id": f"ad-site-i18n-sg/{n:08d}", "format": "jpeg", "image_url": f"https://p16.tiktokcdn.example/img/{n}.jpeg",
+            "image_id": _image_id(day, n), "format": "jpeg", "image_url": f"https://p16.tiktokcdn.example/img/{n}.jpeg",
             "height": 1280, "width": 720, "signature": f"{n:032x}", "size": 120_000 + n, "material_id": _big_id("7000", n),
             "file_name": f"image_{i + 1}.jpg", "is_carousel_usable": i % 2 == 0, "displayable": True,
             "create_time": create_time, "modify_time": modify_time,
         })  # fmt: skip
         data.add("videos", adv_id, {
-            "video_id": _big_id("v10033g50000", n), "video_cover_url": f"https://p16.tiktokcdn.example/cover/{n}.jpeg",
+            "video_id": _video_id(n), "video_cover_url": f"https://p16.tiktokcdn.example/cover/{n}.jpeg",
             "format": "mp4", "preview_url": f"https://v16.tiktokcdn.example/{n}.mp4",
             "preview_url_expire_time": f"{today + dt.timedelta(days=1)} 00:00:00",
             "duration": 15.0 + i, "height": 1280, "width": 720, "bit_rate": 1_500_000, "signature": f"{n:032x}",
@@ -243,12 +277,29 @@ def _assets(data: Dataset, rng: random.Random, adv_id: str, ids: Any, today: dt.
         })  # fmt: skip
         if i < 8:  # authorised within the last 300 days for 365 days, so still valid today
             data.add("spark_ads", adv_id, _spark_ad(rng, n, i, today - dt.timedelta(days=rng.randrange(1, 300))))
-        if i < 3:
-            data.add("catalogs", adv_id, {
-                "catalog_id": _big_id("7202", n), "catalog_name": f"Catalog {i + 1}", "advertiser_id": adv_id,
-                "catalog_type": "ECOM", "catalog_status": "AVAILABLE", "product_count": rng.randrange(50, 5000),
-                "create_time": create_time, "modify_time": modify_time, "_bc_id": "7100000000000000001",
-            })  # fmt: skip
+        if i < 3 and adv_id == DEMO_ADVERTISER_ID:  # catalogs belong to the Business Center, not an advertiser
+            data.add("catalogs", DEMO_BC_ID, _catalog(rng, n, i, create_time, modify_time))
+
+
+def _image_id(day: dt.date, n: int) -> str:
+    """Like TikTok's image ids ("ad-site-i18n-sg/202006215d0de2e725f892ed4e31beb4"): a path, never a number."""
+    return f"ad-site-i18n-sg/{day:%Y%m%d}{random.Random(f'img{n}').getrandbits(96):024x}"
+
+
+def _video_id(n: int) -> str:
+    """Like TikTok's video ids ("v10033g50000c1irpg9l3c4i8hcdp7hg"): letters and digits."""
+    rng = random.Random(f"vid{n}")
+    return "v10033g50000" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(20))
+
+
+def _catalog(rng: random.Random, n: int, i: int, create_time: str, update_time: str) -> dict[str, Any]:
+    """One catalog/get/ list item (SDK yml_files/catalog_get.yml)."""
+    return {
+        "catalog_id": _big_id("7202", n), "catalog_name": f"Catalog {i + 1}", "catalog_type": "ECOM",
+        "catalog_conf": {"country": "US", "currency": "USD"}, "creative_asset_type": "PRODUCT",
+        "bc_info": {"bc_id": DEMO_BC_ID, "bc_name": "Northwind Business Center", "picture_url": None},
+        "create_time": create_time, "update_time": update_time, "_product_count": rng.randrange(50, 5000),
+    }  # fmt: skip
 
 
 def _spark_ad(rng: random.Random, n: int, i: int, day: dt.date) -> dict[str, Any]:

@@ -97,8 +97,6 @@ def objects(kind: str, id_key: str, *, maximum: int, default: int = 10) -> Handl
         if kind == "audiences":
             ids = query.id_list("custom_audience_ids")
             records = [r for r in records if ids is None or r["audience_id"] in ids]
-        if kind == "catalogs" and query.text("bc_id"):
-            records = [r for r in records if r["_bc_id"] == query.text("bc_id")]
         records = sorted(records, key=lambda r: _sort_key(r, id_key), reverse=True)
         return paged(query, project(query, records), maximum=maximum, default=default)
 
@@ -110,6 +108,23 @@ def _sort_key(record: dict[str, Any], id_key: str) -> Any:
     for part in id_key.split("."):
         value = value[part]
     return (len(value), value)
+
+
+def catalogs(data: Dataset, query: Query, grant: Grant) -> dict[str, Any]:
+    """catalog/get/: bc_id is required (SDK yml_files/catalog_get.yml); catalogs belong to the BC. Like TikTok's
+    gateway, which maps only the params an endpoint declares, an extra advertiser_id is not used."""
+    bc_id = grant.check_bc(query.text("bc_id", required=True))
+    records = data.of("catalogs", bc_id)
+    wanted = query.text("catalog_id")
+    records = [r for r in records if wanted is None or r["catalog_id"] == wanted]
+    records = sorted(records, key=lambda r: _sort_key(r, "catalog_id"), reverse=True)
+    return paged(query, [public(r) for r in records], maximum=100)
+
+
+def business_centers(data: Dataset, query: Query, grant: Grant) -> dict[str, Any]:
+    """bc/get/: the Business Centers the token can see; page_size ≤ 50 (SDK yml_files/bc_get.yml)."""
+    items = [data.business_centers[bc] for bc in grant.business_centers if bc in data.business_centers]
+    return paged(query, items, maximum=50)
 
 
 def advertiser_info(data: Dataset, query: Query, grant: Grant) -> dict[str, Any]:
@@ -142,6 +157,7 @@ HANDLERS: dict[str, Handler] = {
     "file/image/ad/search/": objects("images", "image_id", maximum=100, default=20),
     "file/video/ad/search/": objects("videos", "video_id", maximum=100, default=20),
     "tt_video/list/": objects("spark_ads", "item_info.item_id", maximum=50, default=20),
-    "catalog/get/": objects("catalogs", "catalog_id", maximum=100),
+    "catalog/get/": catalogs,
+    "bc/get/": business_centers,
     "report/integrated/get/": report,
 }

@@ -87,10 +87,16 @@ class Query:
 
 
 class Grant:
-    """The advertisers one token may see; any other gets code 40001."""
+    """The advertisers and Business Centers one token may see; any other gets code 40001."""
 
-    def __init__(self, advertisers: tuple[str, ...]):
+    def __init__(self, advertisers: tuple[str, ...], business_centers: tuple[str, ...] = ()):
         self.advertisers = advertisers
+        self.business_centers = business_centers
+
+    def check_bc(self, bc_id: str | None) -> str:
+        if bc_id not in self.business_centers:
+            raise TikTokFault(40001, f"No permission to operate Business Center {bc_id}.")
+        return bc_id
 
     def check(self, advertiser_id: str | None) -> str:
         if advertiser_id not in self.advertisers:

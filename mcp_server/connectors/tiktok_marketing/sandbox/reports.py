@@ -8,7 +8,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ..report_params import AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS
+from ..clock import local_today
+from ..report_params import ADVERTISER_DAILY_ONLY, AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS, STATUS_FIELDS
 from .data import Dataset
 from .delivery import RESULT_OF, daily_counts, hourly_counts
 from .query import Query, invalid
@@ -19,6 +20,7 @@ ATTRIBUTES = {"campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_
 KNOWN_METRICS = set(AIRBYTE_AD_METRICS) | set(AIRBYTE_ADVERTISER_METRICS) | ATTRIBUTES
 ID_FILTERS = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
 STATUS_FILTERS = {"campaign_status", "adgroup_status", "ad_status"}
+STATUS_VALUES = {"STATUS_ALL", "STATUS_NOT_DELETE", "STATUS_DELETE", "STATUS_DELIVERY_OK", "STATUS_DISABLE"}
 
 
 def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[str, Any]:
@@ -31,16 +33,21 @@ def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[s
     unknown = [m for m in metrics if m not in KNOWN_METRICS]
     if unknown:
         raise invalid(f"metrics: Invalid metric(s): {unknown}.")
+    misplaced = [m for m in metrics if m in ADVERTISER_DAILY_ONLY]
+    if misplaced and (level != "AUCTION_ADVERTISER" or time_dim != "stat_time_day"):
+        raise invalid(f"metrics: {misplaced} are only supported at data_level AUCTION_ADVERTISER with stat_time_day.")
     page = query.integer("page", default=1, maximum=1_000_000)
     page_size = query.integer("page_size", default=10, maximum=1000)
-    ads = _filtered_ads(data, advertiser_id, query.json("filtering", list) or [])
+    ads = _filtered_ads(data, advertiser_id, query.json("filtering", list) or [], level)  # type: ignore[arg-type]
+    # Report days are days in the advertiser's time zone: "today" there may be tomorrow (or yesterday) in UTC.
+    today = local_today(data.advertisers[advertiser_id]["display_timezone"])
     if query.boolean("query_lifetime"):
         if time_dim:
             raise invalid("query_lifetime: Cannot be used with a time dimension.")
         buckets: list[Any] = [None]
     else:
-        buckets = list(_buckets(query, time_dim, data.today))
-    rows = [row for row in _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics) if row]
+        buckets = list(_buckets(query, time_dim, today))
+    rows = [row for row in _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics, today) if row]
     rows = _ordered(rows, query.text("order_field"), query.text("order_type", choices=("ASC", "DESC")) or "DESC")
     total_page = -(-len(rows) // page_size)
     return {
@@ -88,9 +95,12 @@ def _buckets(query: Query, time_dim: str | None, today: dt.date) -> Iterator[Any
         day += dt.timedelta(days=1)
 
 
-def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any]) -> list[dict[str, Any]]:
+def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any], level: str) -> list[dict[str, Any]]:
+    """Deleted objects are left out (STATUS_NOT_DELETE) unless the status field of this data level asks for them;
+    a status field of another level is refused (Airbyte PRs #44048, #65623). Advertiser totals count everything."""
     ads = data.of("ads", advertiser_id)
-    include_deleted = False
+    own_status = STATUS_FIELDS.get(level)
+    include_deleted = own_status is None
     for item in filtering:
         if not isinstance(item, dict) or not isinstance(item.get("filter_value"), str):
             raise invalid("filtering: each item needs field_name, filter_type and a string filter_value.")
@@ -107,18 +117,22 @@ def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any]) -> li
             raise invalid(f"filtering: filter_value for {name} must be a JSON list of at most 100 values.")
         if name in ID_FILTERS:
             ads = [ad for ad in ads if ad[ID_FILTERS[name]] in {str(v) for v in values}]
-        else:
-            include_deleted = include_deleted or "STATUS_ALL" in values
+            continue
+        if name != own_status:
+            raise invalid(f"filtering: field_name {name} is not supported at data_level {level}.")
+        if not set(values) <= STATUS_VALUES:
+            raise invalid(f"filtering: filter_value for {name} must be among {sorted(STATUS_VALUES)}.")
+        include_deleted = include_deleted or "STATUS_ALL" in values or "STATUS_DELETE" in values
     return [ad for ad in ads if include_deleted or not ad["_deleted"]]
 
 
-def _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics) -> Iterator[dict[str, Any] | None]:
+def _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics, today) -> Iterator[dict[str, Any] | None]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for ad in ads:
         groups.setdefault(advertiser_id if id_dim == "advertiser_id" else ad[id_dim], []).append(ad)
     for bucket in buckets:
         for key, members in groups.items():
-            counts = _sum(members, bucket, data.today)
+            counts = _sum(members, bucket, today)
             if counts["impressions"]:
                 dims = {id_dim: key} | ({time_dim: _stamp(bucket)} if time_dim else {})
                 yield {"dimensions": dims, "metrics": _metrics(counts, members[0], id_dim, data.advertisers[advertiser_id], metrics)}
