@@ -53,12 +53,31 @@ def as_list(value: Any) -> Any:
     return value
 
 
+def one_or_json_list(value: Any) -> Any:
+    """A JSON array (a real list, or a string holding one) is a list; any other string is ONE value.
+
+    For free text such as names, where a comma belongs to the value ("Brand, Q1") and
+    a leading bracket may too ("[DE] Brand"): a string splits only when it parses as a JSON array."""
+    if isinstance(value, str):
+        if value.strip().startswith("["):
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError:
+                return [value]
+            if isinstance(parsed, list):
+                return parsed
+        return [value]
+    return value
+
+
 # An id kept as a string (TikTok ids exceed 2**53; never a float).
 Id = Annotated[str, BeforeValidator(_id)]
 # A list of ids: ["1","2"], [1, 2], '["1","2"]', "1,2" or "1".
 IdList = Annotated[list[str], BeforeValidator(_id_list)]
 # A list of names: ["spend","clicks"], '["spend"]' or "spend,clicks".
 StrList = Annotated[list[str], BeforeValidator(as_list)]
+# Free-text values (names): "Brand, Q1" is one value; ["Brand, Q1","Q2"] or '["Brand, Q1","Q2"]' are two.
+TextList = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(one_or_json_list)]
 # An object given as a JSON value or a JSON string.
 JsonObject = Annotated[dict[str, Any], BeforeValidator(_maybe_json)]
 # A list of objects given as a JSON value or a JSON string.

@@ -146,7 +146,9 @@ async def test_raw_requests_for_creatives_and_lead_forms(make, log):
 async def test_accounts_search_without_default_account(make, log):
     page = await fetch(make(account_id=None), "accounts", params={"test": True})
     assert [a["name"] for a in page.records] == ["Sandbox Test Account"]
-    assert api_calls(log)[-1]["query"] == "q=search&search=(test:true)&pageSize=25"
+    assert api_calls(log)[-1]["query"] == (  # no status filter given: every status is asked for by name
+        "q=search&search=(status:(values:List(ACTIVE,CANCELED,DRAFT,PENDING_DELETION,REMOVED)),test:true)&pageSize=25"
+    )
 
 
 async def test_account_users_without_any_account_lists_own_roles(make, log):

@@ -12,6 +12,14 @@ PAGE_MAX = 500
 CREATIVES_PAGE_MAX = 100
 ACCOUNT_NOTE = "account_id defaults to LINKEDIN_ADS_ACCOUNT_ID; `accounts list` shows the ids."
 
+
+def _status_note(statuses: tuple[str, ...]) -> str:
+    return (
+        f"No status filter = every status, sent explicitly ({', '.join(statuses)}): all Campaign Manager can show, "
+        "archived, canceled, draft and deleted ones included (their past spend still counts in reports); "
+        "pass status to narrow. name is exact; a plain string is one name, commas included."
+    )
+
 ACCOUNT_FIELDS = (
     "id", "name", "currency", "status", "type", "reference", "test", "servingStatuses",
     "notifiedOnCampaignOptimization", "notifiedOnCreativeApproval", "notifiedOnCreativeRejection",
@@ -85,7 +93,7 @@ CATALOG = Catalog.of(
         "accounts",
         "Ad accounts the token can read.",
         _cursor_list("Ad accounts, optionally filtered by ids, status, type, test, name.", p.AccountsList,
-                     *ACCOUNT_FIELDS, notes="Needs no account_id."),
+                     *ACCOUNT_FIELDS, notes=f"Needs no account_id. {_status_note(p.ACCOUNT_STATUSES)}"),
         _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS),
     ),  # fmt: skip
     entity(
@@ -98,14 +106,14 @@ CATALOG = Catalog.of(
         "campaign_groups",
         "Campaign groups of an ad account.",
         _cursor_list("Campaign groups, optionally filtered by status, name, test.", p.CampaignGroupsList,
-                     *CAMPAIGN_GROUP_FIELDS),
+                     *CAMPAIGN_GROUP_FIELDS, notes=f"{ACCOUNT_NOTE} {_status_note(p.GROUP_STATUSES)}"),
         _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, notes=ACCOUNT_NOTE),
     ),  # fmt: skip
     entity(
         "campaigns",
         "Campaigns of an ad account.",
         _cursor_list("Campaigns, optionally filtered by status, campaignGroup, type, name, test.", p.CampaignsList,
-                     *CAMPAIGN_FIELDS),
+                     *CAMPAIGN_FIELDS, notes=f"{ACCOUNT_NOTE} {_status_note(p.CAMPAIGN_STATUSES)}"),
         _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, notes=ACCOUNT_NOTE),
     ),  # fmt: skip
     entity(
@@ -119,7 +127,8 @@ CATALOG = Catalog.of(
         "conversions",
         "Conversion rules (Insight Tag / CAPI) of an ad account.",
         _offset_list("Conversion rules of an account.", p.ConversionsList, *CONVERSION_FIELDS),
-        _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS),
+        _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS,
+             notes=f"LinkedIn reads a conversion rule within its account (?account=). {ACCOUNT_NOTE}"),
     ),  # fmt: skip
     entity(
         "lead_forms",

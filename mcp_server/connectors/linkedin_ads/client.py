@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ...backends.base import Page, PageRequest
-from ...errors import InvalidParams
+from ...errors import InvalidParams, NotFound
 from ...http import ClientOptions
 from . import restli
 from .analytics import fetch_analytics
@@ -14,14 +14,24 @@ from .analytics_params import PIVOTS
 from .api import LinkedinApi, path_of
 from .catalog import CREATIVES_PAGE_MAX, PAGE_MAX
 from .pagination import cursor_page, offset_page
-from .params import default_account
+from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, ConversionsList, default_account
 from .settings import LinkedinAdsSettings
+
+# Statuses a search may leave out when it names none (deleted objects); see LinkedinDirectBackend.statuses.
+HIDDEN_BY_DEFAULT = ("PENDING_DELETION", "REMOVED")
+CONVERSION_LIST_MAX_PAGES = 4
 
 Handler = Callable[["LinkedinDirectBackend", PageRequest], Awaitable[Page]]
 
 
 def _values(values: list[str] | None) -> dict[str, list[str]] | None:
     return {"values": values} if values else None
+
+
+def with_warnings(page: Page, warnings: list[str]) -> Page:
+    if warnings:
+        page.meta["warnings"] = [*page.meta.get("warnings", []), *warnings]
+    return page
 
 
 def search_criteria(params: Any, **facets: Any) -> dict[str, Any] | None:
@@ -67,13 +77,37 @@ class LinkedinDirectBackend:
             )
         return account_id
 
+    @property
+    def to_linkedin(self) -> bool:
+        """True when requests go to LinkedIn itself. Airbyte's hosted API (hosted.py's HostedLinkedinApi runs
+        this same code) passes on only the params its connector declares: no search criteria, no `account`
+        on conversions.get."""
+        return isinstance(self.api, LinkedinApi)
+
+    def statuses(self, params: Any, every: tuple[str, ...]) -> tuple[list[str] | None, list[str]]:
+        """The status values to search for, and any warning: the caller's, or every status when none is given.
+
+        Every status is named (as Airbyte's own connector does) rather than left to LinkedIn's search default,
+        so archived, canceled, draft and deleted objects are listed too."""
+        if params.status or "status" in (getattr(params, "search", None) or {}):
+            return params.status, []
+        if self.to_linkedin:
+            return list(every), []
+        hidden = ", ".join(s for s in every if s in HIDDEN_BY_DEFAULT)
+        return None, [
+            f"no status filter could be sent through this backend, so LinkedIn's default applies and objects in "
+            f"status {hidden} may be missing; pass params.status, or use direct mode (LINKEDIN_ADS_MODE=direct)"
+        ]
+
     # -- accounts -------------------------------------------------------------------------------
     async def accounts_list(self, request: PageRequest) -> Page:
         p = request.params
+        status, warnings = self.statuses(p, ACCOUNT_STATUSES)
         search = search_criteria(
-            p, id=_values(p.ids), status=_values(p.status), type=_values(p.type), test=p.test, name=_values(p.name)
+            p, id=_values(p.ids), status=_values(status), type=_values(p.type), test=p.test, name=_values(p.name)
         )
-        return await cursor_page(self.api, "adAccounts", [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        page = await cursor_page(self.api, "adAccounts", [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        return with_warnings(page, warnings)
 
     async def accounts_get(self, request: PageRequest) -> Page:
         return Page([await self.api.get(path_of("adAccounts", request.params.id))])
@@ -86,9 +120,11 @@ class LinkedinDirectBackend:
     # -- campaign groups and campaigns -----------------------------------------------------------
     async def campaign_groups_list(self, request: PageRequest) -> Page:
         p = request.params
-        search = search_criteria(p, status=_values(p.status), name=_values(p.name), test=p.test)
+        status, warnings = self.statuses(p, GROUP_STATUSES)
+        search = search_criteria(p, status=_values(status), name=_values(p.name), test=p.test)
         path = path_of("adAccounts", self.account(request), "adCampaignGroups")
-        return await cursor_page(self.api, path, [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        page = await cursor_page(self.api, path, [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        return with_warnings(page, warnings)
 
     async def campaign_groups_get(self, request: PageRequest) -> Page:
         path = path_of("adAccounts", self.account(request), "adCampaignGroups", request.params.id)
@@ -96,16 +132,18 @@ class LinkedinDirectBackend:
 
     async def campaigns_list(self, request: PageRequest) -> Page:
         p = request.params
+        status, warnings = self.statuses(p, CAMPAIGN_STATUSES)
         search = search_criteria(
             p,
-            status=_values(p.status),
+            status=_values(status),
             campaignGroup=_values(p.campaignGroup),
             type=_values(p.type),
             name=_values(p.name),
             test=p.test,
         )
         path = path_of("adAccounts", self.account(request), "adCampaigns")
-        return await cursor_page(self.api, path, [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        page = await cursor_page(self.api, path, [("q", "search"), ("search", search)], request, page_max=PAGE_MAX)
+        return with_warnings(page, warnings)
 
     async def campaigns_get(self, request: PageRequest) -> Page:
         path = path_of("adAccounts", self.account(request), "adCampaigns", request.params.id)
@@ -135,7 +173,33 @@ class LinkedinDirectBackend:
         return await offset_page(self.api, "conversions", query, request, page_max=PAGE_MAX)
 
     async def conversions_get(self, request: PageRequest) -> Page:
-        return Page([await self.api.get(path_of("conversions", request.params.id))])
+        account = restli.to_urn("account", self.account(request, "account"))
+        if self.to_linkedin:
+            return Page([await self.api.get(path_of("conversions", request.params.id), [("account", account)])])
+        return Page([await self._conversion_from_list(account, request.params.id)])
+
+    async def _conversion_from_list(self, account: str, conversion_id: str) -> dict[str, Any]:
+        """Airbyte's hosted conversions.get cannot send `account`, which LinkedIn's GET needs: find the rule in
+        the account's list instead (conversion rules per account are few; at most MAX_PAGES pages are read)."""
+        listing = PageRequest("conversions", "list", ConversionsList(account=account), None, PAGE_MAX)
+        # A hosted API object runs one entity.action; the list needs its own (same class, same execute).
+        api = type(self.api)(self.api.execute, listing, self.api.version)  # type: ignore[call-arg,attr-defined]
+        for _ in range(CONVERSION_LIST_MAX_PAGES):
+            page = await offset_page(api, "conversions", [("q", "account"), ("account", account)], listing, page_max=PAGE_MAX)
+            found = [r for r in page.records if str(r.get("id")) == conversion_id]
+            if found:
+                return found[0]
+            if page.next_state is None:
+                raise NotFound(
+                    f"conversion {conversion_id} is not among the conversion rules of {account}.",
+                    fix="Check the id with `conversions list`, and pass the account it belongs to as params.account_id.",
+                )
+            listing.state = page.next_state
+        raise NotFound(
+            f"conversion {conversion_id} was not found in the first {CONVERSION_LIST_MAX_PAGES * PAGE_MAX} "
+            f"conversion rules of {account}.",
+            fix="Use direct mode (LINKEDIN_ADS_MODE=direct), which reads one conversion rule by id.",
+        )
 
     def _owner(self, request: PageRequest) -> dict[str, str]:
         return {"sponsoredAccount": restli.to_urn("account", self.account(request, "owner"))}

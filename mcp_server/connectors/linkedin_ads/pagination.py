@@ -1,9 +1,17 @@
 """LinkedIn's two paging styles behind one Page/next_state shape.
 
 Cursor finders (accounts, groups, campaigns, creatives): pageSize/pageToken,
-next page = metadata.nextPageToken → state {"pageToken": ...}.
-Offset finders (users, conversions, lead forms/responses): start/count,
-stop at paging.total or a short page → state {"start": n}.
+next page = metadata.nextPageToken → state {"pageToken": ...}. A page can be
+empty and still carry a token (its records were all left out), so only a
+missing token ends the list.
+
+Offset finders (users, conversions, lead forms/responses): start/count →
+state {"start": n}. LinkedIn returns pages shorter than `count` in the middle
+of a result (records it leaves out; Airbyte issue #34164, PR #60996), so the
+next page starts at start + count (Microsoft's pagination guide: "subsequent
+pages start at 2N, 3N"), never at start + len(elements). The list ends at an
+empty page or when start + count reaches paging.total; a missing or negative
+total (conversions answer -1) is unknown, and then only an empty page ends it.
 """
 
 from __future__ import annotations
@@ -24,8 +32,20 @@ async def cursor_page(
     token = (request.state or {}).get("pageToken") if request.state else getattr(params, "pageToken", None)
     body = await api.get(path, [*query, ("pageSize", size), ("pageToken", token)], finder=finder)
     elements = body.get("elements") or []
-    next_token = (body.get("metadata") or {}).get("nextPageToken")
-    return Page(records=elements, next_state={"pageToken": next_token} if next_token and elements else None)
+    next_token = (body.get("metadata") or {}).get("nextPageToken") or None
+    if next_token is not None and next_token == token:
+        # The same token back would fetch the same page forever: stop, and say the list may go on.
+        warning = "LinkedIn returned the page token it was sent; stopped here, the list may be incomplete"
+        return Page(records=elements, meta={"warnings": [warning]})
+    return Page(records=elements, next_state={"pageToken": next_token} if next_token else None)
+
+
+def known_total(paging: dict[str, Any]) -> int | None:
+    """paging.total when LinkedIn gave a real one; None when it is missing or negative (-1 = unknown)."""
+    total = paging.get("total")
+    if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+        return total
+    return None
 
 
 async def offset_page(api: LinkedinApi, path: str, query: Query, request: PageRequest, *, page_max: int) -> Page:
@@ -34,7 +54,7 @@ async def offset_page(api: LinkedinApi, path: str, query: Query, request: PageRe
     count = min(getattr(params, "count", None) or request.page_size, page_max)
     body = await api.get(path, [*query, ("start", start), ("count", count)])
     elements = body.get("elements") or []
-    total = (body.get("paging") or {}).get("total")
-    reached = start + len(elements)
-    more = bool(elements) and (reached < total if isinstance(total, int) else len(elements) >= count)
-    return Page(records=elements, next_state={"start": reached} if more else None)
+    total = known_total(body.get("paging") or {})
+    following = start + count
+    more = following < total if total is not None else bool(elements)
+    return Page(records=elements, next_state={"start": following} if more else None)

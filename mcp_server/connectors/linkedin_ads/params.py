@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from ...params import Params, StrList, as_list
+from ...params import Params, TextList, as_list
 from . import restli
 
 ACCOUNT_FALLBACK = "Default: LINKEDIN_ADS_ACCOUNT_ID."
@@ -53,11 +53,16 @@ def Enums(*values: str) -> Any:  # noqa: N802
 
 
 SearchObject = Annotated[dict[str, Any], BeforeValidator(_rest_li_object)]
-AccountStatus = Enums("ACTIVE", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
-CampaignStatus = Enums("ACTIVE", "PAUSED", "ARCHIVED", "COMPLETED", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
-GroupStatus = Enums("ACTIVE", "PAUSED", "ARCHIVED", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
+# Every status each search finder takes (Microsoft's schemas; the lists Airbyte's connector always sends).
+ACCOUNT_STATUSES = ("ACTIVE", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
+CAMPAIGN_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "COMPLETED", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
+GROUP_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
+AccountStatus = Enums(*ACCOUNT_STATUSES)
+CampaignStatus = Enums(*CAMPAIGN_STATUSES)
+GroupStatus = Enums(*GROUP_STATUSES)
 CreativeStatus = Enums("ACTIVE", "PAUSED", "DRAFT", "ARCHIVED", "CANCELED", "PENDING_DELETION", "REMOVED")
 
+_NAME_DOC = 'A string is one name, commas included ("Brand, Q1").'
 _SEARCH_DOC = "Raw Rest.li search criteria, e.g. (status:(values:List(ACTIVE))); the structured filters above are merged in."
 
 
@@ -80,7 +85,7 @@ class AccountsList(CursorPaged):
     status: AccountStatus | None = Field(None, description="e.g. [\"ACTIVE\"]")
     type: Enums("BUSINESS", "ENTERPRISE") | None = None
     test: bool | None = Field(None, description="true = only test accounts, false = only real ones.")
-    name: StrList | None = Field(None, description="Exact account names.")
+    name: TextList | None = Field(None, description=f"Exact account name, or a JSON array of names. {_NAME_DOC}")
     search: SearchObject | None = Field(None, description=_SEARCH_DOC)
 
 
@@ -96,7 +101,7 @@ class AccountUsersList(AccountScoped, OffsetPaged):
 
 class CampaignGroupsList(AccountScoped, CursorPaged):
     status: GroupStatus | None = Field(None, description="e.g. [\"ACTIVE\",\"PAUSED\"]")
-    name: StrList | None = Field(None, description="Exact group names.")
+    name: TextList | None = Field(None, description=f"Exact group name, or a JSON array of names. {_NAME_DOC}")
     test: bool | None = None
     search: SearchObject | None = Field(None, description=_SEARCH_DOC)
 
@@ -109,7 +114,7 @@ class CampaignsList(AccountScoped, CursorPaged):
     status: CampaignStatus | None = Field(None, description="e.g. [\"ACTIVE\",\"PAUSED\"]")
     campaignGroup: Urns("campaign_group") | None = Field(None, description="Only campaigns in these groups (ids or URNs).")
     type: Enums("TEXT_AD", "SPONSORED_UPDATES", "SPONSORED_INMAILS", "DYNAMIC") | None = None
-    name: StrList | None = Field(None, description="Exact campaign names.")
+    name: TextList | None = Field(None, description=f"Exact campaign name, or a JSON array of names. {_NAME_DOC}")
     test: bool | None = None
     search: SearchObject | None = Field(None, description=_SEARCH_DOC)
 
@@ -138,7 +143,9 @@ class ConversionsList(AccountScoped, OffsetPaged):
     account: Ref("account") | None = Field(None, description="Account id or URN (same as account_id).")
 
 
-class ConversionsGet(Params):
+class ConversionsGet(AccountScoped):
+    # LinkedIn reads one conversion rule as GET /conversions/{id}?account=<account URN>.
+    account: Ref("account") | None = Field(None, description="Account id or URN (same as account_id).")
     id: Annotated[str, BeforeValidator(lambda v: restli.urn_id(str(v)))] = Field(description="Conversion id.")
 
     @field_validator("id")

@@ -19,6 +19,7 @@ from .templates import (
     AUDIENCES,
     CAMPAIGN_STATUSES,
     CREATIVE_STATUSES,
+    DELETED_CAMPAIGNS,
     EMEA_ACCOUNT,
     GEO,
     GROUP_NAMES,
@@ -56,16 +57,18 @@ class Data:
     runs: dict[int, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
 
-def _account(account_id: int, name: str, currency: str, kind: str, test: bool, first: dt.date) -> dict[str, Any]:
+def _account(
+    account_id: int, name: str, currency: str, kind: str, test: bool, first: dt.date, status: str = "ACTIVE"
+) -> dict[str, Any]:
     return {
         "id": account_id,
         "name": name,
         "currency": currency,
-        "status": "ACTIVE",
+        "status": status,
         "type": kind,
         "reference": urn("organization", 90000 + account_id % 1000),
         "test": test,
-        "servingStatuses": ["RUNNABLE"],
+        "servingStatuses": ["RUNNABLE"] if status == "ACTIVE" else ["ACCOUNT_TOTAL_BUDGET_HOLD"],
         "notifiedOnCampaignOptimization": True,
         "notifiedOnCreativeApproval": True,
         "notifiedOnCreativeRejection": True,
@@ -83,11 +86,13 @@ def _campaign(data: Data, cid: int, account_id: int, group: dict[str, Any], inde
     kind, fmt, objective, optimization, cost_type, bid, stem = PROFILES[(index + index // 8) % len(PROFILES)]  # every template in every status
     start = first + dt.timedelta(days=(index * 3) % 300)
     runs = delivery_window(status, start, index)
+    if account_id == MAIN_ACCOUNT:
+        status = DELETED_CAMPAIGNS.get(index, status)  # deleted later: it keeps the delivery it had
     currency = "EUR" if account_id == EMEA_ACCOUNT else "USD"
     countries = markets(account_id)
     quarter = f"{start.year} Q{(start.month - 1) // 3 + 1}"
     schedule: dict[str, Any] = {"start": ms(start)}
-    if status in ("COMPLETED", "ARCHIVED") and runs:
+    if status in ("COMPLETED", "ARCHIVED", "PENDING_DELETION") and runs:
         schedule["end"] = ms(runs[1])
     data.campaigns.append({
         "id": cid,
@@ -189,9 +194,12 @@ def _conversions_and_leads(data: Data, first: dt.date) -> None:
     campaign_urns = [urn("sponsoredCampaign", c["id"]) for c in data.campaigns if c["account"] == main]
     lead_gen = [urn("sponsoredCampaign", c["id"]) for c in data.campaigns
                 if c["account"] == main and c["objectiveType"] == "LEAD_GENERATION" and c["status"] == "ACTIVE"]  # fmt: skip
-    for i, name in enumerate(("Demo signup", "Demo purchase", "Demo download", "Demo lead", "Demo key page")):
+    names = ("Demo signup", "Demo purchase", "Demo download", "Demo lead", "Demo key page", "Pricing page, US",
+             "Pricing page, EU", "Webinar signup", "Trial start", "Contact sales", "Newsletter", "Demo booked")
+    kinds = ("SIGN_UP", "PURCHASE", "DOWNLOAD", "LEAD", "KEY_PAGE_VIEW")
+    for i, name in enumerate(names):
         data.conversions.append({
-            "id": 810000 + i, "name": name, "account": main, "type": ("SIGN_UP", "PURCHASE", "DOWNLOAD", "LEAD", "KEY_PAGE_VIEW")[i],
+            "id": 810000 + i, "name": name, "account": main, "type": kinds[i % len(kinds)],
             "attributionType": "LAST_TOUCH_BY_CAMPAIGN", "ownershipType": "ACCOUNT", "conversionMethod": "INSIGHT_TAG",
             "valueType": "FIXED", "enabled": i != 4, "created": ms(first), "lastModified": ms(first + dt.timedelta(days=i)),
             "postClickAttributionWindowSize": 30, "viewThroughAttributionWindowSize": 7,
@@ -200,11 +208,11 @@ def _conversions_and_leads(data: Data, first: dt.date) -> None:
             "urlMatchRuleExpression": [], "urlRules": [{"type": "STARTS_WITH", "matchValue": "https://example.com/thanks"}],
             "value": {"amount": str(10 * (i + 1)), "currencyCode": "USD"},
         })  # fmt: skip
-    for f in range(3):
+    for f in range(7):
         form_id = 5000 + f
         data.lead_forms.append({
             "id": form_id, "name": f"Demo lead form {f + 1}", "owner": {"sponsoredAccount": main},
-            "state": ("PUBLISHED", "PUBLISHED", "DRAFT")[f], "creationLocale": {"country": "US", "language": "en"},
+            "state": "DRAFT" if f == 2 else "PUBLISHED", "creationLocale": {"country": "US", "language": "en"},
             "content": {"headline": {"localized": {"en_US": "Get the demo report"}}, "description": {"localized": {"en_US": "Synthetic form"}},
                         "questions": [{"questionId": 1, "name": "email", "predefinedField": "EMAIL"}],
                         "legalInfo": {"legalInfoId": 1}, "postSubmissionInfo": {"landingPageUrl": "https://example.com/"}},
@@ -230,7 +238,7 @@ def build() -> Data:
     data = Data()
     data.accounts = [
         _account(MAIN_ACCOUNT, "Northwind Demo Co", "USD", "BUSINESS", False, first),
-        _account(EMEA_ACCOUNT, "Contoso EMEA (demo)", "EUR", "ENTERPRISE", False, first),
+        _account(EMEA_ACCOUNT, "Contoso, EMEA (demo)", "EUR", "ENTERPRISE", False, first),
         _account(TEST_ACCOUNT, "Sandbox Test Account", "USD", "BUSINESS", True, first),
     ]
     _account_tree(data, MAIN_ACCOUNT, 8, 120, first)

@@ -12,6 +12,7 @@ from ....params import today
 from .analytics import PIVOT_VALUES, field_problem, readable_accounts, report
 from .data import Data, urn
 from .rules import BadParam, error, int_param
+from .templates import BROKEN
 
 Query = dict[str, Any]
 # search facets per finder → the URN kind their values name ("" = compare the field as is)
@@ -28,7 +29,22 @@ def _require(query: Query, name: str, expected: str | None = None) -> Any:
     return query[name]
 
 
-def cursor_page(items: list[dict[str, Any]], query: Query, page_max: int = 500) -> dict[str, Any]:
+def with_broken(items: list[dict[str, Any]], listing: str) -> list[dict[str, Any] | None]:
+    """The listing as LinkedIn pages it: broken records (None) take their place in it but are never returned."""
+    broken = BROKEN.get(listing, {})
+    out: list[dict[str, Any] | None] = []
+    for position, item in enumerate(items):
+        out += [None] * broken.get(position, 0)
+        out.append(item)
+    return out
+
+
+def _present(window: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    return [item for item in window if item is not None]
+
+
+def cursor_page(items: list[dict[str, Any] | None], query: Query, page_max: int = 500) -> dict[str, Any]:
+    """One page of a cursor finder. A page whose records were all left out is empty yet still has a next token."""
     size = int_param(query, "pageSize", 100, page_max, minimum=1)
     start = 0
     if "pageToken" in query:
@@ -36,17 +52,35 @@ def cursor_page(items: list[dict[str, Any]], query: Query, page_max: int = 500) 
             start = int(base64.urlsafe_b64decode(str(query["pageToken"]).encode()).decode().removeprefix("offset="))
         except ValueError:
             raise BadParam("pageToken", "Invalid pageToken") from None
-    body: dict[str, Any] = {"elements": items[start : start + size], "paging": {"start": start, "count": size, "links": []}}
+    body: dict[str, Any] = {"elements": _present(items[start : start + size]), "paging": {"start": start, "count": size, "links": []}}
     body["metadata"] = {}
     if start + size < len(items):
         body["metadata"]["nextPageToken"] = base64.urlsafe_b64encode(f"offset={start + size}".encode()).decode()
     return body
 
 
-def offset_page(items: list[dict[str, Any]], query: Query) -> dict[str, Any]:
+# How each offset finder reports paging.total: the whole listing (broken records included), -1 (what a
+# conversions sample in LinkedIn's Postman collection shows), or not at all.
+TOTAL_AS_IS, TOTAL_UNKNOWN, TOTAL_MISSING = "as_is", "unknown", "missing"
+
+
+def offset_page(items: list[dict[str, Any] | None], query: Query, total: str = TOTAL_AS_IS) -> dict[str, Any]:
+    """One page of an offset finder: the window [start, start+count) minus its broken records, so pages come
+    back short in the middle of a result and the next page starts at start + count."""
     start = int_param(query, "start", 0, 10**9)
     count = int_param(query, "count", 10, 1000, minimum=1)
-    return {"elements": items[start : start + count], "paging": {"start": start, "count": count, "total": len(items), "links": []}}
+    paging: dict[str, Any] = {"start": start, "count": count, "links": []}
+    if total == TOTAL_AS_IS:
+        paging["total"] = len(items)
+    elif total == TOTAL_UNKNOWN:
+        paging["total"] = -1
+    return {"elements": _present(items[start : start + count]), "paging": paging}
+
+
+# Statuses the fake's search leaves out unless `status` names them: deleted objects. Whether LinkedIn's own
+# default leaves anything out is not documented; the fake assumes it does, so a client that relies on the
+# default (instead of naming every status) misses objects in a test, as it might against LinkedIn.
+HIDDEN_UNLESS_ASKED = ("PENDING_DELETION", "REMOVED")
 
 
 def _search(items: list[dict[str, Any]], query: Query, facets: dict[str, str]) -> list[dict[str, Any]]:
@@ -54,6 +88,8 @@ def _search(items: list[dict[str, Any]], query: Query, facets: dict[str, str]) -
     criteria = query.get("search") or {}
     if not isinstance(criteria, dict):
         raise BadParam("search", "search must be a Rest.li object")
+    if "status" not in criteria:
+        items = [i for i in items if i.get("status") not in HIDDEN_UNLESS_ASKED]
     for facet, spec in criteria.items():
         if facet not in facets:
             raise BadParam(f"search.{facet}", f"Unknown search facet '{facet}'")
@@ -91,10 +127,10 @@ def ad_account(data: Data, query: Query, request: Request) -> Any:
 def ad_account_users(data: Data, query: Query, request: Request) -> Any:
     q = _require(query, "q")
     if q == "authenticatedUser":
-        return offset_page([u for u in data.users if u["user"] == urn("person", "demoAlice")], query)
+        return offset_page([u for u in data.users if u["user"] == urn("person", "demoAlice")], query, TOTAL_MISSING)
     _require(query, "q", "accounts")
     account = _require(query, "accounts")
-    return offset_page([u for u in data.users if u["account"] == account], query)
+    return offset_page(with_broken([u for u in data.users if u["account"] == account], "users"), query, TOTAL_MISSING)
 
 
 def _scoped(items: list[dict[str, Any]], data: Data, request: Request) -> list[dict[str, Any]] | None:
@@ -139,7 +175,7 @@ def creatives(data: Data, query: Query, request: Request) -> Any:
         items = [i for i in items if str(i["isTest"]).lower() == query["isTestAccount"]]
     if query.get("sortOrder") == "DESCENDING":
         items = list(reversed(items))
-    return cursor_page(items, query, page_max=100)
+    return cursor_page(with_broken(items, "creatives"), query, page_max=100)
 
 
 def creative(data: Data, query: Query, request: Request) -> Any:
@@ -151,11 +187,14 @@ def creative(data: Data, query: Query, request: Request) -> Any:
 
 def conversions(data: Data, query: Query, request: Request) -> Any:
     _require(query, "q", "account")
-    return offset_page([c for c in data.conversions if c["account"] == _require(query, "account")], query)
+    mine = [c for c in data.conversions if c["account"] == _require(query, "account")]
+    return offset_page(with_broken(mine, "conversions"), query, TOTAL_UNKNOWN)
 
 
 def conversion(data: Data, query: Query, request: Request) -> Any:
-    return _one(data.conversions, "id", request.path_params["id"])
+    # A conversion rule is read within its ad account: GET /conversions/{id}?account=<account URN>.
+    account = _require(query, "account")
+    return _one([c for c in data.conversions if c["account"] == account], "id", request.path_params["id"])
 
 
 def _owner(query: Query) -> str:
@@ -168,7 +207,7 @@ def _owner(query: Query) -> str:
 def lead_forms(data: Data, query: Query, request: Request) -> Any:
     _require(query, "q", "owner")
     owner = _owner(query)
-    return offset_page([f for f in data.lead_forms if f["owner"]["sponsoredAccount"] == owner], query)
+    return offset_page(with_broken([f for f in data.lead_forms if f["owner"]["sponsoredAccount"] == owner], "lead_forms"), query)
 
 
 def lead_responses(data: Data, query: Query, request: Request) -> Any:
@@ -176,7 +215,8 @@ def lead_responses(data: Data, query: Query, request: Request) -> Any:
     owner = _owner(query)
     if _require(query, "leadType") != {"leadType": "SPONSORED"}:
         return offset_page([], query)
-    return offset_page([r for r in data.lead_responses if r["owner"]["sponsoredAccount"] == owner], query)
+    mine = [r for r in data.lead_responses if r["owner"]["sponsoredAccount"] == owner]
+    return offset_page(with_broken(mine, "lead_responses"), query)
 
 
 def _scope(data: Data, query: Query) -> tuple[set[int], set[str] | None]:

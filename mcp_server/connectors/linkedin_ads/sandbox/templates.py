@@ -12,7 +12,7 @@ MAIN_ACCOUNT, EMEA_ACCOUNT, TEST_ACCOUNT = 512345678, 523456789, 534567890
 CAMPAIGN_STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ACTIVE", "COMPLETED", "ARCHIVED", "DRAFT")
 GROUP_STATUSES = ("ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED")
 CREATIVE_STATUSES = ("ACTIVE", "ACTIVE", "PAUSED", "ARCHIVED")
-GROUP_NAMES = ("FY26 Brand awareness", "FY26 Pipeline - demo requests", "Always on - retargeting", "Webinars & events",
+GROUP_NAMES = ("FY26 Brand awareness", "FY26 Pipeline - demo requests", "Always on - retargeting", "Webinars, events & field",
                "Product launch", "Lead gen - content", "Partner co-marketing", "Hiring brand")  # fmt: skip
 ROLES = ("ACCOUNT_BILLING_ADMIN", "ACCOUNT_MANAGER", "CAMPAIGN_MANAGER", "CREATIVE_MANAGER", "VIEWER")
 
@@ -28,7 +28,20 @@ PROFILES = (
     ("SPONSORED_INMAILS", "SPONSORED_INMAIL", "LEAD_GENERATION", "NONE", "CPM", "450", "Webinar invite message"),
     ("SPONSORED_UPDATES", "SINGLE_VIDEO", "ENGAGEMENT", "MAX_CLICK", "CPM", "38", "Customer story video"),
 )  # fmt: skip
-AUDIENCES = ("IT decision makers", "Finance leaders", "HR managers", "Retargeting - site visitors", "Lookalike - customers")
+# Names with commas on purpose: a name filter must send "Retargeting, site visitors" as one value.
+AUDIENCES = ("IT decision makers", "Finance leaders", "HR managers", "Retargeting, site visitors", "Lookalike - customers")
+# Campaign index → status that replaces the cycle's: deleted campaigns (one delivered long ago, one was a draft).
+DELETED_CAMPAIGNS = {118: "PENDING_DELETION", 119: "REMOVED"}
+# Records LinkedIn counts in a listing but leaves out of every page, so pages come back short in the middle of a
+# result (Airbyte issue #34164: a broken creative made a page 99 of 100 long; PR #60996: 96 of 100 lead forms).
+# Listing → {position in the listing: how many such records sit there}.
+BROKEN = {
+    "creatives": {4: 6},  # at pageSize 5 one whole page is broken: an empty page that still has a next token
+    "users": {1: 1},
+    "conversions": {2: 1, 7: 2},
+    "lead_forms": {1: 1},
+    "lead_responses": {3: 1},
+}
 GEO = {"US": 103644278, "GB": 101165590, "DE": 101282230, "FR": 105015875, "CA": 101174742, "NL": 102890719,
        "CH": 106693272, "AU": 101452733}  # fmt: skip
 # Countries each account targets, biggest market first (the member-country report follows this order).
