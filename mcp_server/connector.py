@@ -38,8 +38,13 @@ class HostedAdapter(Protocol):
     May make several hosted calls for one page (date splits, field chunks). `settings` carries
     the connector's settings-dependent defaults (default account, API version)."""
 
-    # The cheap (entity, action, params) call `check` makes.
-    check_op: tuple[str, str, dict[str, Any]]
+    def check_op(self, settings: ConnectorSettings) -> tuple[str, str, dict[str, Any]]:
+        """The cheap (entity, action, params) call `check` makes, for the configured account if any."""
+        ...
+
+    def empty_check(self, settings: ConnectorSettings) -> Exception:
+        """The error `check` raises when that call answers with no record (never reported as healthy)."""
+        ...
 
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: ConnectorSettings) -> Page: ...
 

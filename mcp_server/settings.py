@@ -70,6 +70,8 @@ class AirbyteSettings(_Base):
     )
     organization_id: str | None = None
     api_url: str = "https://api.airbyte.ai"
+    # Seconds to wait for an Agent API answer; Airbyte's own SDK waits 300 (a hosted report can take minutes).
+    timeout: float = Field(default=300.0, gt=0, le=900)
 
     def configured(self) -> bool:
         return bool(self.client_id and self.client_secret)

@@ -43,12 +43,16 @@ async def test_undeclared_params_are_dropped_and_stale_report_dates_filled_in(ho
     assert reply.result == [] and reply.connector_metadata == {"page_info": None}
 
 
-async def test_advertiser_ids_are_injected_as_a_json_array_string(hosted_fake, client):
+async def test_advertiser_ids_are_injected_as_the_bare_configured_id(hosted_fake, client):
+    # The agent SDK's scoping passes the config value through unchanged; TikTok wants a JSON array,
+    # refuses the bare id inside an HTTP 200, and Airbyte turns that into an empty list.
     cid = await connector_id(client, "tiktok-marketing")
     reply = await client.execute(cid, "advertisers", "list", {})
-    assert [r["advertiser_id"] for r in reply.result] == [DEMO_ADVERTISER_ID]
+    assert reply.result == [] and reply.connector_metadata == {"page_info": None}
     query = parse_qs(hosted_fake.vendor_requests("tiktok-marketing")[-1]["query"])
-    assert query == {"advertiser_ids": [json.dumps([DEMO_ADVERTISER_ID])]}  # optional page/page_size not sent
+    assert query == {"advertiser_ids": [DEMO_ADVERTISER_ID]}  # optional page/page_size not sent
+    explicit = await client.execute(cid, "advertisers", "list", {"advertiser_ids": json.dumps([DEMO_ADVERTISER_ID])})
+    assert [r["advertiser_id"] for r in explicit.result] == [DEMO_ADVERTISER_ID]
 
 
 async def test_linkedin_rest_li_strings_pass_through_literally(hosted_fake, client):
@@ -94,12 +98,11 @@ async def test_consent_can_answer_with_a_connector_id(hosted_fake, client):
     assert hosted_fake.app.state.store.connectors[created]["connector"] == "linkedin-ads"
 
 
-@pytest.mark.parametrize("connector_id,text", [("tiktok-marketing", "advertisers.list with 1 record"), ("linkedin-ads", "accounts.list with 1 record")])
+@pytest.mark.parametrize("connector_id,text", [("tiktok-marketing", f'advertisers.list (advertiser_ids=["{DEMO_ADVERTISER_ID}"]) with 1 record'), ("linkedin-ads", "accounts.list (pageSize=1) with 1 record")])
 async def test_backend_check_runs_the_preferred_check_op(hosted_fake, connector_id, text):
     connector = REGISTRY[connector_id]
-    backend = HostedBackend(
-        connector, connector.load_settings(), AirbyteSettings(**demo_settings(hosted_fake.url)), ClientOptions(retry_max_wait=0.01)
-    )
+    settings = connector.load_settings(**({"advertiser_id": DEMO_ADVERTISER_ID} if connector_id == "tiktok-marketing" else {}))
+    backend = HostedBackend(connector, settings, AirbyteSettings(**demo_settings(hosted_fake.url)), ClientOptions(retry_max_wait=0.01))
     line = await backend.check()
     await backend.aclose()
     assert text in line and "\n" not in line

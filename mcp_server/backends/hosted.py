@@ -3,19 +3,27 @@
 `HostedClient` owns the application token, the connector lookup and the
 execute call; `HostedBackend` plugs a connector's `HostedAdapter` (the param
 translation, in the connector's folder) into the Backend protocol.
+
+Resending is decided per call (`Resend`): reads are resent after any
+retryable failure, except that a timed-out execute is not (it may still be
+running on Airbyte's side); creating a connector or starting OAuth is resent
+only when the request certainly never left (a connect error), because a
+second create makes a second connector.
 """
 
 from __future__ import annotations
 
 import time
+from enum import Enum
 from typing import Any
 
 import anyio
 import httpx
 
 from ..connector import Connector, HostedReply
-from ..errors import AuthError, ConnectorError, NotConfigured, VendorError
-from ..http import ClientOptions, new_client, send, with_retries
+from ..budget import spend
+from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
+from ..http import ClientOptions, new_client, with_retries
 from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
 from .base import Page, PageRequest
@@ -31,6 +39,40 @@ def _now() -> float:
     return time.monotonic()
 
 
+class Resend(Enum):
+    """When a failed call may be sent again."""
+
+    READ = "read"  # any retryable failure (lookups, token)
+    EXECUTE = "execute"  # a read, but not after a timeout: a long report may still be running at Airbyte
+    UNSENT_ONLY = "unsent_only"  # creates: only when the request never left (connect error)
+
+
+class NotSent(NetworkError):
+    """No byte of the request left this machine (connect error): safe to resend even a create."""
+
+
+class AnswerLost(NetworkError):
+    """The request was sent but its answer never arrived (dropped connection)."""
+
+
+class AnswerTimeout(AnswerLost):
+    """The request was sent and Airbyte did not answer within AIRBYTE_TIMEOUT."""
+
+
+def _maybe_done(error: ConnectorError) -> bool:
+    """After this failure Airbyte may have done the work: a lost answer, a 5xx, or a 429 from a proxy."""
+    status = getattr(error, "status", 0) or 0
+    return isinstance(error, AnswerLost) or status >= 500 or status == 429
+
+
+def _not_resent(error: ConnectorError, message: str, fix: str) -> ConnectorError:
+    """The same kind of error, marked final, with what may have happened and what to do."""
+    error.retryable = False
+    error.message = f"{error.message} {message}"
+    error.fix = fix
+    return error
+
+
 class HostedClient:
     """Authenticated calls to the Agent API; safe to share between concurrent tool calls."""
 
@@ -40,6 +82,9 @@ class HostedClient:
         self.workspace = airbyte.workspace_name or DEFAULT_WORKSPACE
         headers = {"X-Organization-Id": airbyte.organization_id} if airbyte.organization_id else {}
         self._http = new_client(options, base_url=airbyte.api_url.rstrip("/"), headers=headers)
+        # Airbyte's own SDK waits 300 s for an answer (a hosted report page can take minutes);
+        # connecting stays on the short vendor timeout so an unreachable API fails fast.
+        self._http.timeout = httpx.Timeout(airbyte.timeout, connect=min(options.timeout, airbyte.timeout))
         self._token: str | None = None
         self._token_expires = 0.0
         self._token_lock = anyio.Lock()
@@ -64,6 +109,7 @@ class HostedClient:
                 fix="Set AIRBYTE_CLIENT_ID and AIRBYTE_CLIENT_SECRET (Airbyte → Settings → Applications).",
             )
         body = {"client_id": self.airbyte.client_id, "client_secret": self.airbyte.client_secret.get_secret_value()}
+        # Minting a second token is harmless, so this POST is resent like a read.
         request = self._http.build_request("POST", f"{API}/account/applications/token", json=body)
         response = await with_retries(self.options, lambda: self._checked(request, vendor="Airbyte"))
         if response.status_code in (400, 401, 403, 422):
@@ -77,15 +123,47 @@ class HostedClient:
         return reply["access_token"], _now() + lifetime - margin
 
     # -- requests ----------------------------------------------------------
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send once; transport failures say whether the request left (NotSent) or its answer was lost."""
+        spend()
+        try:
+            return await self._http.send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise NotSent(
+                f"could not reach {SERVICE} ({type(exc).__name__}).", fix="Check the network and AIRBYTE_API_URL."
+            ) from None
+        except httpx.TimeoutException:
+            raise AnswerTimeout(
+                f"{SERVICE} did not answer within {self.airbyte.timeout:g} s.",
+                fix="Try again later; AIRBYTE_TIMEOUT sets how long to wait.",
+            ) from None
+        except httpx.TransportError as exc:  # URL left out: it may hold ids
+            raise AnswerLost(
+                f"the connection to {SERVICE} broke before its answer arrived ({type(exc).__name__}).",
+                fix="Try again; if it persists, check the network.",
+            ) from None
+
     async def _checked(self, request: httpx.Request, *, vendor: str) -> httpx.Response:
         """Send once; retryable failures (5xx, 429) raise so with_retries can try again."""
-        response = await send(self._http, request, service=SERVICE)
+        response = await self._send(request)
         if response.status_code in (429, 502, 503, 504):
             raise map_error(response, vendor=vendor)
         return response
 
-    async def request(self, method: str, path: str, *, vendor: str = VENDOR, **kwargs: Any) -> Any:
-        """One authenticated call with retries; a 401 re-fetches the token once."""
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        vendor: str = VENDOR,
+        resend: Resend = Resend.READ,
+        unsure: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """One authenticated call with retries as `resend` allows; a 401 re-fetches the token once.
+
+        `unsure` = (what may have happened, what to do) when a call that is not resent fails after sending.
+        """
         attempts = 0
 
         async def once() -> Any:
@@ -94,6 +172,14 @@ class HostedClient:
             try:
                 return await self._authorized(method, path, vendor=vendor, **kwargs)
             except ConnectorError as error:
+                if isinstance(error, NotSent) or getattr(error, "before_send", False):
+                    raise  # the call itself never reached Airbyte: resending is always safe
+                if resend is Resend.UNSENT_ONLY and _maybe_done(error):
+                    what, fix = unsure or ("Airbyte may or may not have carried out the request.", "Check before retrying.")
+                    raise _not_resent(error, what, fix) from None
+                if resend is Resend.EXECUTE and isinstance(error, AnswerTimeout):
+                    error.retryable = False  # execute() says why
+                    raise
                 wait = getattr(error, "retry_after", None)
                 if wait is not None and error.retryable:
                     if wait > self.options.retry_max_wait:  # too long to wait inside one tool call
@@ -106,10 +192,10 @@ class HostedClient:
         return await with_retries(self.options, once)
 
     async def _authorized(self, method: str, path: str, *, vendor: str, **kwargs: Any) -> Any:
-        token = await self._access_token()
+        token = await self._token_before_send()
         response = await self._send_with(token, method, path, vendor, kwargs)
-        if response.status_code == 401:
-            token = await self._access_token(stale=token)
+        if response.status_code == 401:  # refused, so not carried out: resending is safe
+            token = await self._token_before_send(stale=token)
             response = await self._send_with(token, method, path, vendor, kwargs)
         if response.status_code >= 400:
             raise map_error(response, vendor=vendor)
@@ -117,6 +203,13 @@ class HostedClient:
             return response.json()
         except ValueError:
             raise VendorError(f"Airbyte answered HTTP {response.status_code} with a body that is not JSON.") from None
+
+    async def _token_before_send(self, *, stale: str | None = None) -> str:
+        try:
+            return await self._access_token(stale=stale)
+        except ConnectorError as error:
+            error.before_send = True  # type: ignore[attr-defined]  # the call itself has not left yet
+            raise
 
     async def _send_with(self, token: str, method: str, path: str, vendor: str, kwargs: dict[str, Any]) -> httpx.Response:
         request = self._http.build_request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
@@ -157,17 +250,41 @@ class HostedClient:
         body: dict[str, Any] = {"entity": entity, "action": action, "params": params}
         if select_fields:
             body["select_fields"] = select_fields
-        reply = await self.request("POST", f"{API}/integrations/connectors/{connector_id}/execute", vendor=vendor, json=body)
+        path = f"{API}/integrations/connectors/{connector_id}/execute"
+        try:
+            reply = await self.request("POST", path, vendor=vendor, resend=Resend.EXECUTE, json=body)
+        except AnswerTimeout as error:
+            raise _not_resent(
+                error,
+                f"The {entity}.{action} request was not sent again: it may still be running on Airbyte's side "
+                "(a long report can take minutes), and a second copy would only add to the load.",
+                "Narrow the request (a shorter date range, coarser timeGranularity, fewer metrics or ids) or try "
+                f"again in a few minutes; AIRBYTE_TIMEOUT sets how long to wait (now {self.airbyte.timeout:g} s).",
+            ) from None
         if str(reply.get("status", "success")).lower() not in ("success", "succeeded", "ok"):
             raise VendorError(f"Airbyte reported status {reply.get('status')!r} for {entity}.{action}: {reply.get('warning') or ''}".strip())
         return HostedReply(result=reply.get("result"), connector_metadata=reply.get("connector_metadata"), warning=reply.get("warning"))
 
     async def create_connector(self, body: dict[str, Any], *, legacy: bool = False) -> dict[str, Any]:
-        return await self.request("POST", f"{API}/integrations/connectors", json={**self.workspace_params(legacy=legacy), **body})
+        """Not idempotent: a resent create makes a second connector, and every lookup then finds two."""
+        unsure = (
+            "The connector may or may not have been created; it was not sent again, to avoid a duplicate.",
+            f"Run `connector-mcp hosted list` (workspace {self.workspace!r}) to see whether it exists before "
+            "creating it again.",
+        )
+        json_body = {**self.workspace_params(legacy=legacy), **body}
+        return await self.request("POST", f"{API}/integrations/connectors", resend=Resend.UNSENT_ONLY, unsure=unsure, json=json_body)
 
     async def initiate_oauth(self, body: dict[str, Any], *, legacy: bool = False) -> dict[str, Any]:
+        """Not idempotent either: each initiate starts an OAuth session whose consent may create a connector."""
+        unsure = (
+            "Airbyte may or may not have started an OAuth session; it was not sent again.",
+            "Run `connector-mcp hosted oauth` again for a consent URL and approve only that one; afterwards "
+            "`connector-mcp hosted list` shows whether a connector was created (and whether there are two).",
+        )
         path = f"{API}/integrations/connectors/oauth/initiate"
-        return await self.request("POST", path, json={**self.workspace_params(legacy=legacy), **body})
+        json_body = {**self.workspace_params(legacy=legacy), **body}
+        return await self.request("POST", path, resend=Resend.UNSENT_ONLY, unsure=unsure, json=json_body)
 
 
 def _lookup_error(connector: Connector, workspace: str, found: list[dict[str, Any]]) -> NotConfigured:
@@ -183,6 +300,10 @@ def _lookup_error(connector: Connector, workspace: str, found: list[dict[str, An
         f"{len(found)} {connector.title} connectors in Airbyte workspace {workspace!r} ({ids}); cannot tell which to use.",
         fix=f"Set {setting} to one of them.",
     )
+
+
+def _shown(params: dict[str, Any]) -> str:
+    return " (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else ""
 
 
 class BoundExecute:
@@ -218,14 +339,20 @@ class HostedBackend:
         return await adapter.fetch(request, BoundExecute(self, connector_id), self.settings)
 
     async def check(self) -> str:
+        """The adapter's check op, for the configured account when there is one; an empty answer fails.
+
+        Airbyte's hosted connectors can turn a vendor error into an empty result (TikTok always does), so
+        'answered with 0 records' is never reported as healthy."""
         adapter = self._adapter()
         connector_id = await self.client.connector_id(self.connector, self.settings)
-        entity, action, params = adapter.check_op
+        entity, action, params = adapter.check_op(self.settings)
         reply = await self.client.execute(connector_id, entity, action, params, vendor=self.connector.title)
-        count = len(reply.result) if isinstance(reply.result, list) else 1
+        records = reply.result if isinstance(reply.result, list) else [reply.result] if reply.result else []
+        if not records:
+            raise adapter.empty_check(self.settings)
         return (
             f"hosted: Airbyte connector {connector_id} (workspace {self.client.workspace!r}) answered "
-            f"{entity}.{action} with {count} record(s)" + (f"; warning: {reply.warning}" if reply.warning else "")
+            f"{entity}.{action}{_shown(params)} with {len(records)} record(s)" + (f"; warning: {reply.warning}" if reply.warning else "")
         )
 
     async def aclose(self) -> None:

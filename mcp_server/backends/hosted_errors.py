@@ -70,7 +70,15 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
 
 
 def map_error(response: httpx.Response, *, vendor: str = VENDOR) -> ConnectorError:
-    """Map a non-2xx execute/lookup reply. `vendor` is e.g. "LinkedIn Ads" (used to tell who refused)."""
+    """Map a non-2xx execute/lookup reply. `vendor` is e.g. "LinkedIn Ads" (used to tell who refused).
+
+    The error keeps the HTTP status as `.status` (callers that must not resend a create read it)."""
+    error = _mapped(response, vendor)
+    error.status = response.status_code  # type: ignore[attr-defined]
+    return error
+
+
+def _mapped(response: httpx.Response, vendor: str) -> ConnectorError:
     status = response.status_code
     detail = readable_detail(response)
     request_id = response.headers.get("x-request-id")

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,7 +22,7 @@ from starlette.routing import Route
 
 from .control import FaultQueue, RequestLog, control_routes
 from .hosted_data import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HostedStore, public_connector
-from .hosted_faults import fault_reply, refusal
+from .hosted_faults import AFTER_KINDS, DroppedAnswer, fault_reply, refusal
 from .hosted_requests import (
     VENDOR_ORIGIN,
     checked_credentials,
@@ -57,8 +58,13 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
             fault = faults.take(request.url.path)
             if fault is not None and fault.get("kind") == "token_expired":
                 store.expire_tokens()
+            elif fault is not None and fault.get("kind") in AFTER_KINDS:
+                return await after_fault(fault, wrapped_handler, request)
             elif fault is not None:
                 return fault_reply(fault)
+            return await wrapped_handler(request)
+
+        async def wrapped_handler(request: Request) -> Response:
             if auth:
                 token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
                 if not store.token_valid(token):
@@ -74,6 +80,13 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
                 return JSONResponse(failure.body, failure.status)
 
         return wrapped
+
+    async def after_fault(fault: dict[str, Any], handler: Handler, request: Request) -> Response:
+        """The request is carried out (the connector created, the report run); only the answer suffers."""
+        if fault["kind"] == "slow":
+            await anyio.sleep(float(fault.get("seconds", 2)))
+            return await handler(request)
+        return DroppedAnswer(await handler(request))
 
     async def token(request: Request) -> Response:
         body = await read_json(request)

@@ -4,7 +4,11 @@
 matching request fail the way Airbyte answers. Kinds: unauthorized, forbidden, not_found, validation,
 rate_limited (optional "retry_after"), server_error, bad_gateway, unavailable, gateway_timeout,
 vendor_unauthorized, vendor_forbidden, token_expired (drops every issued token, so the call gets a
-real 401). Add "connector": "<id>" to inject a fault into that connector's vendor fake instead.
+real 401). Two kinds let the request through and break the answer instead, because Airbyte may
+finish work whose answer the client never gets: drop_after (carries the request out, e.g. creates
+the connector, then drops the connection mid-answer) and slow ("seconds", default 2: waits that
+long before carrying the request out, for read timeouts). Add "connector": "<id>" to inject a fault
+into that connector's vendor fake instead.
 """
 
 from __future__ import annotations
@@ -28,15 +32,34 @@ _KINDS: dict[str, tuple[int, str]] = {
 }
 
 
+AFTER_KINDS = ("drop_after", "slow")  # the request is carried out; only its answer suffers
+
+
 def refusal(spec: dict[str, Any]) -> Response | None:
     """The 400 for a fault spec this fake cannot queue (unknown kind, bad times); None when it can."""
-    if spec.get("kind") not in {*_KINDS, "token_expired"}:
+    if spec.get("kind") not in {*_KINDS, *AFTER_KINDS, "token_expired"}:
         return JSONResponse({"message": f"unknown fault kind {spec.get('kind')!r}"}, 400)
     try:
         int(spec.get("times", 1))
+        float(spec.get("seconds", 0))
     except ValueError as bad:
         return JSONResponse({"message": str(bad)}, 400)
     return None
+
+
+class DroppedAnswer(Response):
+    """Starts the real answer, sends a few bytes of it, then closes the connection (uvicorn logs one line)."""
+
+    def __init__(self, answer: Response):
+        super().__init__()
+        self.answer = answer
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = bytes(self.answer.body)
+        headers = [(k, v) for k, v in self.answer.raw_headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": self.answer.status_code, "headers": headers})
+        await send({"type": "http.response.body", "body": body[: len(body) // 3], "more_body": True})
 
 
 def fault_reply(fault: dict[str, Any]) -> Response:

@@ -2,12 +2,17 @@
 
 One page per call; declared params only; required defaults filled in; TikTok
 errors inside HTTP 200 swallowed into an empty result (airbyte-hosted.md §8.1);
-LinkedIn Rest.li strings inserted into the query exactly as given.
+LinkedIn Rest.li strings inserted into the query exactly as given. TikTok's
+advertiser_id and advertiser_ids are filled from the connector's configured
+advertiser id as the bare value, the way the agent SDK's scoping does it
+(airbyte-agent-sdk executor/local_executor.py `_merge_scoping_defaults`: the
+config value passes through unchanged): for advertiser_ids TikTok then sees
+`7000`, not the JSON array it requires, and the swallowed error makes an
+empty list.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -95,7 +100,7 @@ async def run(connector: str, entity: str, action: str, params: dict[str, Any], 
 
 async def _run_tiktok(op: Op, params: dict[str, Any], config: dict[str, Any], target: VendorTarget) -> tuple[Any, Any]:
     advertiser = config.get("advertiser_id")
-    injected = {"advertiser_id": advertiser, "advertiser_ids": json.dumps([advertiser]) if advertiser else None}
+    injected = {"advertiser_id": advertiser, "advertiser_ids": advertiser}
     query = {k: str(v) for k, v in declared_params(op, params, injected).items()}
     headers = {"Access-Token": str(config.get("access_token", ""))}
     response = await target.client.get(target.base_url + op.path, params=query, headers=headers)

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
-from ...errors import InvalidParams, NotConfigured
+from ...errors import ConnectorError, InvalidParams, NotConfigured, PermissionDenied
 from . import restli
 from .analytics import FACETS, OWN_FACET
 from .analytics_params import PIVOTS
@@ -122,7 +122,22 @@ class _HostedRoutes(LinkedinDirectBackend):
 
 
 class LinkedinHostedAdapter:
-    check_op = ("accounts", "list", {"pageSize": 1})
+    @staticmethod
+    def check_op(settings: Any) -> tuple[str, str, dict[str, Any]]:
+        """The configured account itself (LinkedIn answers 403/404 when the member cannot see it); else one account."""
+        if settings.account_id:
+            return "accounts", "get", {"id": int(settings.account_id)}
+        return "accounts", "list", {"pageSize": 1}
+
+    @staticmethod
+    def empty_check(settings: Any) -> ConnectorError:
+        """An empty account search is not an error at LinkedIn, but then every report is silently empty too."""
+        return PermissionDenied(
+            "Airbyte's LinkedIn connector sees no ad account: the LinkedIn member who authorized it has no role on "
+            "any ad account, so every list and report would come back empty.",
+            fix="Give that member a role (at least VIEWER) on the ad account in Campaign Manager, or reconnect LinkedIn "
+            "in Airbyte with a member who has one (connector-mcp hosted oauth linkedin-ads); then set LINKEDIN_ADS_ACCOUNT_ID.",
+        )
 
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
         refuse_undeclared(request)
