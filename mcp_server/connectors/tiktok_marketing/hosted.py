@@ -19,14 +19,20 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
-from .client import LIST_ENDPOINTS, TiktokDirectBackend
-from .report_params import ReportParams
+from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, report_meta, resolve_range, unknown_zone_warning
+from .clock import advertiser_zone
+from .report_params import ObjectReportParams, ReportParams, needs_time_zone
 from .reports import fetch_report, has_next_page
 
 SWALLOWED_WARNING = (
     "Airbyte returned no rows and no page_info. Its hosted TikTok connector turns TikTok errors sent with HTTP 200 "
     "(rate limit 40100, expired token, bad params) into an empty result, so this may be a hidden error rather than "
     "no data. Direct mode (TIKTOK_MARKETING_ACCESS_TOKEN, TIKTOK_MARKETING_MODE=direct) shows the real answer."
+)
+DELETED_WARNING = (
+    "Airbyte's hosted TikTok connector cannot send the report status filter, so TikTok leaves deleted "
+    "campaigns/ad groups/ads out: totals may be lower than in Ads Manager. Direct mode "
+    "(TIKTOK_MARKETING_ACCESS_TOKEN, TIKTOK_MARKETING_MODE=direct) includes them."
 )
 ADVERTISER_INFO_MAX_IDS = 100
 # The params Airbyte's hosted connector declares per entity kind; anything else would be dropped.
@@ -36,7 +42,8 @@ HOSTED_PARAMS: dict[str, set[str]] = {
     "catalogs": LIST_PARAMS | {"bc_id"},
     **{entity: LIST_PARAMS for entity in LIST_ENDPOINTS if entity != "catalogs"},
 }
-REPORT_PARAMS = LIST_PARAMS | {"dimensions", "metrics", "start_date", "end_date", "query_lifetime"}
+# include_deleted is ours, not Airbyte's: false is what hosted does anyway; true gets a warning.
+REPORT_PARAMS = LIST_PARAMS | {"dimensions", "metrics", "start_date", "end_date", "query_lifetime", "include_deleted"}
 
 
 def refuse_undeclared(request: PageRequest) -> None:
@@ -119,6 +126,9 @@ class TiktokHostedAdapter:
             fix="Set TIKTOK_MARKETING_ADVERTISER_ID to the advertiser this connector reads, and check again.",
         )
 
+    def __init__(self) -> None:
+        self._zones: dict[str | None, str | None] = {}  # advertiser (None = Airbyte's configured one) -> time zone
+
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
         refuse_undeclared(request)
         # None = let Airbyte inject the advertiser its connector is configured with.
@@ -127,14 +137,47 @@ class TiktokHostedAdapter:
         api = HostedTiktokApi(execute, request.entity, None if reports else request.fields)
         if request.entity == "advertisers":
             return api.meta(await self._advertisers(api, request, settings))
-        maximum = 1000 if reports else LIST_ENDPOINTS[request.entity][1]
-        state = request.state or TiktokDirectBackend._first_page(request, maximum)
         if reports:
-            return api.meta(await fetch_report(api, request.params, advertiser_id, {"chunk": 0, **state}))  # type: ignore[arg-type]
-        query = {"advertiser_id": advertiser_id, "bc_id": getattr(request.params, "bc_id", None)}
+            return api.meta(await self._report(api, request, execute, advertiser_id))
+        state = request.state or TiktokDirectBackend._first_page(request, LIST_ENDPOINTS[request.entity][1])
+        query: dict[str, Any] = {"advertiser_id": advertiser_id}
+        if request.entity == "catalogs":
+            query["bc_id"] = request.params.bc_id or settings.bc_id
+            if not query["bc_id"]:  # Airbyte exposes no bc/get/ to discover one, and TikTok requires it
+                raise InvalidParams(
+                    "bc_id is missing: catalogs belong to a Business Center, and hosted mode cannot look yours up.",
+                    fix=f"Pass params.bc_id or set {BC_SETTING} (Business Center > Business settings > Business info).",
+                )
         data = (await api.get(LIST_ENDPOINTS[request.entity][0], query | state)).data
         next_state = {**state, "page": state["page"] + 1} if has_next_page(data) else None
         return api.meta(Page(list(data["list"]), next_state))
+
+    async def _report(self, api: HostedTiktokApi, request: PageRequest, execute: HostedExecute, advertiser_id: str | None) -> Page:
+        params = request.params
+        assert isinstance(params, ReportParams)
+        state, zone = request.state, None
+        if state is None:
+            state = {"chunk": 0, **TiktokDirectBackend._first_page(request, 1000)}
+            if needs_time_zone(params):
+                zone = await self._time_zone(execute, advertiser_id)
+                if zone is None:
+                    api.warn(unknown_zone_warning(advertiser_id or "(Airbyte's configured advertiser)"))
+            start, end = resolve_range(params, zone)
+            state |= {"start": start.isoformat(), "end": end.isoformat()}
+        if isinstance(params, ObjectReportParams) and params.include_deleted:
+            api.warn(DELETED_WARNING)
+        page = await fetch_report(api, params, advertiser_id, state, status_filter=False)  # type: ignore[arg-type]
+        page.meta |= report_meta(state, zone)
+        return page
+
+    async def _time_zone(self, execute: HostedExecute, advertiser_id: str | None) -> str | None:
+        """The advertiser's time zone through the hosted advertisers list, once per advertiser."""
+        if advertiser_id not in self._zones:
+            lookup = HostedTiktokApi(execute, "advertisers", None)
+            query = {"advertiser_ids": [advertiser_id]} if advertiser_id else {}
+            records = (await lookup.get("advertiser/info/", query)).data["list"] or [{}]
+            self._zones[advertiser_id] = advertiser_zone(records[0])
+        return self._zones[advertiser_id]
 
     async def _advertisers(self, api: HostedTiktokApi, request: PageRequest, settings: Any) -> Page:
         configured = settings.advertiser_id
