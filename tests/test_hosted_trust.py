@@ -244,3 +244,95 @@ def test_cli_check_in_hosted_demo_is_ok_for_both(capsys):
 
 def _demo_account() -> str:
     return str(LINKEDIN.sandbox_settings("http://x")["account_id"])
+
+
+# -- 4. account-wide demographics: several hosted requests, additive metrics summed ----------------
+@pytest.fixture
+def both(monkeypatch, linkedin_fake, hosted_fake):
+    """LinkedIn direct against its fake, or hosted against the Agent API fake; LINKEDIN_ADS_MODE picks."""
+    from tests.conftest import point_at_fake
+
+    point_at_fake(monkeypatch, "linkedin-ads", linkedin_fake.url)
+    airbyte_env(monkeypatch, hosted_fake.url)
+
+    async def call(mode: str, arguments: dict, *, ok: bool = True):
+        monkeypatch.setenv("LINKEDIN_ADS_MODE", mode)
+        calls = ToolCalls("linkedin_ads_execute", "linkedin-ads")
+        return await (calls.ok(arguments) if ok else calls.error_text(arguments))
+
+    return call
+
+
+def hosted_campaign_batches(hosted_fake) -> list[list[str]]:
+    """The campaigns facet of every analytics request the hosted fake passed to LinkedIn."""
+    batches = []
+    for request in hosted_fake.vendor_requests("linkedin-ads"):
+        if request["path"].endswith("/adAnalytics"):
+            raw = dict(part.split("=", 1) for part in request["query"].split("&"))["campaigns"]
+            assert len(raw) <= 4096 - 1000  # well inside LinkedIn's 4 KB query limit
+            batches.append(raw.removeprefix("List(").removesuffix(")").split(","))
+    return batches
+
+
+def by_key(rows: list[dict]) -> dict[tuple, dict]:
+    return {(r["start_date"], r["end_date"], tuple(r["pivotValues"])): r for r in rows}
+
+
+@pytest.mark.parametrize("entity", ["ad_member_company_analytics", "ad_member_seniority_analytics", "ad_impression_device_analytics"])
+async def test_default_account_wide_report_works_in_hosted_mode_and_sums_to_direct(both, hosted_fake, entity):
+    arguments = {"entity": entity, "action": "list", "params": {"timeGranularity": "ALL"}, "limit": 1000}
+    hosted = await both("hosted", arguments)
+    direct = await both("direct", arguments)
+    batches = hosted_campaign_batches(hosted_fake)
+    assert len(batches) >= 2  # one request could not carry the account's campaigns
+    every = [urn for batch in batches for urn in batch]
+    assert len(every) == len(set(every)) > 100  # each campaign in exactly one batch
+    assert any("adds up" in w and f"{len(batches)} requests" in w for w in hosted["meta"]["warnings"])
+    hosted_rows, direct_rows = by_key(hosted["data"]), by_key(direct["data"])
+    assert hosted_rows and hosted_rows.keys() == direct_rows.keys()
+    for key, row in hosted_rows.items():
+        assert row.keys() == direct_rows[key].keys()  # the same shape as direct mode
+        for metric, value in row.items():
+            if metric in ("start_date", "end_date", "pivotValues"):
+                assert value == direct_rows[key][metric]
+            else:  # the fake rounds each request's sums, as LinkedIn rounds each answer
+                assert value == pytest.approx(direct_rows[key][metric], abs=len(batches) * 0.5 + 0.01), (key, metric)
+    assert sum(r["impressions"] for r in hosted["data"]) == pytest.approx(
+        sum(r["impressions"] for r in direct["data"]), abs=len(hosted_rows) * len(batches)
+    )
+
+
+async def test_non_additive_metrics_are_left_out_with_a_warning(both, hosted_fake):
+    arguments = {
+        "entity": "ad_member_industry_analytics", "action": "list",
+        "params": {"timeGranularity": "MONTHLY", "fields": ["impressions", "averageDwellTime", "clicks"]},
+    }  # fmt: skip
+    hosted = await both("hosted", arguments)
+    assert hosted["data"] and all(set(r) == {"start_date", "end_date", "pivotValues", "impressions", "clicks"} for r in hosted["data"])
+    assert any(w.startswith("averageDwellTime left out") for w in hosted["meta"]["warnings"])
+    sent = [r["query"] for r in hosted_fake.vendor_requests("linkedin-ads") if r["path"].endswith("/adAnalytics")]
+    assert sent and not any("averageDwellTime" in q for q in sent)
+    only = await both("hosted", {**arguments, "params": {"fields": ["averageDwellTime"]}}, ok=False)
+    assert only.startswith("invalid_params:") and "averageDwellTime" in only and "direct mode" in only
+
+
+async def test_a_long_explicit_campaign_list_is_split_too(both, hosted_fake):
+    listed = await both("direct", {"entity": "campaigns", "action": "list", "limit": 100, "fields": "id"})
+    ids = [str(r["id"]) for r in listed["data"]]
+    arguments = {"entity": "ad_member_job_function_analytics", "action": "list",
+                 "params": {"campaigns": ids, "timeGranularity": "ALL"}, "limit": 1000}  # fmt: skip
+    hosted = await both("hosted", arguments)
+    direct = await both("direct", arguments)
+    batches = hosted_campaign_batches(hosted_fake)
+    assert len(batches) >= 2 and sorted(u.rsplit("%3A", 1)[1] for b in batches for u in b) == sorted(ids)
+    assert by_key(hosted["data"]).keys() == by_key(direct["data"]).keys()
+    assert any(f"these {len(ids)} campaigns" in w for w in hosted["meta"]["warnings"])
+
+
+async def test_a_short_account_report_stays_one_request(both, hosted_fake):
+    listed = await both("direct", {"entity": "campaigns", "action": "list", "limit": 5, "fields": "id"})
+    arguments = {"entity": "ad_member_country_analytics", "action": "list",
+                 "params": {"campaigns": [str(r["id"]) for r in listed["data"]]}}  # fmt: skip
+    hosted = await both("hosted", arguments)
+    assert len(hosted_campaign_batches(hosted_fake)) == 1
+    assert not any("adds up" in w for w in hosted["meta"].get("warnings", []))

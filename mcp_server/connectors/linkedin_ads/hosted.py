@@ -7,7 +7,9 @@ segments become `account_id` / `id`, query values are encoded by `restli`
 and Airbyte's meta comes back as LinkedIn's paging/metadata. So paging,
 metric chunking, row merging and cost-to-number shaping are the direct code.
 Params Airbyte does not declare (search filters, other facets) are refused
-with a pointer to direct mode instead of being dropped silently.
+with a pointer to direct mode instead of being dropped silently. A report on
+a whole account goes through the account's campaign list; when that list is
+too long for one hosted URL, hosted_sums adds up several requests.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, PermissionDenied
 from . import restli
-from .analytics import FACETS, OWN_FACET
+from .analytics import FACETS
 from .analytics_params import PIVOTS
 from .client import LinkedinDirectBackend
 from .catalog import PAGE_MAX
+from .hosted_sums import facet_batches, hosted_facet, summed_report
 from .params import CampaignsList, CreativesList, default_account
 
 DIRECT_FIX = "Leave it out, or use direct mode: set LINKEDIN_ADS_CLIENT_ID/SECRET/REFRESH_TOKEN and LINKEDIN_ADS_MODE=direct."
@@ -45,14 +48,7 @@ HOSTED_PARAMS: dict[tuple[str, str], set[str]] = {
     ("lead_forms", "list"): {"account_id", "owner"} | _OFFSET,
     ("lead_form_responses", "list"): {"account_id", "owner", "leadType"} | _OFFSET,
 }
-# LinkedIn refuses query strings over 4 KB; leave room for the other params.
-MAX_FACET_CHARS = 3000
 ANALYTICS_PARAMS = {"account_id", "dateRange", "start_date", "end_date", "timeGranularity", "fields"}
-
-
-def hosted_facet(entity: str) -> str:
-    """The one analytics facet Airbyte declares: creatives for the CREATIVE pivot, else campaigns."""
-    return "creatives" if PIVOTS[entity] == "CREATIVE" else "campaigns"
 
 
 def refuse_undeclared(request: PageRequest) -> None:
@@ -109,6 +105,13 @@ class HostedLinkedinApi:
         return params
 
 
+def with_warnings(page: Page, warnings: list[str]) -> Page:
+    merged = list(dict.fromkeys([*page.meta.get("warnings", []), *warnings]))
+    if merged:
+        page.meta["warnings"] = merged
+    return page
+
+
 def _number(text: str) -> Any:
     return int(text) if text.isdigit() else text
 
@@ -149,42 +152,44 @@ class LinkedinHostedAdapter:
             )
         api = HostedLinkedinApi(execute, request, settings.api_version)
         routes = _HostedRoutes(settings, api)
-        if request.entity in PIVOTS and not any(getattr(request.params, f) for f in FACETS):
-            request = await self._account_facet(request, execute, settings, routes.account(request))
-            if request is None:
-                return Page([])
+        notes: list[str] = []
+        if request.entity in PIVOTS:
+            scope = None
+            if not any(getattr(request.params, f) for f in FACETS):
+                scope = routes.account(request)
+                request, notes = await self._account_facet(request, execute, settings, scope)
+                if request is None:
+                    return Page([], meta={"warnings": notes})
+            batches = facet_batches(request)
+            if batches:
+                return with_warnings(await summed_report(request, batches, routes, scope), notes + api.warnings)
         page = await routes.fetch(request)
-        if api.warnings:
-            page.meta["warnings"] = list(dict.fromkeys([*page.meta.get("warnings", []), *api.warnings]))
-        return page
+        return with_warnings(page, notes + api.warnings)
 
     async def _account_facet(
         self, request: PageRequest, execute: HostedExecute, settings: Any, account_id: str
-    ) -> PageRequest | None:
-        """Airbyte's analytics take only campaigns (or creatives): report on a whole account through its list."""
+    ) -> tuple[PageRequest | None, list[str]]:
+        """Airbyte's analytics take only campaigns (or creatives): report on a whole account through its list.
+
+        Returns the request with that list as its facet (None when the account has none) and notes on the list."""
         facet = hosted_facet(request.entity)
         model = CreativesList if facet == "creatives" else CampaignsList
         listing = PageRequest(facet, "list", model(account_id=account_id), None, PAGE_MAX)
         lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
         urns: list[str] = []
+        notes: list[str] = []
         while True:
             page = await lister.fetch(listing)
             urns += [str(r["id"]) if facet == "creatives" else restli.to_urn("campaign", r["id"]) for r in page.records]
+            notes += [f"This report covers the {facet} Airbyte lists for account {account_id}: {w}" for w in page.meta.get("warnings", [])]
             if page.next_state is None:
                 break
             listing.state = page.next_state
+        notes = list(dict.fromkeys(notes))
         if not urns:
-            return None
-        if facet != OWN_FACET.get(PIVOTS[request.entity]) and len(restli.encode(urns)) > MAX_FACET_CHARS:
-            # Rows by this pivot cannot be summed across batches, and Airbyte cannot tunnel a long URL.
-            raise InvalidParams(
-                f"account {account_id} has {len(urns)} {facet}: too many for one hosted {request.entity} request "
-                "(Airbyte's hosted API takes only the campaigns facet and cannot send a URL this long).",
-                fix=f"Pass params.{facet} with at most about {MAX_FACET_CHARS // 42} of them, or use direct mode "
-                "(LINKEDIN_ADS_MODE=direct), which reports on the whole account.",
-            )
+            return None, [*notes, f"Airbyte lists no {facet} for account {account_id}, so there is nothing to report."]
         params = request.params.model_copy(update={facet: urns, "account_id": None})
-        return PageRequest(request.entity, request.action, params, request.state, request.page_size, request.fields)
+        return PageRequest(request.entity, request.action, params, request.state, request.page_size, request.fields), notes
 
     @staticmethod
     def credentials(settings: Any) -> dict[str, Any]:
