@@ -100,7 +100,7 @@ def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any], level
     a status field of another level is refused (Airbyte PRs #44048, #65623). Advertiser totals count everything."""
     ads = data.of("ads", advertiser_id)
     own_status = STATUS_FIELDS.get(level)
-    include_deleted = own_status is None
+    deleted_ok = {True, False} if own_status is None else {False}  # which values of `_deleted` stay
     for item in filtering:
         if not isinstance(item, dict) or not isinstance(item.get("filter_value"), str):
             raise invalid("filtering: each item needs field_name, filter_type and a string filter_value.")
@@ -122,8 +122,8 @@ def _filtered_ads(data: Dataset, advertiser_id: str, filtering: list[Any], level
             raise invalid(f"filtering: field_name {name} is not supported at data_level {level}.")
         if not set(values) <= STATUS_VALUES:
             raise invalid(f"filtering: filter_value for {name} must be among {sorted(STATUS_VALUES)}.")
-        include_deleted = include_deleted or "STATUS_ALL" in values or "STATUS_DELETE" in values
-    return [ad for ad in ads if include_deleted or not ad["_deleted"]]
+        deleted_ok = {True, False} if "STATUS_ALL" in values else {True} if values == ["STATUS_DELETE"] else {False}
+    return [ad for ad in ads if ad["_deleted"] in deleted_ok]
 
 
 def _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics, today) -> Iterator[dict[str, Any] | None]:
