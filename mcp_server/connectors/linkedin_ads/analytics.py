@@ -41,8 +41,10 @@ REACH_METRICS = ("approximateMemberReach", "audiencePenetration")
 REACH_MAX_DAYS = 92
 
 
-def _metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | None) -> list[str]:
-    """Metrics from params.fields; else the known metrics among the tool's `fields`; else the defaults."""
+def requested_metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | None) -> list[str]:
+    """Metrics from params.fields; else the known metrics among the tool's `fields`; else the defaults.
+
+    Refuses, before any request, a metric the pivot does not report or a reach metric over 92 days."""
     pushed = [f for f in wanted_fields or [] if f in METRICS]
     metrics = params.fields or pushed or default_metrics(pivot)
     refuse_unreported(metrics, pivot)
@@ -96,7 +98,7 @@ def shape_row(row: dict[str, Any]) -> dict[str, Any]:
 async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: str | None) -> Page:
     params: AnalyticsParams = request.params  # type: ignore[assignment]
     pivot = PIVOTS[request.entity]
-    metrics = _metrics(params, pivot, request.fields)
+    metrics = requested_metrics(params, pivot, request.fields)
     facets = {name: getattr(params, name) for name in FACETS if getattr(params, name)}
     if not facets:
         if not account_id:
