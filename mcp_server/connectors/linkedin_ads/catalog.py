@@ -60,8 +60,11 @@ ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", *METRICS)
 
 ANALYTICS_NOTE = (
     "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warnings says when hit). "
-    "Default facet: the account_id account. Rows: start_date/end_date (ISO), pivotValues, "
-    "metrics (costs as numbers). More than 18 metrics are fetched in several calls and merged."
+    "Default facet: the account_id account. Rows: start_date/end_date (ISO), pivotValues, metrics (decimals as "
+    "numbers), ordered by (start_date, pivotValues); a cursor resumes after the last row's key. More than 18 "
+    "metrics are fetched in several calls and merged. A metric the pivot does not report is refused before any "
+    "request, naming the entities that report it. An empty report may mean no delivery or no access; "
+    "meta.warnings says so."
 )
 
 
