@@ -231,3 +231,14 @@ async def test_hosted_rows_have_the_same_unique_keys(env, monkeypatch):
         campaign = _never_delivered(env)  # the fakes behind the hosted API hold the same data
         empty = await hosted({"entity": "ad_campaign_analytics", "action": "list", "params": {"campaigns": [campaign]}})
         _assert_empty_warning(empty, f"urn:li:sponsoredCampaign:{campaign}")
+
+
+async def test_hosted_refuses_an_unreported_metric_before_listing_the_account(monkeypatch, linkedin_fake, hosted_fake):
+    point_at_fake(monkeypatch, "linkedin-ads", linkedin_fake.url)
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
+    text = await _calls.error_text(
+        {"entity": "ad_member_country_analytics", "action": "list", "params": {"fields": ["approximateMemberReach"]}}
+    )
+    assert text.startswith("invalid_params") and "approximateMemberReach" in text
+    assert not [r for r in hosted_fake.requests if "/execute" in r["path"]], "no hosted execute (not even the listing)"

@@ -218,3 +218,8 @@ async def test_hosted_conversion_get_finds_the_rule_in_its_account(hosted):
     assert body["data"][0]["id"] == 810011
     sent = [r for r in hosted.vendor_requests("linkedin-ads") if r["path"].startswith("/rest/conversions")]
     assert sent and all(r["path"] == "/rest/conversions" and "account=" in r["query"] for r in sent)
+
+
+async def test_hosted_conversion_get_takes_an_explicit_account(hosted):
+    body = await ok({"entity": "conversions", "action": "get", "params": {"id": 810011, "account_id": DEMO_ACCOUNT_ID}})
+    assert body["data"][0]["id"] == 810011 and body["meta"]["backend"] == "hosted"

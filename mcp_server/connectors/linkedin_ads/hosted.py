@@ -21,7 +21,7 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, PermissionDenied
 from . import restli
-from .analytics import FACETS
+from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
 from .client import LinkedinDirectBackend
 from .catalog import PAGE_MAX
@@ -44,7 +44,7 @@ HOSTED_PARAMS: dict[tuple[str, str], set[str]] = {
     ("creatives", "list"): _SCOPED,
     ("creatives", "get"): {"account_id", "id"},
     ("conversions", "list"): {"account_id", "account"} | _OFFSET,
-    ("conversions", "get"): {"id"},
+    ("conversions", "get"): {"id", "account_id", "account"},
     ("lead_forms", "list"): {"account_id", "owner"} | _OFFSET,
     ("lead_form_responses", "list"): {"account_id", "owner", "leadType"} | _OFFSET,
 }
@@ -154,6 +154,7 @@ class LinkedinHostedAdapter:
         routes = _HostedRoutes(settings, api)
         notes: list[str] = []
         if request.entity in PIVOTS:
+            requested_metrics(request.params, PIVOTS[request.entity], request.fields)  # refuse before the listing
             scope = None
             if not any(getattr(request.params, f) for f in FACETS):
                 scope = routes.account(request)
