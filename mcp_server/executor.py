@@ -37,15 +37,19 @@ def sort_key(record: dict[str, Any], fields: tuple[str, ...]) -> SortKey:
 def _clashing_params(entity: str, spec: Action, given: dict[str, Any], resumed: Cursor) -> list[str]:
     """Params the agent resent that mean another query than the one the cursor continues.
 
-    Both sets are validated now, so defaults derived from the clock resolve alike: the same
-    params resent on a later day still continue the frozen query."""
+    Resent params continue the query when they equal either the original params validated now (so
+    defaults derived from the clock resolve alike: the same params resent on a later day still continue
+    the frozen query) or the frozen, resolved params themselves (as `meta.params` showed them)."""
     if not given:
         return []
     now = validate_params(entity, spec, given).model_dump(mode="json")
+    frozen = validate_params(entity, spec, resumed.params).model_dump(mode="json")
+    if now == frozen:
+        return []
     try:
         then = validate_params(entity, spec, resumed.given or {}).model_dump(mode="json")
-    except InvalidParams:  # the original params no longer validate today: compare as sent
-        return sorted(k for k in given if (resumed.given or {}).get(k) != given[k])
+    except InvalidParams:  # the original params no longer validate today: compare with the frozen ones
+        then = frozen
     return sorted(k for k in now if now[k] != then.get(k))
 
 

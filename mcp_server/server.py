@@ -30,6 +30,8 @@ from .validation import DEFAULT_LIMIT, MAX_LIMIT
 log = logging.getLogger("mcp_server.server")
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
+# describe reads only our own catalog: nothing outside this process.
+CLOSED_READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 # Keep a result well under Claude Code's 25k-token cap.
 MAX_RESULT_CHARS = 80_000
 
@@ -237,7 +239,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             description=DESCRIBE_TEXT,
             parameters=describe_input_schema(tuple(by_id)),
             output_schema={"type": "object", "additionalProperties": True},
-            annotations=READ_ONLY.model_copy(update={"openWorldHint": False}),
+            annotations=CLOSED_READ_ONLY,
             connectors=by_id,
         )
     )

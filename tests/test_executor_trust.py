@@ -108,6 +108,10 @@ async def test_a_cursor_with_default_dates_continues_the_same_query_the_next_day
     keys = [(r["start_date"], tuple(r["pivotValues"])) for r in rows]
     assert len(keys) == len(set(keys))
 
+    # Agents also copy meta.params back: the frozen, explicit range continues the query too.
+    copied = await LINKEDIN.ok({**args, "params": first["meta"]["params"], "cursor": first["next_cursor"]})
+    assert copied["data"] == rest["data"][: len(copied["data"])]
+
     changed = await LINKEDIN.call({**args, "params": {"fields": "clicks"}, "cursor": first["next_cursor"]})
     assert changed.is_error and "params fields differ" in changed.content[0].text
 
