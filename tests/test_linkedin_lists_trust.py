@@ -80,10 +80,20 @@ async def test_account_users_short_first_page_without_total(env):
     assert len(first["elements"]) == 1 and "total" not in first["paging"]
 
 
-async def test_lead_forms_stop_at_total_without_an_extra_request(env):
+async def test_an_empty_offset_page_with_a_known_total_is_not_the_end(env):
+    """Records 5000-5006 in 11 places (4 left out, 3 of them at [6, 9)): the page at 6 is empty, total says 11."""
     body = await ok({"entity": "lead_forms", "action": "list", "params": {"count": 3}, "limit": 50})
-    assert [f["id"] for f in body["data"]] == list(range(5000, 5007))
-    assert starts(env, "leadForms") == [0, 3, 6]  # 8 places (one left out): start 9 would be past the total
+    ids = [f["id"] for f in body["data"]]
+    assert ids == list(range(5000, 5007)) and body["next_cursor"] is None  # every form once, 5005 and 5006 too
+    assert starts(env, "leadForms") == [0, 3, 6, 9]  # on past the empty page; start 12 would be past the total
+    owner = f"(sponsoredAccount:{quote(MAIN, safe='')})"
+    empty = vendor_get(env, "leadForms", f"q=owner&owner={owner}&start=6&count=3").json()
+    assert empty["elements"] == [] and empty["paging"]["total"] == 11  # the fake's quirk itself
+
+
+async def test_a_cursor_walk_crosses_the_empty_offset_page(env):
+    records = await walk({"entity": "lead_forms", "action": "list", "params": {"count": 3}, "limit": 2})
+    assert [f["id"] for f in records] == list(range(5000, 5007))
 
 
 async def test_a_cursor_resumes_inside_a_short_offset_page(env):

@@ -9,9 +9,12 @@ Offset finders (users, conversions, lead forms/responses): start/count →
 state {"start": n}. LinkedIn returns pages shorter than `count` in the middle
 of a result (records it leaves out; Airbyte issue #34164, PR #60996), so the
 next page starts at start + count (Microsoft's pagination guide: "subsequent
-pages start at 2N, 3N"), never at start + len(elements). The list ends at an
-empty page or when start + count reaches paging.total; a missing or negative
-total (conversions answer -1) is unknown, and then only an empty page ends it.
+pages start at 2N, 3N"), never at start + len(elements). When to stop:
+- paging.total known (an integer >= 0): the list goes on while start + count <
+  total, whatever the page held; an empty page (its records all left out) is
+  not the end while the total says more follow.
+- total missing or negative (conversions answer -1, i.e. unknown): the list
+  ends at the first empty page.
 """
 
 from __future__ import annotations
