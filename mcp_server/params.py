@@ -53,21 +53,27 @@ def as_list(value: Any) -> Any:
     return value
 
 
-def one_or_json_list(value: Any) -> Any:
-    """A JSON array (a real list, or a string holding one) is a list; any other string is ONE value.
+def one_or_json_list(value: Any, *, numbers: bool = False) -> Any:
+    """A real list is a list; a string that parses as a JSON array of strings is that list; any other
+    string is ONE value. With numbers=True (ids) the array may hold integers too, returned as strings.
 
-    For free text such as names, where a comma belongs to the value ("Brand, Q1") and
-    a leading bracket may too ("[DE] Brand"): a string splits only when it parses as a JSON array."""
-    if isinstance(value, str):
-        if value.strip().startswith("["):
-            try:
-                parsed = json.loads(value)
-            except json.JSONDecodeError:
-                return [value]
-            if isinstance(parsed, list):
-                return parsed
-        return [value]
-    return value
+    For free text such as names and vendor-defined ids, where a comma belongs to the value ("Brand, Q1")
+    and so may a bracket ("[DE] Brand", "[2026]" as a name, a malformed "[a"): only a string that is
+    clearly a JSON array of such values splits. Other values pass through for the type to validate."""
+    if not isinstance(value, str):
+        return value
+    if value.strip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            return [value]
+        if isinstance(parsed, list) and all(_list_item(item, numbers) for item in parsed):
+            return [str(item) for item in parsed]
+    return [value]
+
+
+def _list_item(item: Any, numbers: bool) -> bool:
+    return isinstance(item, str) or numbers and isinstance(item, int) and not isinstance(item, bool)
 
 
 # An id kept as a string (TikTok ids exceed 2**53; never a float).

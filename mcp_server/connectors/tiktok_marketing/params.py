@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError, field_validator
 
-from ...params import Id, IdList, JsonObject, Params, StrList
+from ...params import Id, IdList, JsonObject, Params, StrList, one_or_json_list
 
 ADVERTISER_ID_TEXT = "Advertiser id; defaults to TIKTOK_MARKETING_ADVERTISER_ID."
 MAX_ID_DIGITS = 25  # TikTok ids are digit strings (v1.3 sends them as strings), 16-19 digits today
@@ -84,20 +83,14 @@ _ID_LIST = TypeAdapter(IdList)
 
 
 def string_ids(value: Any) -> Any:
-    """Ids TikTok defines as free strings: a JSON array (or its string), or one plain string as one id.
+    """Ids TikTok defines as free strings: a list, a JSON array string, or one plain string as one id.
 
     Unlike IdList, a plain string is never split on commas: TikTok does not promise its creative ids lack one.
     """
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                raise ValueError("looks like a JSON array but does not parse") from None
-        else:
-            value = [text] if text else []
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
+    if isinstance(value, str) and not value.strip():
+        return []
+    value = one_or_json_list(value, numbers=True)
+    if isinstance(value, int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
         raise ValueError('must be a list of TikTok ids, e.g. ["v10033g50000cq1abcdefghij"]')
