@@ -362,3 +362,112 @@ def test_fake_refuses_cash_spend_outside_advertiser_daily(tiktok_fake):
     assert campaign["code"] == 40002 and "cash_spend" in campaign["message"]
     daily = raw_get(tiktok_fake, "report/integrated/get/", {**base, "data_level": "AUCTION_ADVERTISER", "dimensions": '["advertiser_id","stat_time_day"]'})
     assert daily["code"] == 0
+
+
+# --- 6. review fixes: the fake's own rules, hourly ranges refused up front, hosted catalogs, ------------
+# --- time zones per backend, the same report_dates on every page ----------------------------------------
+
+
+def test_client_and_fake_tables_agree():
+    """The fake keeps its own copy of TikTok's report rules; a client table that drifts from it fails here."""
+    from mcp_server.connectors.tiktok_marketing import report_params as client
+    from mcp_server.connectors.tiktok_marketing.sandbox import reports as fake
+
+    assert client.STATUS_FIELDS == fake.STATUS_FIELDS
+    assert set(client.ADVERTISER_DAILY_ONLY) == fake.ADVERTISER_DAILY_ONLY
+    assert client.MAX_SPAN_DAYS == fake.MAX_SPAN_DAYS
+    levels = {m.data_level: m.id_dimension for m in (client.AdvertisersReportParams, client.CampaignsReportParams,
+                                                      client.AdGroupsReportParams, client.AdsReportParams)}  # fmt: skip
+    assert levels == fake.LEVELS
+    named = {*client.CORE, *client.CONV, *client.ENG, *client.RESULTS, *client.ADVERTISER_METRICS, *client.AD_METRICS,
+             *client.AIRBYTE_ADVERTISER_METRICS, *client.AIRBYTE_AD_METRICS}  # fmt: skip
+    assert named <= fake.KNOWN_METRICS
+    assert named | fake.ATTRIBUTES == fake.KNOWN_METRICS  # and the fake knows nothing the client never names
+
+
+def test_the_fake_imports_nothing_of_the_client_but_the_shared_instant():
+    import ast
+    import inspect
+
+    from mcp_server.connectors.tiktok_marketing.sandbox import app, data, delivery, objects, query, reports
+
+    for module in (app, data, delivery, objects, query, reports):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..<client module> import ...
+                assert (node.module, [a.name for a in node.names]) == ("clock", ["now"]), module.__name__
+
+
+def hourly(params: dict) -> dict:
+    return {"entity": "ads_reports_hourly", "action": "list", "params": {"metrics": ["spend"], **params}}
+
+
+async def test_an_hourly_start_date_far_back_with_no_end_date_is_refused_before_any_request(env):
+    text = await error_text(hourly({"start_date": "2020-01-01"}))
+    assert text.startswith("invalid_params:") and "start_date 2020-01-01" in text and "31 days" in text
+    assert "2020-01-31" in text  # the last end_date that fits, not "pass both dates"
+    assert env.requests == []  # not even the time-zone lookup
+
+
+async def test_the_same_in_hosted_mode_sends_nothing(monkeypatch, hosted_fake):
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("TIKTOK_MARKETING_MODE", "hosted")
+    text = await error_text(hourly({"start_date": "2020-01-01"}))
+    assert text.startswith("invalid_params:") and "2020-01-31" in text
+    assert hosted_fake.calls("/execute") == []
+
+
+async def test_an_hourly_start_date_the_time_zone_decides_gets_a_fix_for_that_range(env, noon_utc):
+    # 31 days before UTC today: within 31 days of yesterday at UTC-10, one day too many at the demo
+    # advertiser (UTC+14, where yesterday is UTC today). Only the looked-up zone can tell.
+    start = noon_utc.date() - dt.timedelta(days=31)
+    text = await error_text(hourly({"start_date": str(start)}))
+    assert text.startswith("invalid_params:") and "32 days" in text
+    assert str(start + dt.timedelta(days=30)) in text and str(noon_utc.date() - dt.timedelta(days=30)) in text
+    assert "explicitly" not in text
+    assert [r["path"] for r in env.requests] == [PREFIX + "advertiser/info/"]  # no report request
+    body = await ok(hourly({"start_date": str(start + dt.timedelta(days=1)), "end_date": str(start + dt.timedelta(days=2))}))
+    assert body["meta"]["report_dates"]["start_date"] == str(start + dt.timedelta(days=1))
+
+
+async def test_every_page_of_a_report_carries_the_same_report_dates(env, noon_utc):
+    arguments = {"entity": "campaigns_reports_daily", "action": "list", "params": {"metrics": ["spend"]}, "limit": 5}
+    _, metas = await all_rows(arguments, calls=200)
+    assert len(metas) > 2
+    local = noon_utc.date() + dt.timedelta(days=1)
+    expected = {"start_date": str(local - dt.timedelta(days=29)), "end_date": str(local), "time_zone": "Pacific/Kiritimati"}
+    assert [m["report_dates"] for m in metas] == [expected] * len(metas)
+
+
+async def test_hosted_catalogs_send_bc_id_and_no_advertiser_id(monkeypatch, hosted_fake):
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("TIKTOK_MARKETING_MODE", "hosted")
+    monkeypatch.setenv("TIKTOK_MARKETING_ADVERTISER_ID", DEMO_ADVERTISER_ID)
+    await ok({"entity": "catalogs", "action": "list", "params": {"bc_id": DEMO_BC_ID}})
+    (execute,) = hosted_fake.calls("/execute")
+    sent = json.loads(execute["body"])["params"]
+    assert sent["bc_id"] == DEMO_BC_ID and "advertiser_id" not in sent
+
+
+async def test_hosted_time_zones_are_cached_per_backend(hosted_fake):
+    from mcp_server.backends.hosted import HostedBackend
+    from mcp_server.settings import AirbyteSettings
+    from mcp_server.connectors import REGISTRY
+    from mcp_server.sandbox.hosted import demo_settings
+
+    connector = REGISTRY["tiktok-marketing"]
+
+    def hosted_backend() -> HostedBackend:
+        airbyte = AirbyteSettings(**demo_settings(hosted_fake.url))
+        return HostedBackend(connector, connector.load_settings(), airbyte, ClientOptions(retry_max_wait=0.01))
+
+    def lookups() -> int:
+        return sum(json.loads(r["body"])["entity"] == "advertisers" for r in hosted_fake.calls("/execute"))
+
+    first, second = hosted_backend(), hosted_backend()
+    await first.fetch(request("campaigns_reports_daily", {"metrics": ["spend"]}, page_size=5))
+    await first.fetch(request("ads_reports_daily", {"metrics": ["spend"]}, page_size=5))
+    assert lookups() == 1  # asked once per backend
+    await second.fetch(request("campaigns_reports_daily", {"metrics": ["spend"]}, page_size=5))
+    assert lookups() == 2  # another backend (server, workspace) asks for itself
+    await first.aclose()
+    await second.aclose()

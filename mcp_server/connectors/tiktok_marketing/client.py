@@ -9,8 +9,8 @@ from ...errors import InvalidParams
 from ...http import ClientOptions
 from ...settings import ConnectorSettings
 from .api import TiktokApi
-from .clock import UTC, advertiser_zone, local_today
-from .report_params import ReportParams, needs_time_zone, resolve_dates
+from .clock import UTC, advertiser_zone, local_today, now
+from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
 from .reports import fetch_report, has_next_page
 from .settings import TiktokMarketingSettings
 
@@ -44,11 +44,21 @@ def unknown_zone_warning(advertiser_id: str) -> str:
     )
 
 
-def report_meta(state: dict[str, Any], time_zone: str | None) -> dict[str, Any]:
+def report_meta(state: dict[str, Any]) -> dict[str, Any]:
+    """The range every page of a report covers, from the page state (so later pages say the same)."""
     if "start" not in state:
         return {}
     dates = {"start_date": state["start"], "end_date": state["end"]}
-    return {"report_dates": dates | ({"time_zone": time_zone} if time_zone else {})}
+    return {"report_dates": dates | ({"time_zone": state["time_zone"]} if state.get("time_zone") else {})}
+
+
+def first_report_state(params: ReportParams, zone: str | None, page: dict[str, int]) -> dict[str, Any]:
+    """Chunk 0, page 1, and the resolved range frozen with the zone its defaults came from."""
+    state: dict[str, Any] = {"chunk": 0, **page}
+    if not params.lifetime:
+        start, end = resolve_range(params, zone)
+        state |= {"start": start.isoformat(), "end": end.isoformat()} | ({"time_zone": zone} if zone else {})
+    return state
 
 
 class TiktokDirectBackend:
@@ -75,18 +85,17 @@ class TiktokDirectBackend:
     async def _report(self, request: PageRequest, advertiser_id: str) -> Page:
         params = request.params
         assert isinstance(params, ReportParams)
-        state, zone, warnings = request.state, None, []
+        state, warnings = request.state, []
         if state is None:
-            state = {"chunk": 0, **self._first_page(request, REPORT_MAX_PAGE_SIZE)}
-            if not params.lifetime:
-                if needs_time_zone(params):
-                    zone = await self._time_zone(advertiser_id)
-                    if zone is None:
-                        warnings.append(unknown_zone_warning(advertiser_id))
-                start, end = resolve_range(params, zone)
-                state |= {"start": start.isoformat(), "end": end.isoformat()}
+            refuse_unbounded_hourly(params, now().date())
+            zone = None
+            if needs_time_zone(params):
+                zone = await self._time_zone(advertiser_id)
+                if zone is None:
+                    warnings.append(unknown_zone_warning(advertiser_id))
+            state = first_report_state(params, zone, self._first_page(request, REPORT_MAX_PAGE_SIZE))
         page = await fetch_report(self.api, params, advertiser_id, state)
-        page.meta |= report_meta(state, zone)
+        page.meta |= report_meta(state)
         if warnings:
             page.meta["warnings"] = [*warnings, *page.meta.get("warnings", [])]
         return page
@@ -191,8 +200,5 @@ class TiktokDirectBackend:
 
 
 def resolve_range(params: ReportParams, zone: str | None) -> tuple[Any, Any]:
-    """Default dates are days in the advertiser's time zone; a bad combination is the caller's to fix."""
-    try:
-        return resolve_dates(params, local_today(zone or UTC))
-    except ValueError as exc:
-        raise InvalidParams(f"{exc}.", fix="Pass start_date and end_date explicitly.") from None
+    """Default dates are days in the advertiser's time zone (UTC when it has none we know)."""
+    return resolve_dates(params, local_today(zone or UTC))

@@ -11,6 +11,7 @@ refused with a pointer to direct mode.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import httpx
@@ -19,9 +20,9 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
-from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, report_meta, resolve_range, unknown_zone_warning
-from .clock import advertiser_zone
-from .report_params import ObjectReportParams, ReportParams, needs_time_zone
+from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
+from .clock import advertiser_zone, now
+from .report_params import ObjectReportParams, ReportParams, needs_time_zone, refuse_unbounded_hourly
 from .reports import fetch_report, has_next_page
 
 SWALLOWED_WARNING = (
@@ -127,7 +128,9 @@ class TiktokHostedAdapter:
         )
 
     def __init__(self) -> None:
-        self._zones: dict[str | None, str | None] = {}  # advertiser (None = Airbyte's configured one) -> time zone
+        # One adapter serves every hosted backend in the process (servers, workspaces), so time zones are
+        # cached per backend, as direct mode does: backend -> advertiser (None = Airbyte's configured one) -> zone.
+        self._zones: weakref.WeakKeyDictionary[Any, dict[str | None, str | None]] = weakref.WeakKeyDictionary()
 
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
         refuse_undeclared(request)
@@ -142,7 +145,10 @@ class TiktokHostedAdapter:
         state = request.state or TiktokDirectBackend._first_page(request, LIST_ENDPOINTS[request.entity][1])
         query: dict[str, Any] = {"advertiser_id": advertiser_id}
         if request.entity == "catalogs":
-            query["bc_id"] = request.params.bc_id or settings.bc_id
+            # catalog/get/ takes bc_id and no advertiser_id (SDK catalog_api.py). Airbyte's agent connector
+            # declares no catalogs entity at all (airbytehq/airbyte-agent-sdk, specs/tiktok-marketing/connector.yaml,
+            # May 2026), so nothing of Airbyte's asks for an advertiser here.
+            query = {"bc_id": request.params.bc_id or settings.bc_id}
             if not query["bc_id"]:  # Airbyte exposes no bc/get/ to discover one, and TikTok requires it
                 raise InvalidParams(
                     "bc_id is missing: catalogs belong to a Business Center, and hosted mode cannot look yours up.",
@@ -155,29 +161,37 @@ class TiktokHostedAdapter:
     async def _report(self, api: HostedTiktokApi, request: PageRequest, execute: HostedExecute, advertiser_id: str | None) -> Page:
         params = request.params
         assert isinstance(params, ReportParams)
-        state, zone = request.state, None
+        state = request.state
         if state is None:
-            state = {"chunk": 0, **TiktokDirectBackend._first_page(request, 1000)}
+            refuse_unbounded_hourly(params, now().date())
+            zone = None
             if needs_time_zone(params):
                 zone = await self._time_zone(execute, advertiser_id)
                 if zone is None:
                     api.warn(unknown_zone_warning(advertiser_id or "(Airbyte's configured advertiser)"))
-            start, end = resolve_range(params, zone)
-            state |= {"start": start.isoformat(), "end": end.isoformat()}
+            state = first_report_state(params, zone, TiktokDirectBackend._first_page(request, 1000))
         if isinstance(params, ObjectReportParams) and params.include_deleted:
             api.warn(DELETED_WARNING)
         page = await fetch_report(api, params, advertiser_id, state, status_filter=False)  # type: ignore[arg-type]
-        page.meta |= report_meta(state, zone)
+        page.meta |= report_meta(state)
         return page
 
     async def _time_zone(self, execute: HostedExecute, advertiser_id: str | None) -> str | None:
-        """The advertiser's time zone through the hosted advertisers list, once per advertiser."""
-        if advertiser_id not in self._zones:
+        """The advertiser's time zone through the hosted advertisers list, once per advertiser and backend."""
+        zones = self._backend_zones(execute)
+        if advertiser_id not in zones:
             lookup = HostedTiktokApi(execute, "advertisers", None)
             query = {"advertiser_ids": [advertiser_id]} if advertiser_id else {}
             records = (await lookup.get("advertiser/info/", query)).data["list"] or [{}]
-            self._zones[advertiser_id] = advertiser_zone(records[0])
-        return self._zones[advertiser_id]
+            zones[advertiser_id] = advertiser_zone(records[0])
+        return zones[advertiser_id]
+
+    def _backend_zones(self, execute: HostedExecute) -> dict[str | None, str | None]:
+        """The cache of the backend this execute belongs to; an execute that names none gets a fresh one."""
+        backend = getattr(execute, "backend", None)
+        if backend is None:
+            return {}
+        return self._zones.setdefault(backend, {})
 
     async def _advertisers(self, api: HostedTiktokApi, request: PageRequest, settings: Any) -> Page:
         configured = settings.advertiser_id

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ...errors import InvalidParams
 from ...params import JsonObjectList, StrList, as_list, today
 from .params import AdvertiserScoped, page_field, page_size_field
 
@@ -235,6 +236,23 @@ def check_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> 
         raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
 
 
+def refuse_unbounded_hourly(params: ReportParams, utc_today: dt.date) -> None:
+    """Before any request (the time-zone lookup included): an hourly start_date with no end_date runs to
+    yesterday in the advertiser's time zone, which is never earlier than UTC today minus 2 days (zones run
+    from UTC-12 to UTC+14). A start_date older than UTC today minus 32 days is then over the limit in every
+    zone. Not a model validator: a cursor re-validates its params on a later day, when the frozen range is fine."""
+    start = params.start_date
+    if params.time_dimension != HOUR or start is None or params.end_date is not None:
+        return
+    if start < utc_today - dt.timedelta(days=MAX_HOURLY_RANGE_DAYS + 1):
+        raise InvalidParams(
+            f"start_date {start} with no end_date: end_date defaults to yesterday in the advertiser's time zone, "
+            f"more than {MAX_HOURLY_RANGE_DAYS} days later, and hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call.",
+            fix=f"Pass end_date {start + dt.timedelta(days=MAX_HOURLY_RANGE_DAYS - 1)} or earlier, or a start_date on or after "
+            f"{utc_today - dt.timedelta(days=MAX_HOURLY_RANGE_DAYS - 1)}; for longer spans use ads_reports_daily.",
+        )
+
+
 def resolve_dates(params: ReportParams, local_today: dt.date) -> tuple[dt.date, dt.date]:
     """The report's range: explicit dates as given, missing ones from the advertiser's today."""
     hourly = params.time_dimension == HOUR
@@ -245,7 +263,14 @@ def resolve_dates(params: ReportParams, local_today: dt.date) -> tuple[dt.date, 
     if start is None:
         start = end if hourly else end - dt.timedelta(days=DEFAULT_DAYS - 1)
     if hourly and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
-        raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
+        # Only a start_date close to refuse_unbounded_hourly's bound gets here: whether the default end_date
+        # is too far depends on the advertiser's time zone, known only now. Explicit ranges are checked earlier.
+        raise InvalidParams(
+            f"start_date {start} to the default end_date {end} (yesterday in the advertiser's time zone) is "
+            f"{(end - start).days + 1} days; hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call.",
+            fix=f"Pass end_date {start + dt.timedelta(days=MAX_HOURLY_RANGE_DAYS - 1)} or earlier, or a start_date on or after "
+            f"{end - dt.timedelta(days=MAX_HOURLY_RANGE_DAYS - 1)}.",
+        )
     return start, end
 
 

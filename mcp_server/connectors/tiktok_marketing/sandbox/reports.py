@@ -1,4 +1,8 @@
-"""The fake report/integrated/get/: nested rows with string metrics, TikTok's span limits."""
+"""The fake report/integrated/get/: nested rows with string metrics, TikTok's span limits.
+
+The fake keeps its own copy of TikTok's report rules (not the client's report_params), so a client
+that sends a metric, a status field or a span TikTok refuses fails a test instead of passing.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,42 @@ import json
 import math
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from ..clock import local_today
-from ..report_params import ADVERTISER_DAILY_ONLY, AIRBYTE_AD_METRICS, AIRBYTE_ADVERTISER_METRICS, MAX_SPAN_DAYS, STATUS_FIELDS
+# The one clock the client and the fake share: both must see the same instant when a test freezes it
+# (the environment, not one of TikTok's rules). The advertiser's calendar below is the fake's own.
+from ..clock import now
 from .data import Dataset
 from .delivery import RESULT_OF, daily_counts, hourly_counts
 from .query import Query, invalid
 
 LEVELS = {"AUCTION_ADVERTISER": "advertiser_id", "AUCTION_CAMPAIGN": "campaign_id", "AUCTION_ADGROUP": "adgroup_id", "AUCTION_AD": "ad_id"}
 TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
+# TikTok's longest span per request: 30 days by day, 1 day by hour, 365 days with no time dimension.
+MAX_SPAN_DAYS = {"stat_time_day": 30, "stat_time_hour": 1, None: 365}
 ATTRIBUTES = {"campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", "ad_text", "placement_type", "currency"}
-KNOWN_METRICS = set(AIRBYTE_AD_METRICS) | set(AIRBYTE_ADVERTISER_METRICS) | ATTRIBUTES
+# The BASIC report metrics the fake computes (TikTok's metric names, as Airbyte's report definitions use them).
+KNOWN_METRICS = ATTRIBUTES | set("""
+    spend cash_spend voucher_spend cpc cpm impressions clicks ctr reach cost_per_1000_reached frequency
+    conversion cost_per_conversion conversion_rate real_time_conversion real_time_cost_per_conversion
+    real_time_conversion_rate result cost_per_result result_rate real_time_result real_time_cost_per_result
+    real_time_result_rate secondary_goal_result cost_per_secondary_goal_result secondary_goal_result_rate
+    video_play_actions video_watched_2s video_watched_6s average_video_play average_video_play_per_user
+    video_views_p25 video_views_p50 video_views_p75 video_views_p100 profile_visits likes comments shares follows
+    clicks_on_music_disc real_time_app_install real_time_app_install_cost app_install
+""".split())
+# Only AUCTION_ADVERTISER with stat_time_day reports these (TikTok report doc 1707957200780290, via Airbyte).
+ADVERTISER_DAILY_ONLY = {"cash_spend", "voucher_spend"}
 ID_FILTERS = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
+# Each data level takes its own status field only (Airbyte PRs #44048, #65623); the advertiser level none.
+STATUS_FIELDS = {"AUCTION_CAMPAIGN": "campaign_status", "AUCTION_ADGROUP": "adgroup_status", "AUCTION_AD": "ad_status"}
 STATUS_FILTERS = {"campaign_status", "adgroup_status", "ad_status"}
 STATUS_VALUES = {"STATUS_ALL", "STATUS_NOT_DELETE", "STATUS_DELETE", "STATUS_DELIVERY_OK", "STATUS_DISABLE"}
+
+
+def advertiser_today(advertiser: dict[str, Any]) -> dt.date:
+    """Today in the advertiser's own time zone: TikTok's report days are the account's days."""
+    return now().astimezone(ZoneInfo(advertiser["display_timezone"])).date()
 
 
 def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[str, Any]:
@@ -40,7 +66,7 @@ def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[s
     page_size = query.integer("page_size", default=10, maximum=1000)
     ads = _filtered_ads(data, advertiser_id, query.json("filtering", list) or [], level)  # type: ignore[arg-type]
     # Report days are days in the advertiser's time zone: "today" there may be tomorrow (or yesterday) in UTC.
-    today = local_today(data.advertisers[advertiser_id]["display_timezone"])
+    today = advertiser_today(data.advertisers[advertiser_id])
     if query.boolean("query_lifetime"):
         if time_dim:
             raise invalid("query_lifetime: Cannot be used with a time dimension.")
