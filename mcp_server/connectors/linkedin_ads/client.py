@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ...backends.base import Page, PageRequest
-from ...errors import InvalidParams, NotFound
+from ...errors import InvalidParams
 from ...http import ClientOptions
 from . import restli
 from .analytics import fetch_analytics
@@ -14,14 +13,8 @@ from .analytics_params import PIVOTS
 from .api import LinkedinApi, path_of
 from .catalog import CREATIVES_PAGE_MAX, PAGE_MAX
 from .pagination import cursor_page, offset_page
-from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, ConversionsList, default_account
+from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, default_account
 from .settings import LinkedinAdsSettings
-
-# Statuses a search may leave out when it names none (deleted objects); see LinkedinDirectBackend.statuses.
-HIDDEN_BY_DEFAULT = ("PENDING_DELETION", "REMOVED")
-CONVERSION_LIST_MAX_PAGES = 4
-
-Handler = Callable[["LinkedinDirectBackend", PageRequest], Awaitable[Page]]
 
 
 def _values(values: list[str] | None) -> dict[str, list[str]] | None:
@@ -29,8 +22,10 @@ def _values(values: list[str] | None) -> dict[str, list[str]] | None:
 
 
 def with_warnings(page: Page, warnings: list[str]) -> Page:
-    if warnings:
-        page.meta["warnings"] = [*page.meta.get("warnings", []), *warnings]
+    """The page's own warnings, then these; each once."""
+    merged = list(dict.fromkeys([*page.meta.get("warnings", []), *warnings]))
+    if merged:
+        page.meta["warnings"] = merged
     return page
 
 
@@ -51,7 +46,8 @@ class LinkedinDirectBackend:
     async def fetch(self, request: PageRequest) -> Page:
         if request.entity in PIVOTS:
             return await fetch_analytics(self.api, request, default_account(request.params, "account_id") or self.settings.account_id)
-        return await ROUTES[(request.entity, request.action)](self, request)
+        # Looked up on self, so a subclass can override one entity.action.
+        return await getattr(self, ROUTES[(request.entity, request.action)])(request)
 
     async def check(self) -> str:
         body = await self.api.get("adAccounts", [("q", "search"), ("pageSize", 1)])
@@ -77,27 +73,14 @@ class LinkedinDirectBackend:
             )
         return account_id
 
-    @property
-    def to_linkedin(self) -> bool:
-        """True when requests go to LinkedIn itself. Airbyte's hosted API (hosted.py's HostedLinkedinApi runs
-        this same code) passes on only the params its connector declares: no search criteria, no `account`
-        on conversions.get."""
-        return isinstance(self.api, LinkedinApi)
-
     def statuses(self, params: Any, every: tuple[str, ...]) -> tuple[list[str] | None, list[str]]:
         """The status values to search for, and any warning: the caller's, or every status when none is given.
 
-        Every status is named (as Airbyte's own connector does) rather than left to LinkedIn's search default,
-        so archived, canceled, draft and deleted objects are listed too."""
+        Every status is named rather than left to LinkedIn's search default, so archived, canceled, draft
+        and deleted objects are listed too."""
         if params.status or "status" in (getattr(params, "search", None) or {}):
             return params.status, []
-        if self.to_linkedin:
-            return list(every), []
-        hidden = ", ".join(s for s in every if s in HIDDEN_BY_DEFAULT)
-        return None, [
-            f"no status filter could be sent through this backend, so LinkedIn's default applies and objects in "
-            f"status {hidden} may be missing; pass params.status, or use direct mode (LINKEDIN_ADS_MODE=direct)"
-        ]
+        return list(every), []
 
     # -- accounts -------------------------------------------------------------------------------
     async def accounts_list(self, request: PageRequest) -> Page:
@@ -174,32 +157,7 @@ class LinkedinDirectBackend:
 
     async def conversions_get(self, request: PageRequest) -> Page:
         account = restli.to_urn("account", self.account(request, "account"))
-        if self.to_linkedin:
-            return Page([await self.api.get(path_of("conversions", request.params.id), [("account", account)])])
-        return Page([await self._conversion_from_list(account, request.params.id)])
-
-    async def _conversion_from_list(self, account: str, conversion_id: str) -> dict[str, Any]:
-        """Airbyte's hosted conversions.get cannot send `account`, which LinkedIn's GET needs: find the rule in
-        the account's list instead (conversion rules per account are few; at most MAX_PAGES pages are read)."""
-        listing = PageRequest("conversions", "list", ConversionsList(account=account), None, PAGE_MAX)
-        # A hosted API object runs one entity.action; the list needs its own (same class, same execute).
-        api = type(self.api)(self.api.execute, listing, self.api.version)  # type: ignore[call-arg,attr-defined]
-        for _ in range(CONVERSION_LIST_MAX_PAGES):
-            page = await offset_page(api, "conversions", [("q", "account"), ("account", account)], listing, page_max=PAGE_MAX)
-            found = [r for r in page.records if str(r.get("id")) == conversion_id]
-            if found:
-                return found[0]
-            if page.next_state is None:
-                raise NotFound(
-                    f"conversion {conversion_id} is not among the conversion rules of {account}.",
-                    fix="Check the id with `conversions list`, and pass the account it belongs to as params.account_id.",
-                )
-            listing.state = page.next_state
-        raise NotFound(
-            f"conversion {conversion_id} was not found in the first {CONVERSION_LIST_MAX_PAGES * PAGE_MAX} "
-            f"conversion rules of {account}.",
-            fix="Use direct mode (LINKEDIN_ADS_MODE=direct), which reads one conversion rule by id.",
-        )
+        return Page([await self.api.get(path_of("conversions", request.params.id), [("account", account)])])
 
     def _owner(self, request: PageRequest) -> dict[str, str]:
         return {"sponsoredAccount": restli.to_urn("account", self.account(request, "owner"))}
@@ -213,8 +171,9 @@ class LinkedinDirectBackend:
         return await offset_page(self.api, "leadFormResponses", query, request, page_max=PAGE_MAX)
 
 
-ROUTES: dict[tuple[str, str], Handler] = {
-    (name.rsplit("_", 1)[0], name.rsplit("_", 1)[1]): method
+# (entity, action) → the method's name.
+ROUTES: dict[tuple[str, str], str] = {
+    (name.rsplit("_", 1)[0], name.rsplit("_", 1)[1]): name
     for name, method in vars(LinkedinDirectBackend).items()
     if name.endswith(("_list", "_get")) and callable(method)
 }

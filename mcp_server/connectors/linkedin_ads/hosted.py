@@ -19,14 +19,14 @@ from urllib.parse import unquote
 
 from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
-from ...errors import ConnectorError, InvalidParams, NotConfigured, PermissionDenied
+from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
 from . import restli
 from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
-from .client import LinkedinDirectBackend
 from .catalog import PAGE_MAX
+from .client import LinkedinDirectBackend, with_warnings
 from .hosted_sums import facet_batches, hosted_facet, summed_report
-from .params import CampaignsList, CreativesList, default_account
+from .params import CampaignsList, ConversionsList, CreativesList, default_account
 
 DIRECT_FIX = "Leave it out, or use direct mode: set LINKEDIN_ADS_CLIENT_ID/SECRET/REFRESH_TOKEN and LINKEDIN_ADS_MODE=direct."
 _CURSOR = {"pageSize", "pageToken"}
@@ -49,6 +49,9 @@ HOSTED_PARAMS: dict[tuple[str, str], set[str]] = {
     ("lead_form_responses", "list"): {"account_id", "owner", "leadType"} | _OFFSET,
 }
 ANALYTICS_PARAMS = {"account_id", "dateRange", "start_date", "end_date", "timeGranularity", "fields"}
+# Statuses LinkedIn's search leaves out when it is sent none (deleted objects).
+HIDDEN_BY_DEFAULT = ("PENDING_DELETION", "REMOVED")
+CONVERSION_LIST_MAX_PAGES = 4
 
 
 def refuse_undeclared(request: PageRequest) -> None:
@@ -105,23 +108,51 @@ class HostedLinkedinApi:
         return params
 
 
-def with_warnings(page: Page, warnings: list[str]) -> Page:
-    merged = list(dict.fromkeys([*page.meta.get("warnings", []), *warnings]))
-    if merged:
-        page.meta["warnings"] = merged
-    return page
-
-
 def _number(text: str) -> Any:
     return int(text) if text.isdigit() else text
 
 
 class _HostedRoutes(LinkedinDirectBackend):
-    """The direct backend's per-entity code, talking to the hosted API."""
+    """The direct backend's per-entity code, talking to the hosted API, with overrides where Airbyte's
+    connector cannot send what the direct code sends."""
 
     def __init__(self, settings: Any, api: HostedLinkedinApi):
         self.settings = settings
-        self.api = api  # type: ignore[assignment]
+        self.api: HostedLinkedinApi = api  # type: ignore[assignment]
+
+    def statuses(self, params: Any, every: tuple[str, ...]) -> tuple[list[str] | None, list[str]]:
+        """Airbyte's connector declares no search criteria, so no status filter is sent (a given one is refused
+        by refuse_undeclared) and LinkedIn's search default applies."""
+        hidden = ", ".join(s for s in every if s in HIDDEN_BY_DEFAULT)
+        return None, [
+            f"no status filter could be sent through Airbyte's hosted API, so LinkedIn's default applies and objects "
+            f"in status {hidden} may be missing; use direct mode (LINKEDIN_ADS_MODE=direct) to list every status"
+        ]
+
+    async def conversions_get(self, request: PageRequest) -> Page:
+        """Airbyte's conversions.get cannot send `account`, which LinkedIn's GET needs: find the rule in the
+        account's list instead (conversion rules per account are few; at most CONVERSION_LIST_MAX_PAGES pages)."""
+        account = restli.to_urn("account", self.account(request, "account"))
+        conversion_id = str(request.params.id)
+        listing = PageRequest("conversions", "list", ConversionsList(account=account), None, PAGE_MAX)
+        # A hosted API object runs one entity.action: the list needs its own.
+        lister = _HostedRoutes(self.settings, HostedLinkedinApi(self.api.execute, listing, self.api.version))
+        for _ in range(CONVERSION_LIST_MAX_PAGES):
+            page = await lister.conversions_list(listing)
+            found = [r for r in page.records if str(r.get("id")) == conversion_id]
+            if found:
+                return Page(found[:1])
+            if page.next_state is None:
+                raise NotFound(
+                    f"conversion {conversion_id} is not among the conversion rules of {account}.",
+                    fix="Check the id with `conversions list`, and pass the account it belongs to as params.account_id.",
+                )
+            listing.state = page.next_state
+        raise NotFound(
+            f"conversion {conversion_id} was not found in the first {CONVERSION_LIST_MAX_PAGES * PAGE_MAX} "
+            f"conversion rules of {account}.",
+            fix="Use direct mode (LINKEDIN_ADS_MODE=direct), which reads one conversion rule by id.",
+        )
 
 
 class LinkedinHostedAdapter:
@@ -188,8 +219,14 @@ class LinkedinHostedAdapter:
             listing.state = page.next_state
         notes = list(dict.fromkeys(notes))
         if not urns:
-            return None, [*notes, f"Airbyte lists no {facet} for account {account_id}, so there is nothing to report."]
-        params = request.params.model_copy(update={facet: urns, "account_id": None})
+            return None, [
+                *notes,
+                f"Airbyte lists no {facet} for account {account_id}, so there is nothing to report. Either the account "
+                f"has no {facet}, or the LinkedIn member who authorized Airbyte's connector has no role on it and "
+                "cannot see them: `accounts list` shows the accounts that member can read.",
+            ]
+        # account_id stays: the report's empty warning names the account.
+        params = request.params.model_copy(update={facet: urns})
         return PageRequest(request.entity, request.action, params, request.state, request.page_size, request.fields), notes
 
     @staticmethod
