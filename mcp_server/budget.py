@@ -51,3 +51,9 @@ def exhausted() -> bool:
     """True once the running tool call has sent as many vendor requests as it may."""
     budget = _current.get()
     return budget is not None and budget.exhausted
+
+
+def remaining() -> int | None:
+    """How many more vendor requests the running tool call may send; None outside a call (no cap)."""
+    budget = _current.get()
+    return None if budget is None else max(budget.limit - budget.used, 0)

@@ -12,9 +12,11 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from mcp_server.backends.base import PageRequest
 from mcp_server.backends.hosted import HostedBackend, HostedClient
 from mcp_server.cli import main
 from mcp_server.connectors import REGISTRY
+from mcp_server.connectors.linkedin_ads.analytics_params import AnalyticsParams
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ACCESS_TOKEN, DEMO_ADVERTISER_ID
 from mcp_server.errors import NetworkError, PermissionDenied, VendorError, VendorUnavailable
 from mcp_server.http import ClientOptions
@@ -336,3 +338,49 @@ async def test_a_short_account_report_stays_one_request(both, hosted_fake):
     hosted = await both("hosted", arguments)
     assert len(hosted_campaign_batches(hosted_fake)) == 1
     assert not any("adds up" in w for w in hosted["meta"].get("warnings", []))
+
+
+def executes(hosted_fake) -> list[dict]:
+    return [r for r in hosted_fake.requests if r["path"].endswith("/execute")]
+
+
+async def test_all_non_additive_metrics_over_an_explicit_long_list_are_refused_before_any_execute(both, hosted_fake):
+    listed = await both("direct", {"entity": "campaigns", "action": "list", "limit": 120, "fields": "id"})
+    arguments = {"entity": "ad_member_seniority_analytics", "action": "list",
+                 "params": {"campaigns": [str(r["id"]) for r in listed["data"]], "fields": ["averageDwellTime"]}}  # fmt: skip
+    text = await both("hosted", arguments, ok=False)
+    assert text.startswith("invalid_params:") and "averageDwellTime" in text and "direct mode" in text
+    assert executes(hosted_fake) == []  # no listing is needed for an explicit facet, and nothing else was sent
+
+
+async def test_a_summed_report_over_the_budget_is_refused_whole_before_its_first_batch(both, hosted_fake, monkeypatch):
+    from mcp_server.connectors.linkedin_ads.hosted_sums import facet_batches
+
+    listed = await both("direct", {"entity": "campaigns", "action": "list", "limit": 120, "fields": "id"})
+    ids = [str(r["id"]) for r in listed["data"]]
+    arguments = {"entity": "ad_member_company_analytics", "action": "list", "params": {"campaigns": ids}}
+    request = PageRequest(arguments["entity"], "list", AnalyticsParams(campaigns=ids), None, 25)
+    batches = len(facet_batches(request) or [])
+    assert batches >= 2
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", str(batches - 1))
+    text = await both("hosted", arguments, ok=False)
+    assert text.startswith(f"invalid_params: this report needs {batches} LinkedIn requests")
+    assert f"for each of {batches} batches of the campaigns" in text and "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL" in text
+    assert executes(hosted_fake) == [], "a partial sum would be an under-count: not one batch was sent"
+
+    # The whole account: Airbyte's campaign list first, then the same refusal, still before any analytics.
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", "2")
+    text = await both("hosted", {**arguments, "params": {}}, ok=False)
+    assert text.startswith("invalid_params: this report needs") and f"account {_demo_account()}" in text
+    sent = [r["path"] for r in hosted_fake.vendor_requests("linkedin-ads")]
+    assert not [p for p in sent if p.endswith("/adAnalytics")] and [p for p in sent if p.endswith("/adCampaigns")]
+
+
+async def test_an_account_with_no_campaigns_says_both_possibilities(both, hosted_fake, monkeypatch):
+    data = hosted_fake.app.state.vendor_apps["linkedin-ads"].state.fake.data
+    monkeypatch.setattr(data, "campaigns", [c for c in data.campaigns if not c["account"].endswith(_demo_account())])
+    body = await both("hosted", {"entity": "ad_member_country_analytics", "action": "list"})
+    assert body["data"] == []
+    (warning,) = [w for w in body["meta"]["warnings"] if "nothing to report" in w]
+    assert f"account {_demo_account()}" in warning and "has no campaigns" in warning and "no role" in warning
+    assert not [r for r in hosted_fake.vendor_requests("linkedin-ads") if r["path"].endswith("/adAnalytics")]

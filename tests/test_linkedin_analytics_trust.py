@@ -139,8 +139,19 @@ def _assert_empty_warning(body: dict[str, Any], names: str) -> None:
 async def test_empty_report_when_nothing_ran_says_both_possibilities(env):
     campaign = _never_delivered(env)
     body = await _calls.ok({"entity": "ad_campaign_analytics", "action": "list", "params": {"campaigns": [campaign]}})
-    _assert_empty_warning(body, f"urn:li:sponsoredCampaign:{campaign}")
+    # An explicit facet: the campaign, and the account (LINKEDIN_ADS_ACCOUNT_ID) whose role matters.
+    _assert_empty_warning(body, f"urn:li:sponsoredCampaign:{campaign} (account urn:li:sponsoredAccount:{DEMO_ACCOUNT_ID})")
     assert len(analytics_calls(env)) == 1, "the report was asked for; LinkedIn answered an empty 200"
+
+
+async def test_empty_report_names_the_account_given_in_params(env, monkeypatch):
+    monkeypatch.delenv("LINKEDIN_ADS_ACCOUNT_ID")
+    campaign = _never_delivered(env)
+    arguments = {"entity": "ad_creative_analytics", "action": "list", "params": {"campaigns": [campaign]}}
+    body = await _calls.ok(arguments)
+    _assert_empty_warning(body, f"urn:li:sponsoredCampaign:{campaign} from")  # no account known: none named
+    body = await _calls.ok({**arguments, "params": {"campaigns": [campaign], "account_id": DEMO_ACCOUNT_ID}})
+    _assert_empty_warning(body, f"urn:li:sponsoredCampaign:{campaign} (account urn:li:sponsoredAccount:{DEMO_ACCOUNT_ID})")
 
 
 async def test_account_without_a_role_is_an_empty_200_with_the_account_named(env, monkeypatch):
@@ -230,7 +241,7 @@ async def test_hosted_rows_have_the_same_unique_keys(env, monkeypatch):
         monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
         campaign = _never_delivered(env)  # the fakes behind the hosted API hold the same data
         empty = await hosted({"entity": "ad_campaign_analytics", "action": "list", "params": {"campaigns": [campaign]}})
-        _assert_empty_warning(empty, f"urn:li:sponsoredCampaign:{campaign}")
+        _assert_empty_warning(empty, f"urn:li:sponsoredCampaign:{campaign} (account urn:li:sponsoredAccount:{DEMO_ACCOUNT_ID})")
 
 
 async def test_hosted_refuses_an_unreported_metric_before_listing_the_account(monkeypatch, linkedin_fake, hosted_fake):
@@ -242,3 +253,71 @@ async def test_hosted_refuses_an_unreported_metric_before_listing_the_account(mo
     )
     assert text.startswith("invalid_params") and "approximateMemberReach" in text
     assert not [r for r in hosted_fake.requests if "/execute" in r["path"]], "no hosted execute (not even the listing)"
+
+
+# -- the request budget: a report fits it whole or is refused before its first request -----------------
+
+EVERY_CAMPAIGN_METRIC = [m for m in METRICS if reported_by(m, "CAMPAIGN")]  # 6 chunks of 18
+ALL_METRICS_120_CAMPAIGNS = {
+    "entity": "ad_campaign_analytics",
+    "action": "list",
+    "params": {"campaigns": list(range(FIRST_CAMPAIGN, FIRST_CAMPAIGN + 120)), "fields": EVERY_CAMPAIGN_METRIC},
+}
+NEEDED = 3 * 6  # 3 batches of ≤ 50 campaigns × 6 chunks of ≤ 18 metrics
+
+
+def _assert_refused_for_budget(text: str, needed: int) -> None:
+    assert text.startswith("invalid_params: this report needs") and f"needs {needed} LinkedIn requests" in text
+    assert "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL" in text and "whole or not at all" in text and "has left" in text
+    assert "fewer metrics" in text and "fewer campaigns or a narrower facet" in text and "raise" in text
+
+
+async def test_a_report_over_the_budget_is_refused_before_any_analytics_request(env, monkeypatch):
+    assert len(EVERY_CAMPAIGN_METRIC) > 5 * 18
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", "5")
+    text = await _calls.error_text(ALL_METRICS_120_CAMPAIGNS)
+    _assert_refused_for_budget(text, NEEDED)
+    assert "more than the 5 this tool call has left" in text
+    assert analytics_calls(env) == []
+    # The whole account is one facet value: 6 metric chunks, still more than 5.
+    text = await _calls.error_text({**ALL_METRICS_120_CAMPAIGNS, "params": {"fields": EVERY_CAMPAIGN_METRIC}})
+    _assert_refused_for_budget(text, 6)
+    assert analytics_calls(env) == []
+
+
+async def test_a_report_that_fits_the_budget_exactly_runs_whole(env, monkeypatch):
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", str(NEEDED - 1))
+    _assert_refused_for_budget(await _calls.error_text(ALL_METRICS_120_CAMPAIGNS), NEEDED)
+    assert analytics_calls(env) == []
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", str(NEEDED))
+    body = await _calls.ok({**ALL_METRICS_120_CAMPAIGNS, "limit": 5})
+    assert body["data"] and len(analytics_calls(env)) == NEEDED
+
+
+async def test_default_reports_run_at_the_default_budget(env):
+    for entity in ("ad_campaign_analytics", "ad_member_company_analytics"):
+        assert (await _calls.ok({"entity": entity, "action": "list", "limit": 5}))["data"]
+    body = await _calls.ok({**ALL_METRICS_120_CAMPAIGNS, "limit": 5})  # 18 requests of the default 40
+    assert body["data"] and len(analytics_calls(env)) == 1 + 1 + NEEDED
+
+
+async def test_hosted_report_over_the_budget_is_refused_before_any_analytics_request(monkeypatch, linkedin_fake, hosted_fake):
+    point_at_fake(monkeypatch, "linkedin-ads", linkedin_fake.url)
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", "5")
+
+    def analytics_sent() -> list[dict]:
+        return [r for r in hosted_fake.vendor_requests("linkedin-ads") if r["path"].endswith("/adAnalytics")]
+
+    # An explicit facet of 120 campaigns, and the whole account (Airbyte's campaign list gives the same 120).
+    for params in (ALL_METRICS_120_CAMPAIGNS["params"], {"fields": EVERY_CAMPAIGN_METRIC}):
+        text = await _calls.error_text({**ALL_METRICS_120_CAMPAIGNS, "params": params})
+        _assert_refused_for_budget(text, NEEDED)
+        assert analytics_sent() == []
+    listed = [r for r in hosted_fake.vendor_requests("linkedin-ads") if r["path"].endswith("/adCampaigns")]
+    assert len(listed) == 1, "the whole-account report was counted after its campaign listing"
+
+    monkeypatch.delenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL")
+    body = await _calls.ok({**ALL_METRICS_120_CAMPAIGNS, "params": {"fields": EVERY_CAMPAIGN_METRIC}, "limit": 5})
+    assert body["data"] and body["meta"]["backend"] == "hosted" and len(analytics_sent()) == NEEDED

@@ -7,6 +7,10 @@ groups for CAMPAIGN; creatives, campaigns or groups for CREATIVE) long facet
 lists are sent 50 URNs at a time: the batches cover disjoint rows and each
 stays far from the 15,000-row cap. Other pivots send the whole list once
 (tunnelled when long), because their rows would need summing across batches.
+
+A report is one answer (no vendor paging), so it is never returned in part: when its
+batches × metric chunks exceed what is left of the tool call's request budget, it is
+refused before its first request.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 from typing import Any
 
 from ...backends.base import Page, PageRequest
+from ...budget import DEFAULT_MAX_REQUESTS, remaining
 from ...errors import InvalidParams
 from . import restli
 from .analytics_params import (
@@ -39,6 +44,8 @@ DISJOINT_FACETS = {"CAMPAIGN": ("campaigns", "campaignGroups"), "CREATIVE": ("cr
 # Reach-based metrics LinkedIn computes only for ranges of at most 92 days.
 REACH_METRICS = ("approximateMemberReach", "audiencePenetration")
 REACH_MAX_DAYS = 92
+BUDGET_SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
+EMPTY_REPORT = "LinkedIn returned no rows for "
 
 
 def requested_metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[str] | None) -> list[str]:
@@ -58,13 +65,42 @@ def requested_metrics(params: AnalyticsParams, pivot: str, wanted_fields: list[s
     return metrics
 
 
-def _facet_batches(pivot: str, facets: dict[str, list[str]]) -> list[dict[str, list[str]]]:
-    """Split the first long facet whose batches select disjoint rows of this pivot; else one request."""
+def _facet_batches(pivot: str, facets: dict[str, list[str]]) -> tuple[str | None, list[dict[str, list[str]]]]:
+    """Split the first long facet whose batches select disjoint rows of this pivot (and name it); else one request."""
     for name in DISJOINT_FACETS.get(pivot, ()):
         urns = facets.get(name) or []
         if len(urns) > URNS_PER_BATCH:
-            return [{**facets, name: urns[i : i + URNS_PER_BATCH]} for i in range(0, len(urns), URNS_PER_BATCH)]
-    return [facets]
+            return name, [{**facets, name: urns[i : i + URNS_PER_BATCH]} for i in range(0, len(urns), URNS_PER_BATCH)]
+    return None, [facets]
+
+
+def metric_chunks(metrics: list[str]) -> int:
+    return -(-len(metrics) // METRICS_PER_CALL)
+
+
+def refuse_over_budget(metrics: list[str], batches: int, batched: str | None, *, fix: str = "") -> None:
+    """Before a report's first request: refuse it whole when it needs more requests than this tool call has left.
+
+    A report cannot come back in part (a missing metric chunk or facet batch would be silently missing
+    data), so it either fits the budget or is not started. batched: what each batch holds, when there are several."""
+    chunks = metric_chunks(metrics)
+    needed, left = batches * chunks, remaining()
+    if left is None or needed <= left:
+        return
+    plan = f"{len(metrics)} metrics in {_count(chunks, 'request')} of up to {METRICS_PER_CALL}"
+    if batched:
+        plan += f", for each of {batches} batches of {batched}"
+    raise InvalidParams(
+        f"this report needs {needed} LinkedIn requests ({plan}), more than the {left} this tool call has left: "
+        f"{BUDGET_SETTING} caps all vendor requests of one call (default {DEFAULT_MAX_REQUESTS}), token and listing "
+        "requests included. A report comes back whole or not at all, so none of it was requested.",
+        fix=f"Ask for fewer metrics (params.fields; {METRICS_PER_CALL} per request), report on fewer campaigns or a "
+        f"narrower facet, or raise {BUDGET_SETTING}.{fix}",
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _key(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
@@ -115,9 +151,11 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
         ("timeGranularity", params.timeGranularity),
         ("dateRange", restli.date_range(params.dateRange.start, params.dateRange.end)),
     ]
+    split, batches = _facet_batches(pivot, facets)
+    refuse_over_budget(metrics, len(batches), split and f"up to {URNS_PER_BATCH} {split}")
     rows: dict[tuple, dict[str, Any]] = {}
     capped = False
-    for batch in _facet_batches(pivot, facets):
+    for batch in batches:
         for i in range(0, len(metrics), METRICS_PER_CALL):
             fields = restli.Raw(",".join((*ALWAYS_FIELDS, *metrics[i : i + METRICS_PER_CALL])))
             body = await api.get("adAnalytics", [*base, *batch.items(), ("fields", fields)])
@@ -135,15 +173,19 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
             "narrow dateRange, use timeGranularity MONTHLY or ALL, or pass fewer campaigns."
         )
     if not records:
-        warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end))  # type: ignore[arg-type]
+        warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end, account_id))  # type: ignore[arg-type]
     return Page(records=records, meta={"warnings": warnings} if warnings else {})
 
 
-def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date) -> str:
-    """LinkedIn answers an empty report both for no delivery and for no access: say both, and for what."""
+def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date, account_id: str | None = None) -> str:
+    """LinkedIn answers an empty report both for no delivery and for no access: say both, and for what,
+    the account included whenever it is known (params.account_id or LINKEDIN_ADS_ACCOUNT_ID)."""
     scope = "; ".join(f"{name} {_some(urns)}" for name, urns in facets.items())
+    account = restli.to_urn("account", account_id) if account_id else None
+    if account and account not in facets.get("accounts", []):
+        scope += f" (account {account})"
     return (
-        f"LinkedIn returned no rows for {scope} from {start} to {end}. It answers the same way when nothing "
+        f"{EMPTY_REPORT}{scope} from {start} to {end}. It answers the same way when nothing "
         "was delivered then and when the authorizing member has no role on the ad account, so this is not "
         "proof of zero delivery: `accounts list` shows the accounts this token can read."
     )

@@ -4,7 +4,9 @@ Airbyte's hosted connector takes the campaigns facet only, in the URL, and canno
 query; LinkedIn refuses queries over 4 KB (HTTP 414). For pivots whose rows the campaigns do not
 partition (demographics, device), the rows of two campaign batches overlap (the same company saw
 ads of both), so they are added up per (date range, pivot value). Only metrics that are sums can
-be added; reach, ratios and averages cannot, and are left out with a warning.
+be added; reach, ratios and averages cannot, and are left out with a warning. A partial sum would be an
+under-count, so the whole report (batches × metric chunks) is checked against the request budget before
+its first batch.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from ...backends.base import Page, PageRequest
-from ...budget import exhausted
 from ...errors import InvalidParams
 from . import restli
-from .analytics import OWN_FACET, empty_warning
+from .analytics import EMPTY_REPORT, OWN_FACET, empty_warning, refuse_over_budget, requested_metrics
 from .analytics_params import METRICS, PIVOTS
+from .params import default_account
 
 # LinkedIn refuses query strings over 4 KB; leave room for the other params.
 MAX_FACET_CHARS = 3000
@@ -57,7 +59,9 @@ def facet_batches(request: PageRequest) -> list[list[str]] | None:
 
 
 async def summed_report(request: PageRequest, batches: list[list[str]], routes: Any, account_id: str | None) -> Page:
-    """One report per batch through the shared analytics code; rows added up per (dates, pivot value)."""
+    """One report per batch through the shared analytics code; rows added up per (dates, pivot value).
+
+    account_id: the account a whole-account report covers (None for an explicit facet)."""
     params = request.params
     facet = hosted_facet(request.entity)
     asked = params.fields or [f for f in request.fields or [] if f in METRICS]
@@ -73,21 +77,20 @@ async def summed_report(request: PageRequest, batches: list[list[str]], routes: 
         )
     if left_out:
         params = params.model_copy(update={"fields": kept})
+    refuse_over_budget(
+        requested_metrics(params, PIVOTS[request.entity], request.fields),
+        len(batches),
+        f"the {facet} of {where} that fit one hosted URL",
+        fix=" Direct mode (LINKEDIN_ADS_MODE=direct) needs no batches here.",
+    )
     rows: dict[tuple, dict[str, Any]] = {}
     warnings: list[str] = []
-    for number, batch in enumerate(batches):
-        if number and exhausted():  # a partial sum would be an under-count, never a result
-            raise InvalidParams(
-                f"this report needs {len(batches)} hosted requests for the {facet} of {where}, more than one tool "
-                "call may make.",
-                fix=f"Pass params.{facet} with fewer {facet}, ask for fewer metrics, or raise "
-                "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL; direct mode (LINKEDIN_ADS_MODE=direct) needs one request.",
-            )
+    for batch in batches:
         part = PageRequest(request.entity, request.action, params.model_copy(update={facet: batch}), None,
                            request.page_size, request.fields)  # fmt: skip
         page = await routes.fetch(part)
-        own_empty = empty_warning({facet: batch}, params.dateRange.start, params.dateRange.end)
-        warnings += [w for w in page.meta.get("warnings", []) if w != own_empty]  # an empty batch is no news
+        # An empty batch is no news; whether the whole report is empty is said below.
+        warnings += [w for w in page.meta.get("warnings", []) if not w.startswith(EMPTY_REPORT)]
         for record in page.records:
             _add(rows, record)
     records = sorted(rows.values(), key=lambda r: (r.get("start_date") or "", r.get("pivotValues") or []))
@@ -104,8 +107,12 @@ async def summed_report(request: PageRequest, batches: list[list[str]], routes: 
             "or use direct mode (LINKEDIN_ADS_MODE=direct), to get them."
         )
     if not records:
-        scope = {"accounts": [restli.to_urn("account", account_id)]} if account_id else {facet: [u for b in batches for u in b]}
-        warnings.append(empty_warning(scope, params.dateRange.start, params.dateRange.end))
+        if account_id:
+            scope = {"accounts": [restli.to_urn("account", account_id)]}
+        else:
+            scope = {facet: [u for b in batches for u in b]}
+        known = account_id or default_account(params, "account_id") or routes.settings.account_id
+        warnings.append(empty_warning(scope, params.dateRange.start, params.dateRange.end, known))
     return Page(records, meta={"warnings": list(dict.fromkeys(warnings))})
 
 
