@@ -13,11 +13,18 @@ CREATIVES_PAGE_MAX = 100
 ACCOUNT_NOTE = "account_id defaults to LINKEDIN_ADS_ACCOUNT_ID; `accounts list` shows the ids."
 
 
+_STATUS_WORDS = {"ARCHIVED": "archived", "COMPLETED": "completed", "CANCELED": "canceled", "DRAFT": "draft",
+                 "PENDING_DELETION": "deleted", "REMOVED": "deleted"}  # fmt: skip
+
+
 def _status_note(statuses: tuple[str, ...]) -> str:
+    # The request names every status, as Airbyte's connector does for campaigns and groups: LinkedIn's search
+    # default leaves deleted objects out, yet their past delivery still counts in report totals.
+    *others, last = dict.fromkeys(_STATUS_WORDS[s] for s in statuses if s in _STATUS_WORDS)
     return (
-        f"No status filter = every status, sent explicitly ({', '.join(statuses)}): all Campaign Manager can show, "
-        "archived, canceled, draft and deleted ones included (their past spend still counts in reports); "
-        "pass status to narrow. name is exact; a plain string is one name, commas included."
+        f"No status filter = every status, named in the request ({', '.join(statuses)}), so {', '.join(others)} and "
+        f"{last} ones are listed too, as report totals count them; pass status to narrow. name is exact; a plain "
+        "string is one name, commas included."
     )
 
 ACCOUNT_FIELDS = (
