@@ -11,6 +11,7 @@ import pytest
 
 from mcp_server.backends.hosted import HostedBackend, HostedClient
 from mcp_server.connectors import REGISTRY
+from mcp_server.connectors.linkedin_ads.sandbox import DEMO_ACCOUNT_ID
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ADVERTISER_ID
 from mcp_server.errors import InvalidParams
 from mcp_server.http import ClientOptions
@@ -76,9 +77,10 @@ async def test_request_validation_is_a_422(client, params, text):
 
 
 async def test_select_fields_keeps_dot_paths(client):
-    cid = await connector_id(client, "tiktok-marketing")
-    reply = await client.execute(cid, "spark_ads", "list", {"page_size": 2}, ["item_info.item_id", "missing"])
-    assert reply.result and all(set(r) == {"item_info"} and set(r["item_info"]) == {"item_id"} for r in reply.result)
+    cid = await connector_id(client, "linkedin-ads")
+    params = {"account_id": DEMO_ACCOUNT_ID, "pageSize": 2}
+    reply = await client.execute(cid, "campaigns", "list", params, ["runSchedule.start", "missing"])
+    assert reply.result and all(set(r) == {"runSchedule"} and set(r["runSchedule"]) == {"start"} for r in reply.result)
 
 
 async def test_create_needs_a_connector_type_and_a_known_secret(client):

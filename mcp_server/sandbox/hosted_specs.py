@@ -2,8 +2,11 @@
 
 The fake Agent API runs these the way Airbyte does: only declared params go to
 the vendor, a required param with a default is filled in (including the stale
-2024 report dates), optional defaults are not sent. Names and defaults follow
-the reference (tiktok-marketing.md §7/§9.4, linkedin-ads.md §12).
+2024 report dates), optional defaults are not sent. TikTok's entities, params and
+report defaults are those of Airbyte's agent connector spec (airbytehq/airbyte-agent-connectors,
+airbyte_agent_sdk/specs/tiktok-marketing/connector.yaml, April 2026): 11 entities, no Spark Ads,
+catalogs, hourly or lifetime reports. LinkedIn follows linkedin-ads.md §12. The lists are
+written out here, not imported from the client, so the fake can catch the client's mistakes.
 """
 
 from __future__ import annotations
@@ -13,12 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..connectors.linkedin_ads.analytics_params import PIVOTS
-from ..connectors.tiktok_marketing.report_params import (
-    AIRBYTE_AD_METRICS as AD_METRICS,
-    AIRBYTE_ADGROUP_METRICS as ADGROUP_METRICS,
-    AIRBYTE_ADVERTISER_METRICS as ADVERTISER_METRICS,
-    AIRBYTE_CAMPAIGN_METRICS as CAMPAIGN_METRICS,
-)
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,28 @@ class Op:
 
 
 # ---- TikTok Marketing ---------------------------------------------------------
-# Airbyte's report defaults are the ones our TikTok catalog adopted; one list serves both.
+_CORE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached"]
+_CONV = [
+    "conversion", "cost_per_conversion", "conversion_rate", "real_time_conversion", "real_time_cost_per_conversion",
+    "real_time_conversion_rate", "result", "cost_per_result", "result_rate", "real_time_result",
+    "real_time_cost_per_result", "real_time_result_rate", "secondary_goal_result", "cost_per_secondary_goal_result",
+    "secondary_goal_result_rate",
+]  # fmt: skip
+_ENG = [
+    "frequency", "video_play_actions", "video_watched_2s", "video_watched_6s", "average_video_play",
+    "average_video_play_per_user", "video_views_p25", "video_views_p50", "video_views_p75", "video_views_p100",
+    "profile_visits", "likes", "comments", "shares", "follows", "clicks_on_music_disc", "real_time_app_install",
+    "real_time_app_install_cost", "app_install",
+]  # fmt: skip
+ADVERTISER_METRICS = ["cash_spend", "voucher_spend", *_CORE, *_ENG]
+CAMPAIGN_METRICS = ["campaign_name", *_CORE, *_ENG]
+ADGROUP_METRICS = ["campaign_name", "campaign_id", "adgroup_name", "placement_type", *_CORE, *_CONV, *_ENG]
+AD_METRICS = [
+    "campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_name", "ad_text", "placement_type",
+    *_CORE, *_CONV, *_ENG,
+]  # fmt: skip
+
+
 def _tiktok_list(path: str, page_size: int, high: int, **extra: P) -> Op:
     params = {"advertiser_id": P(required=True), "page": P(default=1, low=1), "page_size": P(default=page_size, low=1, high=high)}
     return Op(path, {**params, **extra}, meta="tiktok")
@@ -78,14 +96,10 @@ TIKTOK_OPS: dict[tuple[str, str], Op] = {
     ("audiences", "list"): _tiktok_list("dmp/custom_audience/list/", 100, 100),
     ("creative_assets_images", "list"): _tiktok_list("file/image/ad/search/", 100, 100),
     ("creative_assets_videos", "list"): _tiktok_list("file/video/ad/search/", 100, 100),
-    ("spark_ads", "list"): _tiktok_list("tt_video/list/", 20, 50),
-    ("catalogs", "list"): _tiktok_list("catalog/get/", 100, 100, bc_id=P()),
     ("advertisers_reports_daily", "list"): _tiktok_report("AUCTION_ADVERTISER", ["advertiser_id", "stat_time_day"], ADVERTISER_METRICS),
     ("campaigns_reports_daily", "list"): _tiktok_report("AUCTION_CAMPAIGN", ["campaign_id", "stat_time_day"], CAMPAIGN_METRICS),
     ("ad_groups_reports_daily", "list"): _tiktok_report("AUCTION_ADGROUP", ["adgroup_id", "stat_time_day"], ADGROUP_METRICS),
     ("ads_reports_daily", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_day"], AD_METRICS),
-    ("ads_reports_hourly", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_hour"], AD_METRICS),
-    ("ads_reports_lifetime", "list"): _tiktok_report("AUCTION_AD", ["ad_id"], AD_METRICS),
 }
 
 # ---- LinkedIn Ads -------------------------------------------------------------
