@@ -1,10 +1,13 @@
 """A cap on the vendor requests one tool call may make.
 
 The executor opens a budget per call; every HTTP request sent through
-`http.send` spends one unit. Backends that loop over many requests for one
-page (TikTok date chunks, LinkedIn metric chunks) ask `exhausted()` before the
-next one and hand back their state instead, so the call returns what it has
-with a cursor to continue, rather than running for minutes.
+`http.send` spends one unit (token exchanges and retries included). Paged
+work stops when it runs out: the executor fetches no further page, and
+backends that loop over many requests for one page (TikTok date chunks) ask
+`exhausted()` before the next one and hand back their state instead, so the
+call returns what it has with a cursor. Work that cannot stop halfway (a
+LinkedIn analytics report is one response) counts what it needs against
+`remaining()` first and is refused up front if it does not fit.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 DEFAULT_MAX_REQUESTS = 40
+SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .backends.base import Backend, PageRequest
 from .budget import DEFAULT_MAX_REQUESTS, exhausted, request_budget
+from .budget import SETTING as BUDGET_SETTING
 from .catalog import Action
 from .connector import Connector
 from .cursor import Cursor, Position
@@ -19,7 +20,6 @@ from .validation import parse_fields, parse_limit, parse_params, resolve_action,
 
 # A safety stop: a backend that keeps answering empty pages must not spin forever.
 MAX_PAGES_PER_CALL = 100
-BUDGET_SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
 
 BackendProvider = Callable[[Connector], Awaitable[Backend]]
 SortKey = list[str]

@@ -21,6 +21,7 @@ from typing import Any
 
 from ...backends.base import Page, PageRequest
 from ...budget import DEFAULT_MAX_REQUESTS, remaining
+from ...budget import SETTING as BUDGET_SETTING
 from ...errors import InvalidParams
 from . import restli
 from .analytics_params import (
@@ -44,7 +45,6 @@ DISJOINT_FACETS = {"CAMPAIGN": ("campaigns", "campaignGroups"), "CREATIVE": ("cr
 # Reach-based metrics LinkedIn computes only for ranges of at most 92 days.
 REACH_METRICS = ("approximateMemberReach", "audiencePenetration")
 REACH_MAX_DAYS = 92
-BUDGET_SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
 EMPTY_REPORT = "LinkedIn returned no rows for "
 
 
