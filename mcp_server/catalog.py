@@ -44,6 +44,9 @@ class Action:
     # result. The executor sorts by them and a cursor resumes after the last key returned, so a
     # re-run report continues where it stopped even if rows were added or removed meanwhile.
     resume_key: tuple[str, ...] = ()
+    # What a person scanning Campaign Manager / Ads Manager looks at: returned when the call names no
+    # `fields` (dot paths allowed); `fields: ["*"]` returns the whole vendor record. Empty = whole record.
+    default_fields: tuple[str, ...] = ()
 
     def document(self) -> dict[str, Any]:
         schema = _without_titles(self.params.model_json_schema())

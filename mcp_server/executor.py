@@ -153,6 +153,7 @@ class Executor:
         }
         if self.sandbox:
             meta["sandbox"] = True
+        meta["params"].update(extra_meta.pop("resolved_params", {}))
         meta.update(extra_meta)
         return {"data": records, "next_cursor": next_cursor, "meta": meta}
 
@@ -170,7 +171,9 @@ class Executor:
                 return records, positions, Position(state), meta
             page = await backend.fetch(PageRequest(entity, spec.name, model, state, page_size, fields))
             for key, value in page.meta.items():
-                if key == "warnings":
+                if key == "resolved_params":  # defaults a backend resolved (dates in the account's time zone)
+                    meta.setdefault("resolved_params", {}).update(value)
+                elif key == "warnings":
                     meta.setdefault("warnings", []).extend(w for w in value if w not in meta.get("warnings", []))
                 else:
                     meta[key] = value

@@ -31,7 +31,9 @@ class PageRequest:
 class Page:
     records: list[dict[str, Any]]
     next_state: dict[str, Any] | None = None
-    # Extra facts for the result's meta; notices for the agent go in {"warnings": ["..."]}.
+    # Extra facts for the result's meta; notices for the agent go in {"warnings": ["..."]}; params a backend
+    # resolved itself (e.g. default dates in the account's time zone) in {"resolved_params": {...}}, which
+    # the executor shows in meta.params.
     meta: dict[str, Any] = field(default_factory=dict)
 
 
