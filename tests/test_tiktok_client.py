@@ -299,8 +299,8 @@ async def test_campaign_report_default_is_last_30_days(tiktok_fake):
     await fetch(tiktok_fake, "campaigns_reports_daily", {"metrics": "spend"})
     query = query_of(report_requests(tiktok_fake)[0])
     local = advertiser_today(tiktok_fake)
-    assert query["end_date"] == local.isoformat()
-    assert query["start_date"] == (local - dt.timedelta(days=29)).isoformat()
+    assert query["end_date"] == (local - dt.timedelta(days=1)).isoformat()  # the last_30d preset: whole days
+    assert query["start_date"] == (local - dt.timedelta(days=30)).isoformat()
     assert (query["data_level"], query["report_type"], query["service_type"]) == ("AUCTION_CAMPAIGN", "BASIC", "AUCTION")
 
 

@@ -303,14 +303,16 @@ def noon_utc(monkeypatch):
 
 
 async def test_default_dates_are_the_advertisers_last_30_days(env, noon_utc):
+    """The default is the last_30d preset: 30 whole days ending yesterday, in the advertiser's time zone."""
     local = noon_utc.date() + dt.timedelta(days=1)
     body = await ok({"entity": "campaigns_reports_daily", "action": "list", "params": {"metrics": ["spend"]}, "limit": 1000})
     query = queries(env, "report/integrated/get/")[0]
-    assert (query["start_date"], query["end_date"]) == (str(local - dt.timedelta(days=29)), str(local))
-    assert body["meta"]["report_dates"] == {"start_date": str(local - dt.timedelta(days=29)), "end_date": str(local),
-                                            "time_zone": "Pacific/Kiritimati"}  # fmt: skip
-    # the advertiser's today has rows; a UTC default would have left them out
-    assert str(local) in {r["stat_time_day"][:10] for r in body["data"]}
+    start, end = str(local - dt.timedelta(days=30)), str(local - dt.timedelta(days=1))
+    assert (query["start_date"], query["end_date"]) == (start, end)
+    assert body["meta"]["report_dates"] == {"start_date": start, "end_date": end, "time_zone": "Pacific/Kiritimati"}
+    assert body["meta"]["params"]["start_date"] == start and body["meta"]["params"]["end_date"] == end
+    # the advertiser's yesterday (UTC today) has rows; a UTC default would have left them out
+    assert end in {r["stat_time_day"][:10] for r in body["data"]}
 
 
 async def test_hourly_default_is_the_advertisers_yesterday(env, noon_utc):
@@ -336,7 +338,7 @@ async def test_a_cursor_continues_the_frozen_range_on_a_later_day(env, noon_utc,
     second = await ok({**arguments, "cursor": first["next_cursor"]})
     spans = {(q["start_date"], q["end_date"]) for q in queries(env, "report/integrated/get/")}
     local = noon_utc.date() + dt.timedelta(days=1)
-    assert spans == {(str(local - dt.timedelta(days=29)), str(local))}
+    assert spans == {(str(local - dt.timedelta(days=30)), str(local - dt.timedelta(days=1)))}
     assert second["data"] and second["data"] != first["data"]
 
 
@@ -434,7 +436,8 @@ async def test_every_page_of_a_report_carries_the_same_report_dates(env, noon_ut
     _, metas = await all_rows(arguments, calls=200)
     assert len(metas) > 2
     local = noon_utc.date() + dt.timedelta(days=1)
-    expected = {"start_date": str(local - dt.timedelta(days=29)), "end_date": str(local), "time_zone": "Pacific/Kiritimati"}
+    start, end = str(local - dt.timedelta(days=30)), str(local - dt.timedelta(days=1))
+    expected = {"start_date": start, "end_date": end, "time_zone": "Pacific/Kiritimati"}
     assert [m["report_dates"] for m in metas] == [expected] * len(metas)
 
 

@@ -45,11 +45,13 @@ def unknown_zone_warning(advertiser_id: str) -> str:
 
 
 def report_meta(state: dict[str, Any]) -> dict[str, Any]:
-    """The range every page of a report covers, from the page state (so later pages say the same)."""
+    """The range every page of a report covers, from the page state (so later pages say the same); the
+    dates also show in meta.params, resolved from a date_preset or the default in the advertiser's zone."""
     if "start" not in state:
         return {}
     dates = {"start_date": state["start"], "end_date": state["end"]}
-    return {"report_dates": dates | ({"time_zone": state["time_zone"]} if state.get("time_zone") else {})}
+    zone = {"time_zone": state["time_zone"]} if state.get("time_zone") else {}
+    return {"report_dates": dates | zone, "resolved_params": dates}
 
 
 def first_report_state(params: ReportParams, zone: str | None, page: dict[str, int]) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from pydantic import Field, field_validator, model_validator
 
 from ...errors import InvalidParams
 from ...params import JsonObjectList, StrList, as_list, today
+from ...presets import DESCRIPTION as PRESET_DESCRIPTION
+from ...presets import MAX_DAYS as PRESET_MAX_DAYS
+from ...presets import DatePreset, resolve
 from .params import AdvertiserScoped, page_field, page_size_field
 
 CORE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached"]
@@ -66,7 +69,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The report status filter per data level (Airbyte PRs #44048, #65623: TikTok refuses a status field that does
 # not fit the level, e.g. campaign_status at AUCTION_AD; AUCTION_ADVERTISER needs none).
 STATUS_FIELDS = {"AUCTION_CAMPAIGN": "campaign_status", "AUCTION_ADGROUP": "adgroup_status", "AUCTION_AD": "ad_status"}
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = 30  # a lone end_date covers the 30 days up to it
+# No dates at all: what Ads Manager calls "last 30 days" (whole days, today excluded); hourly: yesterday.
+DEFAULT_PRESET, DEFAULT_HOURLY_PRESET = "last_30d", "yesterday"
 
 
 def dimensions_field(default: list[str]) -> Any:
@@ -93,11 +98,13 @@ class ReportParams(AdvertiserScoped):
     dimensions: StrList
     metrics: StrList
     start_date: dt.date | None = Field(
-        default=None, description="YYYY-MM-DD inclusive, advertiser time zone; default: last 30 days, or yesterday with stat_time_hour."
+        default=None,
+        description="YYYY-MM-DD inclusive, advertiser time zone. No dates: last_30d (yesterday with stat_time_hour).",
     )
     end_date: dt.date | None = Field(
-        default=None, description="YYYY-MM-DD inclusive; default today in the advertiser's time zone, yesterday with stat_time_hour."
+        default=None, description="YYYY-MM-DD inclusive; with start_date alone: today (hourly: yesterday), advertiser time zone."
     )
+    date_preset: DatePreset | None = Field(default=None, description=PRESET_DESCRIPTION)
     filtering: JsonObjectList | None = Field(
         default=None,
         description='[{"field_name":"campaign_ids","filter_type":"IN","filter_value":["1"]}]; list values are JSON-encoded for you.',
@@ -157,6 +164,7 @@ class ReportParams(AdvertiserScoped):
         self._advertiser_daily_metrics()
         if not self.lifetime:
             check_dates(self.start_date, self.end_date, hourly=self.time_dimension == HOUR)
+            check_preset(self.date_preset, self.start_date, self.end_date, hourly=self.time_dimension == HOUR)
         return self
 
     def _advertiser_daily_metrics(self) -> None:
@@ -236,6 +244,19 @@ def check_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> 
         raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
 
 
+def check_preset(preset: str | None, start: dt.date | None, end: dt.date | None, *, hourly: bool) -> None:
+    """A preset stands for both dates; hourly presets must fit one call on any day (checked before the lookup)."""
+    if preset is None:
+        return
+    if start or end:
+        raise ValueError(f"date_preset {preset!r} and start_date/end_date both give the range; pass one or the other")
+    if hourly and PRESET_MAX_DAYS[preset] > MAX_HOURLY_RANGE_DAYS:
+        raise ValueError(
+            f"date_preset {preset!r} can cover up to {PRESET_MAX_DAYS[preset]} days and hourly reports cover at most "
+            f"{MAX_HOURLY_RANGE_DAYS} days per call; use a shorter preset (last_30d, last_month...) or ads_reports_daily"
+        )
+
+
 def refuse_unbounded_hourly(params: ReportParams, utc_today: dt.date) -> None:
     """Before any request (the time-zone lookup included): an hourly start_date with no end_date runs to
     yesterday in the advertiser's time zone, which is never earlier than UTC today minus 2 days (zones run
@@ -254,9 +275,11 @@ def refuse_unbounded_hourly(params: ReportParams, utc_today: dt.date) -> None:
 
 
 def resolve_dates(params: ReportParams, local_today: dt.date) -> tuple[dt.date, dt.date]:
-    """The report's range: explicit dates as given, missing ones from the advertiser's today."""
+    """The report's range: a preset or explicit dates as given, missing ones from the advertiser's today."""
     hourly = params.time_dimension == HOUR
     start, end = params.start_date, params.end_date
+    if params.date_preset or (start is None and end is None):
+        return resolve(params.date_preset or (DEFAULT_HOURLY_PRESET if hourly else DEFAULT_PRESET), local_today)
     default_end = local_today - dt.timedelta(days=1) if hourly else local_today
     if end is None:
         end = max(default_end, start) if start else default_end
@@ -275,7 +298,7 @@ def resolve_dates(params: ReportParams, local_today: dt.date) -> tuple[dt.date, 
 
 
 def needs_time_zone(params: ReportParams) -> bool:
-    return not params.lifetime and (params.start_date is None or params.end_date is None)
+    return not params.lifetime and (params.date_preset is not None or params.start_date is None or params.end_date is None)
 
 
 class AdvertisersReportParams(ReportParams):
@@ -314,6 +337,7 @@ class AdsLifetimeReportParams(AdsReportParams):
     dimensions: StrList = Field(default=["ad_id"], description="ad_id; no time dimension with query_lifetime.")
     start_date: dt.date | None = Field(default=None, description="Only with query_lifetime=false (≤365 days per request).")
     end_date: dt.date | None = Field(default=None, description="Only with query_lifetime=false.")
+    date_preset: DatePreset | None = Field(default=None, description="Only with query_lifetime=false. " + PRESET_DESCRIPTION)
     query_lifetime: bool = Field(default=True, description="true = lifetime totals (dates not allowed); false = a date range.")
 
     @property
@@ -322,6 +346,8 @@ class AdsLifetimeReportParams(AdsReportParams):
 
     @model_validator(mode="after")
     def _lifetime_rules(self) -> AdsLifetimeReportParams:
-        if self.query_lifetime and (self.start_date or self.end_date or self.time_dimension):
-            raise ValueError("query_lifetime=true takes no start_date/end_date or time dimension; set query_lifetime=false for a range")
+        if self.query_lifetime and (self.start_date or self.end_date or self.date_preset or self.time_dimension):
+            raise ValueError(
+                "query_lifetime=true takes no start_date/end_date/date_preset or time dimension; set query_lifetime=false for a range"
+            )
         return self
