@@ -65,6 +65,30 @@ LEAD_RESPONSE_FIELDS = (
 )  # fmt: skip
 ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", *METRICS)
 
+# Default fields: what Campaign Manager's tables show (name, status, type/objective, budget, bid, schedule,
+# created/modified, parents). Left out: targetingCriteria, creative content, form content and lead answers, which
+# are most of a record's size; `fields: ["*"]` returns them.
+AUDIT_TIMES = ("changeAuditStamps.created.time", "changeAuditStamps.lastModified.time")
+ACCOUNT_DEFAULTS = ("id", "name", "status", "type", "currency", "test", "servingStatuses", *AUDIT_TIMES)
+ACCOUNT_USER_DEFAULTS = ("account", "user", "role", *AUDIT_TIMES)
+CAMPAIGN_GROUP_DEFAULTS = ("id", "name", "account", "status", "totalBudget", "runSchedule", "servingStatuses", *AUDIT_TIMES)
+# Campaigns: Campaign Manager's columns only (no audit times, servingStatuses, type or account, all one field away),
+# so a default list stays under 0.3x LinkedIn's JSON.
+CAMPAIGN_DEFAULTS = (
+    "id", "name", "campaignGroup", "status", "objectiveType", "costType", "dailyBudget", "totalBudget", "unitCost",
+    "runSchedule",
+)  # fmt: skip
+CREATIVE_DEFAULTS = (
+    "id", "name", "account", "campaign", "intendedStatus", "isServing", "servingHoldReasons", "review.status",
+    "createdAt", "lastModifiedAt",
+)  # fmt: skip
+CONVERSION_DEFAULTS = (
+    "id", "name", "account", "type", "enabled", "attributionType", "conversionMethod", "value",
+    "postClickAttributionWindowSize", "viewThroughAttributionWindowSize", "created", "lastModified", "lastCallbackAt",
+)  # fmt: skip
+LEAD_FORM_DEFAULTS = ("id", "name", "owner", "state", "created", "lastModified")
+LEAD_RESPONSE_DEFAULTS = ("id", "leadType", "form", "owner", "associatedEntity", "submittedAt", "testLead")
+
 ANALYTICS_NOTE = (
     "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warnings says when hit). "
     "Default facet: the account_id account. Rows: start_date/end_date (ISO), pivotValues, metrics (decimals as "
@@ -75,16 +99,18 @@ ANALYTICS_NOTE = (
 )
 
 
-def _cursor_list(summary: str, params, *fields: str, page_max: int = PAGE_MAX, notes: str = ACCOUNT_NOTE) -> Action:
-    return Action("list", summary, params, "cursor", fields, page_max, notes)
+def _cursor_list(
+    summary: str, params, *fields: str, defaults: tuple[str, ...], page_max: int = PAGE_MAX, notes: str = ACCOUNT_NOTE
+) -> Action:
+    return Action("list", summary, params, "cursor", fields, page_max, notes, default_fields=defaults)
 
 
-def _offset_list(summary: str, params, *fields: str, notes: str = ACCOUNT_NOTE) -> Action:
-    return Action("list", summary, params, "offset", fields, PAGE_MAX, notes)
+def _offset_list(summary: str, params, *fields: str, defaults: tuple[str, ...], notes: str = ACCOUNT_NOTE) -> Action:
+    return Action("list", summary, params, "offset", fields, PAGE_MAX, notes, default_fields=defaults)
 
 
-def _get(summary: str, params, *fields: str, notes: str = "") -> Action:
-    return Action("get", summary, params, "none", fields, None, notes)
+def _get(summary: str, params, *fields: str, defaults: tuple[str, ...], notes: str = "") -> Action:
+    return Action("get", summary, params, "none", fields, None, notes, default_fields=defaults)
 
 
 def _analytics(name: str) -> object:
@@ -103,53 +129,58 @@ CATALOG = Catalog.of(
         "accounts",
         "Ad accounts the token can read.",
         _cursor_list("Ad accounts, optionally filtered by ids, status, type, test, name.", p.AccountsList,
-                     *ACCOUNT_FIELDS, notes=f"Needs no account_id. {_status_note(p.ACCOUNT_STATUSES)}"),
-        _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS),
+                     *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS,
+                     notes=f"Needs no account_id. {_status_note(p.ACCOUNT_STATUSES)}"),
+        _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS),
     ),  # fmt: skip
     entity(
         "account_users",
         "Members with a role on an ad account.",
         _offset_list("Users and roles of an account (no account at all: your roles on every account).",
-                     p.AccountUsersList, *ACCOUNT_USER_FIELDS),
+                     p.AccountUsersList, *ACCOUNT_USER_FIELDS, defaults=ACCOUNT_USER_DEFAULTS),
     ),  # fmt: skip
     entity(
         "campaign_groups",
         "Campaign groups of an ad account.",
         _cursor_list("Campaign groups, optionally filtered by status, name, test.", p.CampaignGroupsList,
-                     *CAMPAIGN_GROUP_FIELDS, notes=f"{ACCOUNT_NOTE} {_status_note(p.GROUP_STATUSES)}"),
-        _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, notes=ACCOUNT_NOTE),
+                     *CAMPAIGN_GROUP_FIELDS, defaults=CAMPAIGN_GROUP_DEFAULTS,
+                     notes=f"{ACCOUNT_NOTE} {_status_note(p.GROUP_STATUSES)}"),
+        _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, defaults=CAMPAIGN_GROUP_DEFAULTS,
+             notes=ACCOUNT_NOTE),
     ),  # fmt: skip
     entity(
         "campaigns",
         "Campaigns of an ad account.",
         _cursor_list("Campaigns, optionally filtered by status, campaignGroup, type, name, test.", p.CampaignsList,
-                     *CAMPAIGN_FIELDS, notes=f"{ACCOUNT_NOTE} {_status_note(p.CAMPAIGN_STATUSES)}"),
-        _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, notes=ACCOUNT_NOTE),
+                     *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS,
+                     notes=f"{ACCOUNT_NOTE} {_status_note(p.CAMPAIGN_STATUSES)}"),
+        _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS, notes=ACCOUNT_NOTE),
     ),  # fmt: skip
     entity(
         "creatives",
         "Creatives (ads) of an ad account; ids are URNs (urn:li:sponsoredCreative:<id>).",
         _cursor_list("Creatives, optionally filtered by campaigns, creatives, intendedStatuses.", p.CreativesList,
-                     *CREATIVE_FIELDS, page_max=CREATIVES_PAGE_MAX),
-        _get("One creative.", p.CreativesGet, *CREATIVE_FIELDS, notes=ACCOUNT_NOTE),
+                     *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, page_max=CREATIVES_PAGE_MAX),
+        _get("One creative.", p.CreativesGet, *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, notes=ACCOUNT_NOTE),
     ),  # fmt: skip
     entity(
         "conversions",
         "Conversion rules (Insight Tag / CAPI) of an ad account.",
-        _offset_list("Conversion rules of an account.", p.ConversionsList, *CONVERSION_FIELDS),
-        _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS,
+        _offset_list("Conversion rules of an account.", p.ConversionsList, *CONVERSION_FIELDS,
+                     defaults=CONVERSION_DEFAULTS),
+        _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS, defaults=CONVERSION_DEFAULTS,
              notes=f"LinkedIn reads a conversion rule within its account (?account=). {ACCOUNT_NOTE}"),
     ),  # fmt: skip
     entity(
         "lead_forms",
         "Lead Gen Forms owned by an ad account.",
-        _offset_list("Lead forms of an account.", p.LeadFormsList, *LEAD_FORM_FIELDS),
+        _offset_list("Lead forms of an account.", p.LeadFormsList, *LEAD_FORM_FIELDS, defaults=LEAD_FORM_DEFAULTS),
     ),
     entity(
         "lead_form_responses",
         "Submitted Lead Gen Form responses (contain personal data).",
         _offset_list("Lead form responses of an account (leadType default SPONSORED).", p.LeadFormResponsesList,
-                     *LEAD_RESPONSE_FIELDS),
+                     *LEAD_RESPONSE_FIELDS, defaults=LEAD_RESPONSE_DEFAULTS),
     ),  # fmt: skip
     *(_analytics(name) for name in PIVOTS),
 )

@@ -13,6 +13,7 @@ from .analytics_params import PIVOTS
 from .api import LinkedinApi, path_of
 from .catalog import CREATIVES_PAGE_MAX, PAGE_MAX
 from .pagination import cursor_page, offset_page
+from .records import readable
 from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, default_account
 from .settings import LinkedinAdsSettings
 
@@ -47,7 +48,10 @@ class LinkedinDirectBackend:
         if request.entity in PIVOTS:
             return await fetch_analytics(self.api, request, default_account(request.params, "account_id") or self.settings.account_id)
         # Looked up on self, so a subclass can override one entity.action.
-        return await getattr(self, ROUTES[(request.entity, request.action)])(request)
+        page = await getattr(self, ROUTES[(request.entity, request.action)])(request)
+        # Here, not in the routes, so hosted mode (whose routes subclass these) reads the same values, converted once.
+        page.records = [readable(r) for r in page.records]
+        return page
 
     async def check(self) -> str:
         body = await self.api.get("adAccounts", [("q", "search"), ("pageSize", 1)])

@@ -39,8 +39,14 @@ def ms(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.timezone.utc).timestamp() * 1000)
 
 
+def stamp(day: dt.date) -> int:
+    """When someone changed something that day: a time to the millisecond, as LinkedIn's audit stamps carry
+    (Airbyte's sample campaign record: lastModified 1629664544760)."""
+    return ms(day) + day.toordinal() * 7_919_377 % 3_600_000
+
+
 def audit(created: dt.date, modified: dt.date) -> dict[str, Any]:
-    return {"created": {"time": ms(created)}, "lastModified": {"time": ms(modified)}}
+    return {"created": {"time": stamp(created)}, "lastModified": {"time": stamp(modified)}}
 
 
 @dataclass
@@ -119,10 +125,12 @@ def _campaign(data: Data, cid: int, account_id: int, group: dict[str, Any], inde
         "unitCost": {"amount": bid, "currencyCode": currency},
         "runSchedule": schedule,
         "locale": {"country": "DE" if account_id == EMEA_ACCOUNT else "US", "language": "de" if account_id == EMEA_ACCOUNT else "en"},
+        # Campaign Manager always sets a profile language (interfaceLocales) beside the locations.
         "targetingCriteria": {"include": {"and": [
             {"or": {"urn:li:adTargetingFacet:locations": [urn("geo", GEO[c]) for c in countries]}},
+            {"or": {"urn:li:adTargetingFacet:interfaceLocales": ["urn:li:locale:de_DE" if account_id == EMEA_ACCOUNT else "urn:li:locale:en_US"]}},
             {"or": {"urn:li:adTargetingFacet:seniorities": [urn("seniority", s) for s in (4, 5, 6, 7, 8)]}},
-        ]}},  # fmt: skip
+        ]}, "exclude": {"or": {"urn:li:adTargetingFacet:employers": [urn("organization", 90000 + account_id % 1000)]}}},  # fmt: skip
         "offsitePreferences": {},
         "servingStatuses": ["RUNNABLE"] if status == "ACTIVE" else ["CAMPAIGN_STATUS_NOT_ACTIVE"],
         "version": {"versionTag": str(2 + index % 5)},
@@ -142,9 +150,9 @@ def _campaign(data: Data, cid: int, account_id: int, group: dict[str, Any], inde
             "intendedStatus": intended,
             "isServing": status == "ACTIVE" and intended == "ACTIVE",
             "isTest": account_id == TEST_ACCOUNT,
-            "createdAt": ms(start - dt.timedelta(days=1)),
+            "createdAt": stamp(start - dt.timedelta(days=1)),
             "createdBy": urn("person", "demoAlice"),
-            "lastModifiedAt": ms(start + dt.timedelta(days=2)),
+            "lastModifiedAt": stamp(start + dt.timedelta(days=2)),
             "lastModifiedBy": urn("person", "demoAlice"),
             "content": creative_content(kind, number, k),
             "review": {"status": "APPROVED"},
