@@ -13,8 +13,8 @@ from .analytics_params import PIVOTS
 from .api import LinkedinApi, path_of
 from .catalog import CREATIVES_PAGE_MAX, PAGE_MAX
 from .pagination import cursor_page, offset_page
-from .records import readable
 from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, default_account
+from .records import readable
 from .settings import LinkedinAdsSettings
 
 
