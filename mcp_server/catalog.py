@@ -60,6 +60,8 @@ class Action:
             },
             "pagination": self.pagination,
             "max_page_size": self.max_page_size,
+            # Returned when a call names no fields; `fields` lists the main ones a call can name.
+            **({"default_fields": list(self.default_fields)} if self.default_fields else {}),
             "fields": list(self.fields),
             **({"notes": self.notes} if self.notes else {}),
         }

@@ -26,8 +26,8 @@ def tool_description(connector: Connector) -> str:
         f"Params use the vendor's own names; every action's params, defaults and record fields are in "
         f"`describe(connector=\"{connector.id}\", entity=...)` or the resource connectors://{connector.id}/{{entity}}.\n"
         f"Result: {{data: [records], next_cursor, meta}}. limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) collects "
-        "across vendor pages; pass next_cursor back as cursor for more. fields=[\"a\",\"b.c\"] keeps only those fields. "
-        "Read-only."
+        "across vendor pages; pass next_cursor back as cursor for more. Records carry the entity's default fields; "
+        "fields=[\"a\",\"b.c\"] keeps only those, fields=[\"*\"] gives the whole record. Read-only."
     )
 
 

@@ -15,11 +15,22 @@ from .catalog import Action
 from .connector import Connector
 from .cursor import Cursor, Position
 from .errors import InvalidParams
-from .shaping import fit_budget, missing_fields, project
+from .shaping import (
+    DEFAULT_MAX_RESULT_TOKENS,
+    MAX_RESULT_TOKENS_SETTING,
+    WIDEN_HINT,
+    chars_for,
+    choose_fields,
+    compact_json,
+    fit_budget,
+    shape,
+)
 from .validation import parse_fields, parse_limit, parse_params, resolve_action, validate_params
 
 # A safety stop: a backend that keeps answering empty pages must not spin forever.
 MAX_PAGES_PER_CALL = 100
+# Room kept in the size budget, beside meta and the cursor as measured, for the cut warning itself.
+CUT_WARNING_ROOM = 300
 
 BackendProvider = Callable[[Connector], Awaitable[Backend]]
 SortKey = list[str]
@@ -60,13 +71,13 @@ class Executor:
         backends: BackendProvider,
         *,
         sandbox: bool,
-        max_chars: int,
+        max_tokens: int = DEFAULT_MAX_RESULT_TOKENS,
         max_requests: int = DEFAULT_MAX_REQUESTS,
     ):
         self.connector = connector
         self.backends = backends
         self.sandbox = sandbox
-        self.max_chars = max_chars
+        self.max_tokens = max_tokens
         self.max_requests = max_requests
 
     async def execute(
@@ -80,7 +91,7 @@ class Executor:
     ) -> dict[str, Any]:
         entity, spec = resolve_action(self.connector.catalog, entity, action)
         raw_params = parse_params(params)
-        field_list = parse_fields(fields)
+        choice = choose_fields(parse_fields(fields), spec.default_fields)
         wanted = parse_limit(limit)
         model = validate_params(entity, spec, raw_params)
         given = raw_params
@@ -110,36 +121,25 @@ class Executor:
         backend = await self.backends(self.connector)
         with request_budget(self.max_requests) as budget:
             records, positions, next_position, extra_meta = await self._collect(
-                backend, entity, spec, model, field_list, page_size, position, wanted
+                backend, entity, spec, model, choice.pushdown, page_size, position, wanted
             )
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
 
-        if field_list:
-            unknown = missing_fields(records, field_list)
-            records = [project(r, field_list) for r in records]
-            if unknown:
-                extra_meta.setdefault("warnings", []).append(
-                    f"no record has field(s) {', '.join(unknown)}; `describe` lists the main fields"
-                )
-        fitting = fit_budget(records, self.max_chars)
-        if fitting < len(records):
-            next_position = positions[fitting]
-            records = records[:fitting]
-            extra_meta.setdefault("warnings", []).append(
-                f"result cut to {fitting} records to stay under {self.max_chars} characters; "
-                "use fields to select less, or follow next_cursor"
-            )
+        records, warnings = shape(records, choice)
+        if warnings:
+            extra_meta.setdefault("warnings", []).extend(warnings)
 
-        next_cursor = None
-        if next_position is not None:
-            next_cursor = Cursor(
+        def cursor_at(where: Position | None) -> str | None:
+            if where is None:
+                return None
+            return Cursor(
                 connector=self.connector.id,
                 entity=entity,
                 action=spec.name,
                 params=_frozen_params(model),
                 page_size=page_size,
-                position=next_position,
+                position=where,
                 given=given,
             ).encode()
 
@@ -149,13 +149,28 @@ class Executor:
             "action": spec.name,
             "backend": backend.name,
             "returned": len(records),
+            "fields": choice.label,
+            **({"fields_hint": WIDEN_HINT} if choice.label == "default" else {}),
             "params": model.model_dump(mode="json", exclude_defaults=True, exclude_none=True),
         }
         if self.sandbox:
             meta["sandbox"] = True
         meta["params"].update(extra_meta.pop("resolved_params", {}))
         meta.update(extra_meta)
-        return {"data": records, "next_cursor": next_cursor, "meta": meta}
+
+        # The whole result must stay under the token cap: records get what meta and a cursor leave.
+        sample_cursor = cursor_at(positions[-1] if positions else next_position) or ""
+        envelope = len(compact_json({"data": [], "next_cursor": sample_cursor, "meta": meta})) + CUT_WARNING_ROOM
+        fitting = fit_budget(records, chars_for(self.max_tokens) - envelope)
+        if fitting < len(records):
+            next_position = positions[fitting]
+            records = records[:fitting]
+            meta["returned"] = fitting
+            meta.setdefault("warnings", []).append(
+                f"result cut to {fitting} records to stay under ~{self.max_tokens:,} tokens "
+                f"({MAX_RESULT_TOKENS_SETTING}); use fields to select less, or follow next_cursor"
+            )
+        return {"data": records, "next_cursor": cursor_at(next_position), "meta": meta}
 
     async def _collect(self, backend, entity, spec: Action, model, fields, page_size, position, wanted):
         records: list[dict[str, Any]] = []

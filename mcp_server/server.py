@@ -32,8 +32,6 @@ log = logging.getLogger("mcp_server.server")
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 # describe reads only our own catalog: nothing outside this process.
 CLOSED_READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
-# Keep a result well under Claude Code's 25k-token cap.
-MAX_RESULT_CHARS = 80_000
 
 OUTPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -225,7 +223,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                     connector,
                     runtime.backend,
                     sandbox=runtime.demo,
-                    max_chars=MAX_RESULT_CHARS,
+                    max_tokens=settings.max_result_tokens,
                     max_requests=settings.max_requests_per_call,
                 ),
             )

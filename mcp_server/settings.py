@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .budget import DEFAULT_MAX_REQUESTS
 from .redact import register_secret
+from .shaping import DEFAULT_MAX_RESULT_TOKENS
 
 Mode = Literal["auto", "direct", "hosted"]
 
@@ -35,6 +36,8 @@ class ServerSettings(_Base):
     timeout: float = Field(default=30.0, gt=0, le=600)
     # One tool call sends at most this many vendor requests, then returns what it has with a cursor.
     max_requests_per_call: int = Field(default=DEFAULT_MAX_REQUESTS, ge=1, le=1000)
+    # A result is cut (with a cursor to continue) to stay under this many tokens, estimated from its characters.
+    max_result_tokens: int = Field(default=DEFAULT_MAX_RESULT_TOKENS, ge=1000, le=1_000_000)
     http_token: SecretStr | None = Field(default=None, description="bearer token HTTP clients must send")
 
     @field_validator("connectors", mode="before")

@@ -54,9 +54,51 @@ CATALOG_FIELDS = (
     "update_time",
 )  # fmt: skip
 
+# Default fields (returned when a call names none): what a person scanning Ads Manager looks at, ids kept.
+# Status is both TikTok fields: operation_status is the on/off switch, secondary_status what delivery does.
+# objective_type is the campaign objective (TRAFFIC, ...); `objective` is TikTok's older, coarser field.
+ADVERTISER_DEFAULTS = (
+    "advertiser_id", "name", "company", "status", "role", "currency", "balance", "timezone", "country", "create_time",
+)  # fmt: skip
+CAMPAIGN_DEFAULTS = (
+    "campaign_id", "campaign_name", "advertiser_id", "operation_status", "secondary_status", "objective_type",
+    "budget", "budget_mode", "bid_type", "optimization_goal", "create_time", "modify_time",
+)  # fmt: skip
+AD_GROUP_DEFAULTS = (
+    "adgroup_id", "adgroup_name", "campaign_id", "campaign_name", "operation_status", "secondary_status", "budget",
+    "budget_mode", "bid_type", "bid_price", "billing_event", "optimization_goal", "schedule_type",
+    "schedule_start_time", "schedule_end_time", "create_time", "modify_time",
+)  # fmt: skip
+# Ads carry no budget, bid or schedule (their ad group does), and their names already say a lot: the parent
+# ids link to the ad group and campaign lists, which carry the names.
+AD_DEFAULTS = (
+    "ad_id", "ad_name", "adgroup_id", "campaign_id", "operation_status", "secondary_status", "create_time",
+)  # fmt: skip
+AUDIENCE_DEFAULTS = ("audience_id", "name", "audience_type", "cover_num", "is_valid", "is_expiring", "create_time")
+IMAGE_DEFAULTS = ("image_id", "material_id", "file_name", "format", "width", "height", "displayable", "create_time")
+VIDEO_DEFAULTS = (
+    "video_id", "material_id", "file_name", "duration", "width", "height", "displayable", "video_cover_url",
+    "create_time",
+)  # fmt: skip
+SPARK_AD_DEFAULTS = (
+    "item_info.item_id", "item_info.text", "item_info.status", "user_info.tiktok_name", "user_info.identity_id",
+    "auth_info.ad_auth_status", "auth_info.auth_end_time",
+)  # fmt: skip
+CATALOG_DEFAULTS = ("catalog_id", "catalog_name", "catalog_type", "bc_info.bc_id", "create_time", "update_time")
 
-def _list(summary: str, params: type[BaseModel], fields: tuple[str, ...], max_page_size: int, notes: str = "") -> Action:
-    return Action("list", summary, params, pagination="page", fields=fields, max_page_size=max_page_size, notes=notes)
+
+def _list(
+    summary: str,
+    params: type[BaseModel],
+    fields: tuple[str, ...],
+    max_page_size: int,
+    notes: str = "",
+    defaults: tuple[str, ...] = (),
+) -> Action:
+    return Action(
+        "list", summary, params, pagination="page", fields=fields, max_page_size=max_page_size, notes=notes,
+        default_fields=defaults,
+    )  # fmt: skip
 
 
 def _report(summary: str, params: type[r.ReportParams], notes: str) -> Action:
@@ -72,23 +114,28 @@ def _report(summary: str, params: type[r.ReportParams], notes: str) -> Action:
 
 CATALOG = Catalog.of(
     entity("advertisers", "Advertiser accounts (advertiser/info/)",
-           _list("Advertiser details by id (≤100 per request, larger lists are split)", p.AdvertisersParams, ADVERTISER_FIELDS, 100)),
+           _list("Advertiser details by id (≤100 per request, larger lists are split)", p.AdvertisersParams, ADVERTISER_FIELDS, 100,
+                 defaults=ADVERTISER_DEFAULTS)),
     entity("campaigns", "Campaigns (campaign/get/)",
-           _list("List campaigns; deleted ones only with filtering.primary_status", p.ObjectListParams, CAMPAIGN_FIELDS, 1000)),
+           _list("List campaigns; deleted ones only with filtering.primary_status", p.ObjectListParams, CAMPAIGN_FIELDS, 1000,
+                 defaults=CAMPAIGN_DEFAULTS)),
     entity("ad_groups", "Ad groups (adgroup/get/)",
-           _list("List ad groups with budget, bidding and targeting", p.ObjectListParams, AD_GROUP_FIELDS, 1000)),
+           _list("List ad groups with budget, bidding and targeting", p.ObjectListParams, AD_GROUP_FIELDS, 1000,
+                 defaults=AD_GROUP_DEFAULTS)),
     entity("ads", "Ads (ad/get/)",
-           _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000)),
+           _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000, defaults=AD_DEFAULTS)),
     entity("audiences", "Custom audiences (dmp/custom_audience/list/)",
-           _list("List custom audiences (not available in TikTok's sandbox)", p.AudiencesParams, AUDIENCE_FIELDS, 100)),
+           _list("List custom audiences (not available in TikTok's sandbox)", p.AudiencesParams, AUDIENCE_FIELDS, 100,
+                 defaults=AUDIENCE_DEFAULTS)),
     entity("creative_assets_images", "Image assets (file/image/ad/search/)",
-           _list("Search the advertiser's image library", p.AssetSearchParams, IMAGE_FIELDS, 100)),
+           _list("Search the advertiser's image library", p.AssetSearchParams, IMAGE_FIELDS, 100, defaults=IMAGE_DEFAULTS)),
     entity("creative_assets_videos", "Video assets (file/video/ad/search/)",
-           _list("Search the advertiser's video library", p.AssetSearchParams, VIDEO_FIELDS, 100)),
+           _list("Search the advertiser's video library", p.AssetSearchParams, VIDEO_FIELDS, 100, defaults=VIDEO_DEFAULTS)),
     entity("spark_ads", "Spark Ads posts authorised to the advertiser (tt_video/list/)",
-           _list("List authorised TikTok posts for Spark Ads", p.SparkAdsParams, SPARK_AD_FIELDS, 50)),
+           _list("List authorised TikTok posts for Spark Ads", p.SparkAdsParams, SPARK_AD_FIELDS, 50, defaults=SPARK_AD_DEFAULTS)),
     entity("catalogs", "Product catalogs (catalog/get/)",
-           _list("List product catalogs of a Business Center (bc_id; no advertiser_id)", p.CatalogsParams, CATALOG_FIELDS, 100)),
+           _list("List product catalogs of a Business Center (bc_id; no advertiser_id)", p.CatalogsParams, CATALOG_FIELDS, 100,
+                 defaults=CATALOG_DEFAULTS)),
     entity("advertisers_reports_daily", "Daily advertiser metrics (report/integrated/get/)",
            _report("Daily spend, reach and conversions per advertiser", r.AdvertisersReportParams, "default last 30 days.")),
     entity("campaigns_reports_daily", "Daily campaign metrics (report/integrated/get/)",
