@@ -97,7 +97,7 @@ async def test_a_cursor_with_default_dates_continues_the_same_query_the_next_day
     args = {"entity": "ad_campaign_analytics", "action": "list", "params": {"fields": "impressions"}, "limit": 40}
     first = await LINKEDIN.ok(args)
     frozen = first["meta"]["params"]["dateRange"]
-    assert frozen["end"] == yesterday.isoformat() and first["next_cursor"]
+    assert frozen["end"] == (yesterday - dt.timedelta(days=1)).isoformat() and first["next_cursor"]  # last_30d
 
     for module in (params, analytics_params):  # the agent comes back after midnight
         monkeypatch.setattr(module, "today", lambda: real_today)

@@ -108,7 +108,8 @@ async def test_every_analytics_entity(make, log, entity):
     page = await fetch(make(), entity, params={"timeGranularity": "ALL"})
     assert page.records, entity
     row = page.records[0]
-    assert row["start_date"] == (today() - dt.timedelta(days=29)).isoformat() and row["end_date"] == today().isoformat()
+    assert row["start_date"] == (today() - dt.timedelta(days=30)).isoformat()  # last_30d: 30 whole days to yesterday
+    assert row["end_date"] == (today() - dt.timedelta(days=1)).isoformat()
     assert isinstance(row["costInUsd"], float) and isinstance(row["impressions"], int) and row["pivotValues"]
     query = api_calls(log)[-1]["query"]
     assert f"accounts=List({MAIN.replace(':', '%3A')})" in query  # default facet: the default account

@@ -135,8 +135,8 @@ def test_param_models_reject_bad_input(model, params):
 
 def test_analytics_defaults_to_last_30_days_utc():
     params = AnalyticsParams.model_validate({})
-    assert params.dateRange.end == today()
-    assert params.dateRange.start == today() - dt.timedelta(days=29)
+    assert params.dateRange.end == today() - dt.timedelta(days=1)  # the last_30d preset: whole days
+    assert params.dateRange.start == today() - dt.timedelta(days=30)
     assert params.timeGranularity == "DAILY"
     # Resolved values survive the cursor round trip unchanged.
     frozen = params.model_dump(mode="json", exclude_none=True)

@@ -77,13 +77,14 @@ async def test_analytics_default_range_projection_and_cursor(env):
     assert all(set(r) == {"start_date", "pivotValues", "costInUsd"} for r in first["data"])
     assert isinstance(first["data"][0]["costInUsd"], float)
     assert first["meta"]["params"]["dateRange"] == {
-        "start": (today() - dt.timedelta(days=29)).isoformat(),
-        "end": today().isoformat(),
+        "start": (today() - dt.timedelta(days=30)).isoformat(),  # the last_30d preset: whole days to yesterday
+        "end": (today() - dt.timedelta(days=1)).isoformat(),
     }
     second = await ok({**args, "cursor": first["next_cursor"]})
     keys = lambda body: [(r["start_date"], tuple(r["pivotValues"])) for r in body["data"]]  # noqa: E731
     assert not set(keys(first)) & set(keys(second))
-    assert env.requests[-1]["query"].endswith("fields=dateRange,pivotValues,costInUsd")
+    reports = [r for r in env.requests if r["path"].endswith("adAnalytics")]  # campaign names are looked up after
+    assert reports[-1]["query"].endswith("fields=dateRange,pivotValues,costInUsd")
 
 
 async def test_structured_and_rest_li_params_reach_linkedin_once_encoded(env):

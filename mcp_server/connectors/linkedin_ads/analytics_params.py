@@ -10,10 +10,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from ...errors import InvalidParams
 from ...params import StrList, last_days, today
+from ...presets import DESCRIPTION as PRESET_DESCRIPTION
+from ...presets import DatePreset, resolve
 from . import restli
 from .params import AccountScoped, Urns
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = 30  # a lone end_date covers the 30 days up to it
+# No dates at all: what Campaign Manager calls "last 30 days" (whole days, today excluded).
+DEFAULT_PRESET = "last_30d"
 
 # entity → the one pivot it reports by (LinkedIn's q=analytics takes exactly one).
 PIVOTS = {
@@ -135,7 +139,9 @@ def refuse_unreported(metrics: list[str], pivot: str) -> None:
 
 
 class DateRange(BaseModel):
-    """Inclusive calendar days (UTC)."""
+    """Inclusive calendar days in UTC: LinkedIn's adAnalytics dateRange and its DAILY buckets are UTC days
+    (Microsoft Learn, Ads Reporting, Metrics Available: dateRange "Date is specified in UTC"), whatever the
+    ad account's time zone; so "today" and presets resolve from the UTC date too."""
 
     model_config = ConfigDict(extra="forbid")
     start: dt.date
@@ -166,10 +172,14 @@ def _granularity(value: Any) -> Any:
 
 class AnalyticsParams(AccountScoped):
     dateRange: DateRange | None = Field(
-        None, description='{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"} (Rest.li text also accepted). Default: last 30 days.'
+        None,
+        description='{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"} UTC days (Rest.li text also accepted). No dates: last_30d.',
     )
     start_date: dt.date | None = Field(None, description="Shortcut for dateRange.start (YYYY-MM-DD).")
-    end_date: dt.date | None = Field(None, description="Shortcut for dateRange.end (YYYY-MM-DD); default today.")
+    end_date: dt.date | None = Field(None, description="Shortcut for dateRange.end (YYYY-MM-DD); with a start alone: today (UTC).")
+    date_preset: DatePreset | None = Field(
+        None, description=PRESET_DESCRIPTION.replace("the account's time zone", "UTC, LinkedIn's reporting days")
+    )
     timeGranularity: Annotated[Literal["DAILY", "MONTHLY", "ALL"], BeforeValidator(_granularity)] = "DAILY"
     campaigns: Urns("campaign") | None = Field(None, description="Facet: campaign ids or URNs.")
     creatives: Urns("creative") | None = Field(None, description="Facet: creative ids or URNs.")
@@ -199,14 +209,23 @@ class AnalyticsParams(AccountScoped):
 
     @model_validator(mode="after")
     def _resolve_dates(self) -> AnalyticsParams:
-        if self.start_date or self.end_date:
+        if self.date_preset:
+            if self.dateRange is not None or self.start_date or self.end_date:
+                raise ValueError(
+                    f"date_preset {self.date_preset!r} and dateRange/start_date/end_date both give the range; pass one or the other"
+                )
+            # Resolved into dateRange and dropped: meta.params and a cursor carry the explicit, frozen days.
+            start, end = resolve(self.date_preset, today())
+            self.dateRange = DateRange(start=start, end=end)
+            self.date_preset = None
+        elif self.start_date or self.end_date:
             if self.dateRange is not None:
                 raise ValueError("give dateRange or start_date/end_date, not both")
             start = self.start_date or last_days(DEFAULT_DAYS, end=self.end_date)[0]
             self.dateRange = DateRange(start=start, end=self.end_date or today())
             self.start_date = self.end_date = None
         elif self.dateRange is None:
-            start, end = last_days(DEFAULT_DAYS)
+            start, end = resolve(DEFAULT_PRESET, today())
             self.dateRange = DateRange(start=start, end=end)
         elif self.dateRange.end is None:
             self.dateRange = DateRange(start=self.dateRange.start, end=today())
