@@ -9,7 +9,7 @@ from typing import Any
 
 # `fields: ["*"]` (or "*"): the whole vendor record.
 WHOLE_RECORD = "*"
-WIDEN_HINT = 'fields: ["*"] for the whole record, or name any field (describe lists them)'
+WIDEN_HINT = 'fields: ["*"] for the whole record'
 
 # The result-size cap is in tokens because clients cap tool output in tokens (Claude Code refuses more
 # than 25,000, MAX_MCP_OUTPUT_TOKENS). No Claude tokenizer runs offline, so tokens are estimated from
