@@ -49,8 +49,9 @@ HOSTED_PARAMS: dict[str, set[str]] = {
     "advertisers": {"advertiser_ids"},
     **{entity: LIST_PARAMS for entity in LIST_ENDPOINTS if entity not in NOT_HOSTED},
 }
-# include_deleted is ours, not Airbyte's: false is what hosted does anyway; true gets a warning.
-REPORT_PARAMS = LIST_PARAMS | {"dimensions", "metrics", "start_date", "end_date", "query_lifetime", "include_deleted"}
+# include_deleted is ours, not Airbyte's: false is what hosted does anyway; true gets a warning. date_preset is
+# ours too: it is sent as the start_date/end_date it resolves to.
+REPORT_PARAMS = LIST_PARAMS | {"dimensions", "metrics", "start_date", "end_date", "query_lifetime", "include_deleted", "date_preset"}
 
 
 def refuse_undeclared(request: PageRequest) -> None:
