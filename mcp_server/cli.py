@@ -7,15 +7,20 @@ import json
 import logging
 import os
 import sys
-from typing import Any
+from typing import Any, get_args
 
 import anyio
+from pydantic import ValidationError
 
 from . import __version__
 from .logs import configure as configure_logging
-from .settings import ServerSettings
+from .settings import LogLevel, ServerSettings, settings_problem
+from .validation import DEFAULT_LIMIT, MAX_LIMIT
 
 TRANSPORTS = ("stdio", "http", "sse")
+LOG_LEVELS = get_args(LogLevel)
+# What a bad command line or setting exits with (argparse's own usage errors exit 2 too).
+USAGE_ERROR = 2
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -23,10 +28,15 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = (lambda value: value) if top else (lambda _value: argparse.SUPPRESS)
     parser.add_argument("--demo", action="store_true", default=default(False), help="run on the built-in sandbox (no credentials)")
     parser.add_argument("--hosted", action="store_true", default=default(False), help="with --demo: go through the hosted-API sandbox")
-    parser.add_argument("--log-level", default=default(None), help="DEBUG, INFO, WARNING (logs go to stderr)")
+    parser.add_argument(
+        "--log-level", type=str.upper, choices=LOG_LEVELS, default=default(None),
+        help="logs go to stderr; default INFO for serve, WARNING otherwise (or CONNECTOR_MCP_LOG_LEVEL)",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .connectors import REGISTRY
+
     parser = argparse.ArgumentParser(prog="connector-mcp", description="MCP server for LinkedIn Ads and TikTok Marketing.")
     parser.add_argument("--version", action="version", version=f"connector-mcp {__version__}")
     _common(parser, top=True)
@@ -39,15 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
 
-    call = sub.add_parser("call", help="run one execute call and print the result JSON")
+    call = sub.add_parser(
+        "call",
+        help="run one execute call and print the result JSON",
+        description="Run one *_execute call and print the result JSON; an error is one line on stderr, exit 1.",
+        epilog="example: connector-mcp --demo call linkedin-ads campaigns list --limit 3 --fields id,name,status",
+    )
     _common(call, top=False)
-    call.add_argument("connector")
-    call.add_argument("entity")
-    call.add_argument("action")
-    call.add_argument("--params", default=None, help="JSON object of params")
-    call.add_argument("--limit", type=int, default=None)
-    call.add_argument("--fields", default=None, help="comma list of fields to keep")
-    call.add_argument("--cursor", default=None)
+    call.add_argument("connector", help=" or ".join(REGISTRY))
+    call.add_argument("entity", help="what to read, e.g. campaigns (`connector-mcp catalog CONNECTOR` lists them)")
+    call.add_argument("action", help="list, or get where the entity has it")
+    call.add_argument("--params", default=None, help='JSON object of params, e.g. \'{"date_preset": "last_7d"}\'')
+    call.add_argument(
+        "--limit", type=int, default=None,
+        help=f"records to return, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); --cursor continues",
+    )  # fmt: skip
+    call.add_argument("--fields", default=None, help="comma list of fields to keep (a.b for nested ones)")
+    call.add_argument("--cursor", default=None, help="next_cursor of a previous result")
     call.set_defaults(func=cmd_call)
 
     catalog = sub.add_parser("catalog", help="print the catalog (or one connector's entities)")
@@ -71,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def server_settings(args: argparse.Namespace) -> ServerSettings:
+    """The environment's settings with the command line's on top; raises ValidationError (main says which)."""
     overrides: dict[str, Any] = {}
     if args.demo:
         overrides["demo"] = True
@@ -97,6 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.host,
         )
     mcp = _build(args)
+    _log_backends(settings, hosted_demo=bool(args.hosted and settings.demo))
     kwargs: dict[str, Any] = {}
     if args.transport != "stdio":
         # log_config=None: uvicorn's access log joins ours on stderr instead of printing to stdout.
@@ -105,9 +125,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def fail(message: str) -> int:
+def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
+    """One start-up line per connector: which backend serves it, or why none does."""
+    from .connectors import REGISTRY
+    from .runtime import Runtime
+    from .server import _served
+
+    log = logging.getLogger("mcp_server.cli")
+    served = _served(settings)
+    runtime = Runtime(settings, served, hosted_demo=hosted_demo)
+    for connector in served:
+        mode = runtime.describe_mode(connector)
+        if runtime.demo:
+            via = "through the hosted-API sandbox" if hosted_demo else "direct"
+            log.info("%s: sandbox (synthetic data), %s", connector.id, via)
+        elif mode["mode"] is None:
+            reason = mode["error"].removeprefix("not_configured: ")
+            log.warning("%s: not configured (its calls answer not_configured): %s", connector.id, reason)
+        else:
+            log.info("%s: %s (%s)", connector.id, mode["mode"], "Airbyte Agent API" if mode["mode"] == "hosted" else "vendor API")
+    hidden = [c for c in REGISTRY if c not in {s.id for s in served}]
+    if hidden:
+        log.info("not served (CONNECTOR_MCP_CONNECTORS): %s", ", ".join(hidden))
+
+
+def fail(message: str, code: int = 1) -> int:
     print(f"error: {message}", file=sys.stderr)
-    return 1
+    return code
+
+
+def unknown_connector(name: str) -> int:
+    from .connectors import REGISTRY
+    from .validation import choices
+
+    return fail(f"unknown connector {name!r}. {choices(name, list(REGISTRY))}")
 
 
 def cmd_call(args: argparse.Namespace) -> int:
@@ -117,7 +168,13 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     connector = REGISTRY.get(args.connector)
     if connector is None:
-        return fail(f"unknown connector {args.connector!r}; use one of: {', '.join(REGISTRY)}")
+        return unknown_connector(args.connector)
+    served = server_settings(args).connectors
+    if served and connector.id not in served:
+        return fail(
+            f"{connector.id} is filtered out by CONNECTOR_MCP_CONNECTORS={','.join(served)}. "
+            f"Add {connector.id} to it, or unset it to serve every connector."
+        )
     arguments: dict[str, Any] = {"entity": args.entity, "action": args.action}
     for name in ("params", "limit", "fields", "cursor"):
         if getattr(args, name) is not None:
@@ -143,7 +200,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.connector is None:
         doc = catalog_document(list(REGISTRY.values()))
     elif args.connector not in REGISTRY:
-        return fail(f"unknown connector {args.connector!r}; use one of: {', '.join(REGISTRY)}")
+        return unknown_connector(args.connector)
     elif args.entity:
         try:
             doc = entity_document(REGISTRY[args.connector], args.entity)
@@ -188,9 +245,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     return anyio.run(run)
 
 
+def _startup_problem(args: argparse.Namespace) -> str | None:
+    """A bad setting stops every command before it starts, in one line."""
+    from .connectors import REGISTRY
+    from .validation import choices
+
+    try:
+        settings = server_settings(args)
+    except ValidationError as exc:
+        return settings_problem(ServerSettings, exc)
+    unknown = [c for c in settings.connectors or [] if c not in REGISTRY]
+    if unknown:
+        return f"CONNECTOR_MCP_CONNECTORS names unknown connector {unknown[0]!r}. {choices(unknown[0], list(REGISTRY))}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level or os.environ.get("CONNECTOR_MCP_LOG_LEVEL", "INFO" if args.func is cmd_serve else "WARNING"))
+    problem = _startup_problem(args)
+    if problem:
+        raise SystemExit(fail(problem, USAGE_ERROR))
+    settings = server_settings(args)
+    explicit = args.log_level or "log_level" in settings.model_fields_set
+    configure_logging(settings.log_level if explicit else "INFO" if args.func is cmd_serve else "WARNING")
     try:
         code = args.func(args)
     except BrokenPipeError:  # e.g. `connector-mcp catalog | head`

@@ -25,7 +25,7 @@ from .redact import scrub
 from .runtime import Runtime
 from .settings import ServerSettings
 from .shaping import compact_json
-from .validation import DEFAULT_LIMIT, MAX_LIMIT
+from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
 
 log = logging.getLogger("mcp_server.server")
 
@@ -44,13 +44,23 @@ OUTPUT_SCHEMA: dict[str, Any] = {
 }
 
 
+def action_description(connector: Connector) -> str:
+    """The actions this connector has, and which entities take each: 'list (every entity) or get (a, b)'."""
+    entities = connector.catalog.entities
+    parts = []
+    for action in connector.catalog.action_names:
+        having = [name for name, entity in entities.items() if action in entity.actions]
+        parts.append(f"{action} ({'every entity' if len(having) == len(entities) else ', '.join(having)})")
+    return " or ".join(parts) + "."
+
+
 def execute_input_schema(connector: Connector) -> dict[str, Any]:
     """Derived from the catalog: entity and action are enums of what exists."""
     catalog = connector.catalog
     model = create_model(
         f"{connector.tool_name}_arguments",
         entity=(Literal[tuple(catalog.entities)], Field(description="What to read.")),
-        action=(Literal[tuple(catalog.action_names)], Field(description="list or get (see entity list).")),
+        action=(Literal[tuple(catalog.action_names)], Field(description=action_description(connector))),
         params=(
             dict[str, Any] | str | None,
             Field(default=None, description="Action params as an object (a JSON string of one also works)."),
@@ -161,7 +171,7 @@ class DescribeTool(Tool):
         if connector is None:
             raise InvalidParams("missing required argument connector.", fix=f"Pass connector: one of {served}.")
         if not isinstance(connector, str) or connector not in self.connectors:
-            raise InvalidParams(f"unknown connector {connector!r}.", fix=f"Use one of: {served}.")
+            raise InvalidParams(f"unknown connector {connector!r}.", fix=choices(str(connector), list(self.connectors)))
         spec = self.connectors[connector]
         if entity is None or entity == "":
             return connector_document(spec)
@@ -250,11 +260,12 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
     @mcp.resource("connectors://{connector}/{entity}", name="entity", mime_type="application/json")
     def entity_resource(connector: str, entity: str) -> dict[str, Any]:
         """Per action: params JSON Schema, required params, defaults, pagination, main record fields."""
+        # A bad URI is the client's mistake, answered to the client: FastMCP logs it at INFO, in one line (logs.py).
         if connector not in by_id:
-            raise ResourceError(f"unknown connector {connector!r}; use one of: {', '.join(by_id)}")
+            raise ResourceError(f"unknown connector {connector!r}. {choices(connector, list(by_id))}", log_level=logging.INFO)
         try:
             return entity_document(by_id[connector], entity)
         except ConnectorError as exc:
-            raise ResourceError(exc.render()) from None
+            raise ResourceError(exc.render(), log_level=logging.INFO) from None
 
     return mcp

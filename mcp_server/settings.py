@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+import annotated_types
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .budget import DEFAULT_MAX_REQUESTS
@@ -12,6 +13,7 @@ from .redact import register_secret
 from .shaping import DEFAULT_MAX_RESULT_TOKENS
 
 Mode = Literal["auto", "direct", "hosted"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class _Base(BaseSettings):
@@ -30,7 +32,7 @@ class ServerSettings(_Base):
 
     demo: bool = False
     connectors: list[str] | None = Field(default=None, description="connector ids to serve; default all")
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_max_wait: float = Field(default=8.0, ge=0, le=120)
     timeout: float = Field(default=30.0, gt=0, le=600)
@@ -46,6 +48,11 @@ class ServerSettings(_Base):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()] or None
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 class ConnectorSettings(_Base):
@@ -78,3 +85,43 @@ class AirbyteSettings(_Base):
 
     def configured(self) -> bool:
         return bool(self.client_id and self.client_secret)
+
+
+def _allowed(annotation: Any, metadata: list[Any]) -> str | None:
+    """What a setting accepts, in words, from its type and bounds."""
+    options = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) is not Literal and len(options) == 1:
+        annotation = options[0]  # X | None
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(map(str, get_args(annotation)))
+    if annotation is bool:
+        return "1 or 0 (true or false)"
+    if annotation in (int, float):
+        kind = "a whole number" if annotation is int else "a number"
+        ge = next((b.ge for b in metadata if isinstance(b, annotated_types.Ge)), None)
+        gt = next((b.gt for b in metadata if isinstance(b, annotated_types.Gt)), None)
+        le = next((b.le for b in metadata if isinstance(b, annotated_types.Le)), None)
+        low = f" from {ge}" if ge is not None else f" above {gt}" if gt is not None else ""
+        high = "" if le is None else f" to {le}" if ge is not None else f", up to {le}" if gt is not None else f" up to {le}"
+        return f"{kind}{low}{high}"
+    if get_origin(annotation) is list:
+        return "a comma-separated list"
+    return None
+
+
+def settings_problem(settings_cls: type[BaseSettings], exc: ValidationError) -> str:
+    """One line naming each bad environment variable and what it accepts; secrets are never echoed."""
+    prefix = settings_cls.model_config.get("env_prefix", "")
+    problems = []
+    for err in exc.errors(include_url=False):
+        field = str(err["loc"][0]) if err["loc"] else ""
+        info = settings_cls.model_fields.get(field)
+        name = f"{prefix}{field}".upper()
+        if info is None:
+            problems.append(f"{name}: {err['msg']}")
+            continue
+        secret = SecretStr in (info.annotation, *get_args(info.annotation))
+        given = "" if secret or isinstance(err.get("input"), dict) else f"={err.get('input')!r}"
+        allowed = _allowed(info.annotation, info.metadata)
+        problems.append(f"{name}{given} is not valid: use {allowed}" if allowed else f"{name}{given}: {err['msg']}")
+    return "; ".join(dict.fromkeys(problems)) + "."

@@ -70,7 +70,9 @@ def _describe_error(err: dict[str, Any], valid: list[str], label: str) -> str:
     loc = ".".join(str(p) for p in err["loc"])
     name = f"params.{loc}" if loc else "params"
     if err["type"] == "extra_forbidden":
-        return f"{name} is not a parameter of {label} (valid: {', '.join(valid) or 'none'})"
+        close = difflib.get_close_matches(loc, valid, n=1) if len(err["loc"]) == 1 else []
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"{name} is not a parameter of {label}{hint} (valid: {', '.join(valid) or 'none'})"
     if err["type"] == "missing":
         return f"{name} is required"
     message = err["msg"]
@@ -116,9 +118,14 @@ def parse_limit(raw: Any) -> int:
         return DEFAULT_LIMIT
     if isinstance(raw, str) and raw.strip().isdigit():
         raw = int(raw.strip())
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_LIMIT:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         raise InvalidParams(
             f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw!r}.",
-            fix=f"Use a smaller limit and follow next_cursor for more (default {DEFAULT_LIMIT}).",
+            fix=f"Pass a limit from 1 to {MAX_LIMIT}, or leave it out for {DEFAULT_LIMIT}.",
+        )
+    if raw > MAX_LIMIT:
+        raise InvalidParams(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw!r}.",
+            fix=f"Use a limit of at most {MAX_LIMIT} and follow next_cursor for more.",
         )
     return raw

@@ -83,9 +83,9 @@ def http_server(direct_env, tmp_path, request):
         except subprocess.TimeoutExpired:
             proc.kill()
             stdout, stderr = proc.communicate()
-    # Logs (uvicorn's access log included) go to stderr; stdout stays empty.
+    # Logs (the start-up lines included) go to stderr; stdout stays empty.
     assert stdout == b"", stdout[:500]
-    assert b"POST /mcp" in stderr or b"GET /sse" in stderr
+    assert b"tiktok-marketing: direct (vendor API)" in stderr and b"Starting MCP server" in stderr
 
 
 @pytest.mark.parametrize("http_server", ["http", "sse"], indirect=True)
