@@ -89,13 +89,10 @@ async def test_default_fields_when_none_named_and_star_gives_the_whole_vendor_re
                 assert full[name] == value
 
 
-async def test_defaults_are_not_sent_to_tiktok_but_named_fields_work_as_before(direct_env):
-    tiktok = direct_env["tiktok-marketing"]
-    await TIKTOK.ok({"entity": "campaigns", "action": "list", "limit": 3})
-    assert all("fields=" not in r["query"] for r in tiktok.calls("/campaign/get/"))
+async def test_named_fields_work_as_before_and_meta_names_them(direct_env):
     named = await TIKTOK.ok({"entity": "campaigns", "action": "list", "limit": 3, "fields": ["campaign_id", "budget"]})
-    assert named["meta"]["fields"] == ["campaign_id", "budget"]
-    assert all(set(r) == {"campaign_id", "budget"} for r in named["data"])
+    assert named["meta"]["fields"] == ["campaign_id", "budget"] and "fields_hint" not in named["meta"]
+    assert named["data"] and all(set(r) == {"campaign_id", "budget"} for r in named["data"])
 
 
 @pytest.mark.parametrize("entity", ["ads_reports_daily", "campaigns_reports_daily"])
@@ -117,16 +114,25 @@ async def test_star_in_linkedin_analytics_asks_for_the_default_metrics_not_a_met
     assert all("*" not in q for q in sent_star)
 
 
-async def test_hosted_tiktok_gets_select_fields_only_for_named_fields(monkeypatch, direct_env, hosted_fake):
+HOSTED_CASES = [
+    (TIKTOK, "TIKTOK_MARKETING_MODE", "ads", ["ad_id", "ad_name"]),
+    (LINKEDIN, "LINKEDIN_ADS_MODE", "campaigns", ["id", "name"]),
+]
+
+
+@pytest.mark.parametrize("tool,mode_setting,entity,named", HOSTED_CASES)
+async def test_hosted_gets_select_fields_only_for_named_fields(
+    monkeypatch, direct_env, hosted_fake, tool, mode_setting, entity, named
+):
     airbyte_env(monkeypatch, hosted_fake.url)
-    monkeypatch.setenv("TIKTOK_MARKETING_MODE", "hosted")
-    default = await TIKTOK.ok({"entity": "ads", "action": "list", "limit": 3})
-    assert default["meta"]["backend"] == "hosted" and default["data"]
-    assert all(set(r) <= set(defaults_of("ads")) and "ad_id" in r for r in default["data"])
-    sent = json.loads(hosted_fake.calls("/execute")[-1]["body"])
-    assert not sent.get("select_fields")
-    await TIKTOK.ok({"entity": "ads", "action": "list", "limit": 3, "fields": ["ad_id", "ad_name"]})
-    assert json.loads(hosted_fake.calls("/execute")[-1]["body"])["select_fields"] == ["ad_id", "ad_name"]
+    monkeypatch.setenv(mode_setting, "hosted")
+    default = await tool.ok({"entity": entity, "action": "list", "limit": 3})
+    defaults = REGISTRY[tool.connector_id].catalog.entities[entity].actions["list"].default_fields
+    assert default["meta"]["backend"] == "hosted" and default["meta"]["fields"] == "default" and default["data"]
+    assert all(set(r) <= heads(defaults) and named[0] in r for r in default["data"])
+    assert not json.loads(hosted_fake.calls("/execute")[-1]["body"]).get("select_fields")
+    await tool.ok({"entity": entity, "action": "list", "limit": 3, "fields": named})
+    assert json.loads(hosted_fake.calls("/execute")[-1]["body"])["select_fields"] == named
 
 
 async def test_describe_lists_default_and_other_fields():
@@ -195,13 +201,16 @@ async def test_the_token_cap_setting_cuts_default_records_and_the_cursor_continu
 
 
 async def test_report_rows_cut_by_tokens_resume_by_key(monkeypatch, direct_env):
-    arguments = {"entity": "ads_reports_daily", "action": "list", "limit": 200}
-    every, _, _ = await walk_all(TIKTOK, arguments)
-    monkeypatch.setenv("CONNECTOR_MCP_MAX_RESULT_TOKENS", "3000")
-    records, metas, texts = await walk_all(TIKTOK, arguments)
-    assert records == every
-    assert any("result cut to" in w for m in metas for w in m.get("warnings", []))
-    assert all(len(text) <= 3000 * CHARS_PER_TOKEN for text in texts)
+    arguments = {"entity": "ads_reports_daily", "action": "list", "limit": 40}
+    every = (await TIKTOK.ok(arguments))["data"]
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_RESULT_TOKENS", "4000")
+    first = await TIKTOK.ok(arguments)
+    assert 0 < len(first["data"]) < len(every)
+    assert any("result cut to" in w for w in first["meta"]["warnings"])
+    monkeypatch.delenv("CONNECTOR_MCP_MAX_RESULT_TOKENS")
+    rest = await TIKTOK.ok({**arguments, "cursor": first["next_cursor"]})
+    assert first["data"] + rest["data"][: len(every) - len(first["data"])] == every
+    assert len(compact_json(first)) <= 4000 * CHARS_PER_TOKEN
 
 
 def test_the_token_cap_is_a_bounded_setting(monkeypatch):
