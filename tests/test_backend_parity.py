@@ -96,7 +96,18 @@ async def test_lists_return_the_same_records_page_by_page(both, connector_id, en
             second = await both.ok(backend, connector_id, {**arguments, "cursor": first["next_cursor"]})
         pages[backend] = (first["data"], bool(first["next_cursor"]), second and second["data"])
     assert pages["direct"][0], f"{entity}: the fakes hold no data, so this comparison would prove nothing"
+    if entity in HOSTED_URN_NAMES:  # no targeting lookup through Airbyte: the name is the URN (test_report_names)
+        pages = {b: tuple(_urn_named(p, HOSTED_URN_NAMES[entity]) if isinstance(p, list) else p for p in page)
+                 for b, page in pages.items()}  # fmt: skip
     assert pages["hosted"] == pages["direct"]
+
+
+HOSTED_URN_NAMES = {"ad_member_company_analytics": "company_name", "ad_member_country_analytics": "country_name",
+                    "ad_member_job_title_analytics": "job_title_name", "ad_member_region_analytics": "region_name"}  # fmt: skip
+
+
+def _urn_named(rows: list[dict], field: str) -> list[dict]:
+    return [{**r, field: r["pivotValues"][0]} for r in rows]
 
 
 @pytest.mark.parametrize("connector_id,entity", GETS)

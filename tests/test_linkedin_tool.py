@@ -103,7 +103,7 @@ async def test_structured_and_rest_li_params_reach_linkedin_once_encoded(env):
         },
     })  # fmt: skip
     assert body["data"] and {(r["start_date"], r["end_date"]) for r in body["data"]} == {(str(start), str(end))}
-    query = env.requests[-1]["query"]
+    query = [r for r in env.requests if r["path"].endswith("adAnalytics")][-1]["query"]  # names are looked up after
     assert "campaigns=List(urn%3Ali%3AsponsoredCampaign%3A700678000,urn%3Ali%3AsponsoredCampaign%3A700678001)" in query
     assert f"dateRange={rest_li_range}" in query
 

@@ -225,7 +225,7 @@ async def test_long_daily_range_is_split_into_30_day_chunks_in_order(tiktok_fake
         f"{first + dt.timedelta(days=n)} 00:00:00" for n in range((end - first).days + 1)
     ]
     spans = []
-    for entry in vendor_requests(tiktok_fake):
+    for entry in report_requests(tiktok_fake):
         query = query_of(entry)
         assert json.loads(json.loads(query["filtering"])[0]["filter_value"]) == [ad["ad_id"]]
         spans.append((query["start_date"], query["end_date"]))
@@ -248,13 +248,13 @@ async def test_empty_chunks_are_skipped_within_one_fetch(tiktok_fake):
     page = await fetch(tiktok_fake, "ads_reports_daily", params, page_size=100)
     assert [r["stat_time_day"][:10] for r in page.records] == [str(born + dt.timedelta(days=n)) for n in range(3)]
     assert page.next_state is None
-    assert len(vendor_requests(tiktok_fake)) == 3  # two empty 30-day chunks, then the one with rows
+    assert len(report_requests(tiktok_fake)) == 3  # two empty 30-day chunks, then the one with rows
 
 
 async def test_report_rows_are_flat_with_numbers_ids_as_strings_and_dash_as_null(tiktok_fake):
     page = await fetch(tiktok_fake, "ads_reports_daily", {"metrics": AIRBYTE_AD_METRICS}, page_size=3)
     row = page.records[0]
-    assert list(row)[:2] == ["ad_id", "stat_time_day"]
+    assert list(row)[:4] == ["advertiser_id", "advertiser_name", "ad_id", "stat_time_day"]
     assert isinstance(row["ad_id"], str) and len(row["ad_id"]) == 19
     assert isinstance(row["campaign_id"], str) and isinstance(row["adgroup_id"], str)
     assert isinstance(row["stat_time_day"], str) and row["stat_time_day"].endswith(" 00:00:00")
@@ -270,7 +270,7 @@ async def test_default_metrics_are_the_compact_core_set(tiktok_fake):
     page = await fetch(tiktok_fake, "campaigns_reports_daily", page_size=2)
     (entry,) = report_requests(tiktok_fake)
     assert json.loads(query_of(entry)["metrics"]) == CAMPAIGN_METRICS
-    assert set(page.records[0]) == {"campaign_id", "stat_time_day", *CAMPAIGN_METRICS}
+    assert set(page.records[0]) == {"advertiser_id", "advertiser_name", "campaign_id", "stat_time_day", *CAMPAIGN_METRICS}
     assert len(CAMPAIGN_METRICS) < len(AIRBYTE_CAMPAIGN_METRICS) / 2
 
 

@@ -80,7 +80,7 @@ async def test_fields_project_records(env):
 
 async def test_params_may_be_a_json_string(env):
     body = await ok({"entity": "ads_reports_lifetime", "action": "list", "params": '{"metrics": "spend,impressions"}'})
-    assert set(body["data"][0]) == {"ad_id", "spend", "impressions"}
+    assert set(body["data"][0]) == {"advertiser_id", "advertiser_name", "ad_id", "spend", "impressions"}
 
 
 async def test_missing_advertiser_is_an_error_result_without_a_request(env, monkeypatch):

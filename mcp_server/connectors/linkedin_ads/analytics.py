@@ -10,7 +10,8 @@ stays far from the 15,000-row cap. Other pivots send the whole list once
 
 A report is one answer (no vendor paging), so it is never returned in part: when its
 batches × metric chunks exceed what is left of the tool call's request budget, it is
-refused before its first request.
+refused before its first request. Rows then get readable names (names.py); those lookups
+come after the report and use what the budget has left, falling back to URNs with a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from .analytics_params import (
     refuse_unreported,
 )
 from .api import LinkedinApi
+from .names import name_records
+from .names_lookup import cache_for, direct_lookup
 
 METRICS_PER_CALL = 18
 URNS_PER_BATCH = 50
@@ -174,6 +177,9 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
         )
     if not records:
         warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end, account_id))  # type: ignore[arg-type]
+    if getattr(api, "names_rows", True):  # hosted mode names rows itself, once, after any sums
+        accounts = facets.get("accounts") or ([account_id] if account_id else [])
+        warnings += await name_records(records, pivot, cache_for(api), direct_lookup(api, pivot, accounts))
     return Page(records=records, meta={"warnings": warnings} if warnings else {})
 
 

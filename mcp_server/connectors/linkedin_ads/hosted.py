@@ -26,6 +26,8 @@ from .analytics_params import PIVOTS
 from .catalog import PAGE_MAX
 from .client import LinkedinDirectBackend, with_warnings
 from .hosted_sums import facet_batches, hosted_facet, summed_report
+from .names import Lookup, NameCache, budget_allows, fallback_warning, name_records
+from .names_lookup import cache_for, hosted_targeting_lookup
 from .params import CampaignsList, ConversionsList, CreativesList, default_account
 
 DIRECT_FIX = "Leave it out, or use direct mode: set LINKEDIN_ADS_CLIENT_ID/SECRET/REFRESH_TOKEN and LINKEDIN_ADS_MODE=direct."
@@ -71,6 +73,8 @@ def refuse_undeclared(request: PageRequest) -> None:
 class HostedLinkedinApi:
     """Stands in for LinkedinApi: one hosted execute per LinkedIn GET."""
 
+    names_rows = False  # the adapter names analytics rows once, after any hosted sums
+
     def __init__(self, execute: HostedExecute, request: PageRequest, version: str | None):
         self.execute = execute
         self.entity, self.action = request.entity, request.action
@@ -106,6 +110,21 @@ class HostedLinkedinApi:
         if self.action == "get":
             params["id"] = _number(segments[-1])
         return params
+
+
+def _names_cache(execute: HostedExecute) -> NameCache:
+    """The hosted backend's name cache (the call's own, for an execute bound to none)."""
+    return cache_for(getattr(execute, "backend", None) or execute)
+
+
+def _listed_names(facet: str, records: list[dict[str, Any]]) -> dict[str, str]:
+    """URN → name of listed campaigns or creatives (creative ids are URNs already)."""
+    kind = "creative" if facet == "creatives" else "campaign"
+    return {
+        str(r["id"]) if str(r["id"]).startswith("urn:") else restli.to_urn(kind, r["id"]): str(r["name"])
+        for r in records
+        if r.get("id") is not None and r.get("name")
+    }
 
 
 def _number(text: str) -> Any:
@@ -194,9 +213,49 @@ class LinkedinHostedAdapter:
                     return Page([], meta={"warnings": notes})
             batches = facet_batches(request)
             if batches:
-                return with_warnings(await summed_report(request, batches, routes, scope), notes + api.warnings)
+                page = await summed_report(request, batches, routes, scope)
+            else:
+                page = await routes.fetch(request)
+            names = await self._name_rows(page, request, execute, settings, scope or routes.settings.account_id)
+            return with_warnings(page, notes + api.warnings + names)
         page = await routes.fetch(request)
         return with_warnings(page, notes + api.warnings)
+
+    async def _name_rows(self, page: Page, request: PageRequest, execute: HostedExecute, settings: Any, account_id: Any) -> list[str]:
+        """Names for the report's rows: campaigns and creatives from Airbyte's listing of the account (already
+        cached when the report went through it), member values from LinkedIn's standardized lists."""
+        pivot = PIVOTS[request.entity]
+        account = default_account(request.params, "account_id") or account_id
+        cache = _names_cache(execute)
+        lookup = hosted_targeting_lookup(pivot)
+        if pivot in ("CAMPAIGN", "CREATIVE"):
+            lookup = self._listing_lookup(pivot, execute, settings, account, cache)
+        return await name_records(page.records, pivot, cache, lookup)
+
+    def _listing_lookup(self, pivot: str, execute: HostedExecute, settings: Any, account_id: Any, cache: NameCache) -> Lookup:
+        facet = "campaigns" if pivot == "CAMPAIGN" else "creatives"
+        what = facet[:-1].capitalize()
+
+        async def lookup(values: list[str]) -> tuple[dict[str, str], list[str]]:
+            if not account_id:
+                return {}, [fallback_warning(what, values, "no account is known: pass params.account_id or set LINKEDIN_ADS_ACCOUNT_ID")]
+            found: dict[str, str] = {}
+            listing = PageRequest(facet, "list", (CreativesList if facet == "creatives" else CampaignsList)(account_id=account_id), None, PAGE_MAX)
+            lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
+            try:
+                while budget_allows(1):
+                    page = await lister.fetch(listing)
+                    found |= _listed_names(facet, page.records)
+                    if page.next_state is None or all(v in found for v in values):
+                        break
+                    listing.state = page.next_state
+            except ConnectorError as error:
+                return found, [fallback_warning(what, [v for v in values if v not in found], f"Airbyte's {facet} list failed: {error}")]
+            rest = [v for v in values if v not in found]
+            why = f"not in Airbyte's {facet} list of account {account_id}, which may leave deleted {facet} out"
+            return found, [fallback_warning(what, rest, why)] if rest else []
+
+        return lookup
 
     async def _account_facet(
         self, request: PageRequest, execute: HostedExecute, settings: Any, account_id: str
@@ -210,9 +269,12 @@ class LinkedinHostedAdapter:
         lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
         urns: list[str] = []
         notes: list[str] = []
+        cache = _names_cache(execute)
         while True:
             page = await lister.fetch(listing)
             urns += [str(r["id"]) if facet == "creatives" else restli.to_urn("campaign", r["id"]) for r in page.records]
+            for urn, name in _listed_names(facet, page.records).items():  # the report's names, at no extra request
+                cache.put(f"{'CREATIVE' if facet == 'creatives' else 'CAMPAIGN'}|{urn}", name)
             notes += [f"This report covers the {facet} Airbyte lists for account {account_id}: {w}" for w in page.meta.get("warnings", [])]
             if page.next_state is None:
                 break

@@ -11,6 +11,7 @@ from ...settings import ConnectorSettings
 from .api import TiktokApi
 from .clock import UTC, advertiser_zone, local_today, now
 from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
+from .report_names import name_advertiser
 from .reports import fetch_report, has_next_page
 from .settings import TiktokMarketingSettings
 
@@ -70,7 +71,7 @@ class TiktokDirectBackend:
         assert isinstance(settings, TiktokMarketingSettings)
         self.settings = settings
         self.api = TiktokApi(settings, options)
-        self._zones: dict[str, str | None] = {}  # advertiser -> time zone
+        self._advertiser_records: dict[str, dict[str, Any]] = {}  # advertiser -> its advertiser/info/ record
         self._business_centers: list[str] | None = None
 
     async def fetch(self, request: PageRequest) -> Page:
@@ -98,17 +99,22 @@ class TiktokDirectBackend:
             state = first_report_state(params, zone, self._first_page(request, REPORT_MAX_PAGE_SIZE))
         page = await fetch_report(self.api, params, advertiser_id, state)
         page.meta |= report_meta(state)
+        if page.records:
+            warnings += await name_advertiser(page.records, advertiser_id, self._advertiser)
         if warnings:
             page.meta["warnings"] = [*warnings, *page.meta.get("warnings", [])]
         return page
 
     async def _time_zone(self, advertiser_id: str) -> str | None:
-        """The advertiser's time zone from advertiser/info/, asked once per advertiser and backend."""
-        if advertiser_id not in self._zones:
-            query = {"advertiser_ids": [advertiser_id], "fields": ["advertiser_id", "timezone", "display_timezone"]}
+        return advertiser_zone(await self._advertiser(advertiser_id))
+
+    async def _advertiser(self, advertiser_id: str) -> dict[str, Any]:
+        """advertiser/info/ (time zone and name), asked once per advertiser and backend."""
+        if advertiser_id not in self._advertiser_records:
+            query = {"advertiser_ids": [advertiser_id], "fields": ["advertiser_id", "name", "timezone", "display_timezone"]}
             records = (await self.api.get("advertiser/info/", query)).data.get("list") or [{}]
-            self._zones[advertiser_id] = advertiser_zone(records[0])
-        return self._zones[advertiser_id]
+            self._advertiser_records[advertiser_id] = records[0]
+        return self._advertiser_records[advertiser_id]
 
     async def check(self) -> str:
         data = (await self.api.get("user/info/", {})).data

@@ -22,6 +22,7 @@ from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
 from .client import LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
 from .clock import advertiser_zone, now
+from .report_names import name_advertiser
 from .report_params import ObjectReportParams, ReportParams, needs_time_zone, refuse_unbounded_hourly
 from .reports import fetch_report, has_next_page
 
@@ -143,6 +144,8 @@ class TiktokHostedAdapter:
         # One adapter serves every hosted backend in the process (servers, workspaces), so time zones are
         # cached per backend, as direct mode does: backend -> advertiser (None = Airbyte's configured one) -> zone.
         self._zones: weakref.WeakKeyDictionary[Any, dict[str | None, str | None]] = weakref.WeakKeyDictionary()
+        # and the advertiser/info/ records behind them (names for report rows), the same way.
+        self._advertiser_records: weakref.WeakKeyDictionary[Any, dict[str | None, dict[str, Any]]] = weakref.WeakKeyDictionary()
 
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
         refuse_undeclared(request)
@@ -176,17 +179,28 @@ class TiktokHostedAdapter:
             api.warn(DELETED_WARNING)
         page = await fetch_report(api, params, advertiser_id, state, status_filter=False)  # type: ignore[arg-type]
         page.meta |= report_meta(state)
+        if page.records:
+            for warning in await name_advertiser(page.records, advertiser_id, lambda a: self._advertiser(execute, a)):
+                api.warn(warning)
         return page
 
     async def _time_zone(self, execute: HostedExecute, advertiser_id: str | None) -> str | None:
         """The advertiser's time zone through the hosted advertisers list, once per advertiser and backend."""
         zones = self._backend_zones(execute)
         if advertiser_id not in zones:
+            zones[advertiser_id] = advertiser_zone(await self._advertiser(execute, advertiser_id))
+        return zones[advertiser_id]
+
+    async def _advertiser(self, execute: HostedExecute, advertiser_id: str | None) -> dict[str, Any]:
+        """The advertiser's record (time zone, name) through the hosted advertisers list, once per backend."""
+        backend = getattr(execute, "backend", None)
+        known = self._advertiser_records.setdefault(backend, {}) if backend is not None else {}
+        if advertiser_id not in known:
             lookup = HostedTiktokApi(execute, "advertisers", None)
             query = {"advertiser_ids": [advertiser_id]} if advertiser_id else {}
             records = (await lookup.get("advertiser/info/", query)).data["list"] or [{}]
-            zones[advertiser_id] = advertiser_zone(records[0])
-        return zones[advertiser_id]
+            known[advertiser_id] = records[0]
+        return known[advertiser_id]
 
     def _backend_zones(self, execute: HostedExecute) -> dict[str | None, str | None]:
         """The cache of the backend this execute belongs to; an execute that names none gets a fresh one."""

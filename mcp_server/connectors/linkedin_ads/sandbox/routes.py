@@ -12,6 +12,7 @@ from ....params import today
 from .analytics import PIVOT_VALUES, field_problem, readable_accounts, report
 from .data import Data, urn
 from .rules import BadParam, error, int_param
+from .targeting import ad_targeting_entities
 from .templates import BROKEN
 
 Query = dict[str, Any]
@@ -294,4 +295,5 @@ ROUTES = [
     ("/leadForms", lead_forms),
     ("/leadFormResponses", lead_responses),
     ("/adAnalytics", analytics),
+    ("/adTargetingEntities", ad_targeting_entities),
 ]
