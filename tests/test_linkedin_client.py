@@ -64,6 +64,9 @@ async def fetch(backend, entity, action="list", params=None, *, state=None, page
     return await backend.fetch(PageRequest(entity, action, model, state, page_size, fields))
 
 
+ANALYTICS = "adAnalytics"  # the report's own requests; rows are named by lookups after them (test_report_names)
+
+
 def api_calls(log, part=""):
     return [r for r in log if r["path"].startswith("/rest/") and part in r["path"]]
 
@@ -111,7 +114,7 @@ async def test_every_analytics_entity(make, log, entity):
     assert row["start_date"] == (today() - dt.timedelta(days=30)).isoformat()  # last_30d: 30 whole days to yesterday
     assert row["end_date"] == (today() - dt.timedelta(days=1)).isoformat()
     assert isinstance(row["costInUsd"], float) and isinstance(row["impressions"], int) and row["pivotValues"]
-    query = api_calls(log)[-1]["query"]
+    query = api_calls(log, ANALYTICS)[-1]["query"]
     assert f"accounts=List({MAIN.replace(':', '%3A')})" in query  # default facet: the default account
 
 
@@ -316,7 +319,7 @@ async def test_more_than_18_metrics_are_chunked_and_merged(make, log):
     backend = make()
     metrics = [m for m in METRICS if m not in ("averageDwellTime", "audiencePenetration")][:40]
     many = await fetch(backend, "ad_campaign_analytics", params={"fields": metrics, "campaigns": [FIRST_CAMPAIGN]})
-    calls = api_calls(log)
+    calls = api_calls(log, ANALYTICS)
     assert len(calls) == 3
     for call in calls:
         fields = call["query"].split("fields=")[1].split(",")
@@ -328,7 +331,7 @@ async def test_more_than_18_metrics_are_chunked_and_merged(make, log):
 
 async def test_tool_fields_push_down_metrics(make, log):
     page = await fetch(make(), "ad_campaign_analytics", fields=["start_date", "videoViews"])
-    assert api_calls(log)[-1]["query"].endswith("fields=dateRange,pivotValues,videoViews")
+    assert api_calls(log, ANALYTICS)[-1]["query"].endswith("fields=dateRange,pivotValues,videoViews")
     assert "videoViews" in page.records[0]
 
 
@@ -337,8 +340,8 @@ async def test_120_campaigns_are_batched_for_the_campaign_pivot(make, log):
     ids = list(range(FIRST_CAMPAIGN, FIRST_CAMPAIGN + 120))
     params = {"campaigns": ids, "timeGranularity": "ALL", "fields": ["impressions"]}
     batched = await fetch(backend, "ad_campaign_analytics", params=params)
-    counts = [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log)]
-    assert counts == [50, 50, 20] and all(c["method"] == "GET" for c in api_calls(log))
+    counts = [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log, ANALYTICS)]
+    assert counts == [50, 50, 20] and all(c["method"] == "GET" for c in api_calls(log, ANALYTICS))
     whole = await fetch(backend, "ad_campaign_analytics", params={"timeGranularity": "ALL", "fields": ["impressions"]})
     assert batched.records == whole.records and len(whole.records) > 50
 
@@ -348,7 +351,7 @@ async def test_campaign_facet_is_batched_for_the_creative_pivot(make, log):
     ids = list(range(FIRST_CAMPAIGN, FIRST_CAMPAIGN + 120))
     params = {"campaigns": ids, "timeGranularity": "ALL", "fields": ["impressions"]}
     batched = await fetch(backend, "ad_creative_analytics", params=params)
-    assert [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log)] == [50, 50, 20]
+    assert [c["query"].count("sponsoredCampaign%3A") for c in api_calls(log, ANALYTICS)] == [50, 50, 20]
     whole = await fetch(backend, "ad_creative_analytics", params={"timeGranularity": "ALL", "fields": ["impressions"]})
     assert batched.records == whole.records and len({r["pivotValues"][0] for r in whole.records}) > 50
 
@@ -357,7 +360,7 @@ async def test_long_facet_lists_are_tunnelled_for_other_pivots(make, log):
     backend = make()
     ids = list(range(FIRST_CAMPAIGN, FIRST_CAMPAIGN + 120))
     page = await fetch(backend, "ad_member_country_analytics", params={"campaigns": ids, "timeGranularity": "ALL"})
-    call = api_calls(log)[-1]
+    call = api_calls(log, ANALYTICS)[-1]
     assert call["method"] == "POST" and call["headers"]["x-http-method-override"] == "GET"
     assert call["headers"]["content-type"] == "application/x-www-form-urlencoded"
     assert call["query"] == "" and len(call["body"]) > 4000 and call["body"].startswith("q=analytics&pivot=MEMBER_COUNTRY_V2")
@@ -368,8 +371,8 @@ async def test_long_facet_lists_are_tunnelled_for_other_pivots(make, log):
 async def test_414_answer_is_resent_tunnelled(make, log, control):
     control("faults", {"match": "adAnalytics", "kind": "uri_too_long", "times": 1})
     page = await fetch(make(), "ad_campaign_analytics", params={"campaigns": [FIRST_CAMPAIGN]})
-    assert page.records and [c["method"] for c in api_calls(log)] == ["GET", "POST"]
-    assert api_calls(log)[1]["body"] == api_calls(log)[0]["query"]
+    assert page.records and [c["method"] for c in api_calls(log, ANALYTICS)] == ["GET", "POST"]
+    assert api_calls(log, ANALYTICS)[1]["body"] == api_calls(log, ANALYTICS)[0]["query"]
 
 
 async def test_row_cap_warning(make):
