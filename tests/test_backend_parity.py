@@ -24,12 +24,7 @@ from tests.conftest import Fake, airbyte_env
 
 BACKENDS = ("direct", "hosted")
 CONNECTORS = ("tiktok-marketing", "linkedin-ads")
-# Entities Airbyte's agent TikTok connector does not declare: hosted mode refuses them (tested below).
-NOT_HOSTED = {("tiktok-marketing", "spark_ads"), ("tiktok-marketing", "catalogs")}
-LISTS = [
-    (cid, e) for cid in CONNECTORS for e, spec in REGISTRY[cid].catalog.entities.items()
-    if "list" in spec.actions and (cid, e) not in NOT_HOSTED
-]  # fmt: skip
+LISTS = [(cid, e) for cid in CONNECTORS for e, spec in REGISTRY[cid].catalog.entities.items() if "list" in spec.actions]
 GETS = [(cid, e) for cid in CONNECTORS for e, spec in REGISTRY[cid].catalog.entities.items() if "get" in spec.actions]
 # Params the hosted API cannot express for a default call, replaced by an equivalent both backends take.
 SPECIAL_PARAMS: dict[str, dict[str, Any]] = {"ads_reports_lifetime": {"query_lifetime": False}}
@@ -170,23 +165,6 @@ async def test_params_hosted_cannot_send_are_refused_not_dropped(both, connector
     text = result.content[0].text
     assert text.startswith("invalid_params:") and param in text and "direct mode" in text
     assert len(both.hosted.calls("/execute")) == before  # refused before any hosted call
-
-
-@pytest.mark.parametrize("connector_id,entity", sorted(NOT_HOSTED))
-async def test_entities_airbyte_does_not_offer_need_direct_mode(both, connector_id, entity):
-    assert (await both.ok("direct", connector_id, {"entity": entity, "action": "list"}))["data"]
-    before = len(both.hosted.calls("/execute"))
-    result = await both.call("hosted", connector_id, {"entity": entity, "action": "list"})
-    text = result.content[0].text
-    assert result.is_error and text.startswith("not_configured:") and "TIKTOK_MARKETING_MODE=direct" in text
-    assert len(both.hosted.calls("/execute")) == before
-
-
-async def test_hourly_and_ranged_lifetime_rows_come_through_airbytes_daily_ad_report(both):
-    for entity, params in (("ads_reports_hourly", {}), ("ads_reports_lifetime", {"query_lifetime": False})):
-        await both.ok("hosted", "tiktok-marketing", {"entity": entity, "action": "list", "params": params, "limit": 2})
-        sent = both.hosted.calls("/execute")[-1]["body"].replace(" ", "")
-        assert '"entity":"ads_reports_daily"' in sent
 
 
 async def test_tiktok_errors_swallowed_by_airbyte_become_a_warning(both):

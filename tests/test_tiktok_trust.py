@@ -366,7 +366,7 @@ def test_fake_refuses_cash_spend_outside_advertiser_daily(tiktok_fake):
     assert daily["code"] == 0
 
 
-# --- 6. review fixes: the fake's own rules, hourly ranges refused up front, ------------
+# --- 6. review fixes: the fake's own rules, hourly ranges refused up front, hosted catalogs, ------------
 # --- time zones per backend, the same report_dates on every page ----------------------------------------
 
 
@@ -439,6 +439,16 @@ async def test_every_page_of_a_report_carries_the_same_report_dates(env, noon_ut
     start, end = str(local - dt.timedelta(days=30)), str(local - dt.timedelta(days=1))
     expected = {"start_date": start, "end_date": end, "time_zone": "Pacific/Kiritimati"}
     assert [m["report_dates"] for m in metas] == [expected] * len(metas)
+
+
+async def test_hosted_catalogs_send_bc_id_and_no_advertiser_id(monkeypatch, hosted_fake):
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("TIKTOK_MARKETING_MODE", "hosted")
+    monkeypatch.setenv("TIKTOK_MARKETING_ADVERTISER_ID", DEMO_ADVERTISER_ID)
+    await ok({"entity": "catalogs", "action": "list", "params": {"bc_id": DEMO_BC_ID}})
+    (execute,) = hosted_fake.calls("/execute")
+    sent = json.loads(execute["body"])["params"]
+    assert sent["bc_id"] == DEMO_BC_ID and "advertiser_id" not in sent
 
 
 async def test_hosted_time_zones_are_cached_per_backend(hosted_fake):

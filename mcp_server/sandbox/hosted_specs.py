@@ -3,9 +3,9 @@
 The fake Agent API runs these the way Airbyte does: only declared params go to
 the vendor, a required param with a default is filled in (including the stale
 2024 report dates), optional defaults are not sent. TikTok's entities, params and
-report defaults are those of Airbyte's agent connector spec (airbytehq/airbyte-agent-connectors,
-airbyte_agent_sdk/specs/tiktok-marketing/connector.yaml, April 2026): 11 entities, no Spark Ads,
-catalogs, hourly or lifetime reports. LinkedIn follows linkedin-ads.md §12. The lists are
+report defaults are those of Airbyte's agent connector spec (airbyte-agent-sdk 0.1.380 on PyPI,
+airbyte_agent_sdk/specs/tiktok-marketing/connector.yaml; the GitHub snapshot of April 2026 declares
+fewer entities). LinkedIn follows linkedin-ads.md §12, which matches that release. The lists are
 written out here, not imported from the client, so the fake can catch the client's mistakes.
 """
 
@@ -96,10 +96,14 @@ TIKTOK_OPS: dict[tuple[str, str], Op] = {
     ("audiences", "list"): _tiktok_list("dmp/custom_audience/list/", 100, 100),
     ("creative_assets_images", "list"): _tiktok_list("file/image/ad/search/", 100, 100),
     ("creative_assets_videos", "list"): _tiktok_list("file/video/ad/search/", 100, 100),
+    ("spark_ads", "list"): _tiktok_list("tt_video/list/", 20, 50),
+    ("catalogs", "list"): _tiktok_list("catalog/get/", 100, 100, bc_id=P()),
     ("advertisers_reports_daily", "list"): _tiktok_report("AUCTION_ADVERTISER", ["advertiser_id", "stat_time_day"], ADVERTISER_METRICS),
     ("campaigns_reports_daily", "list"): _tiktok_report("AUCTION_CAMPAIGN", ["campaign_id", "stat_time_day"], CAMPAIGN_METRICS),
     ("ad_groups_reports_daily", "list"): _tiktok_report("AUCTION_ADGROUP", ["adgroup_id", "stat_time_day"], ADGROUP_METRICS),
     ("ads_reports_daily", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_day"], AD_METRICS),
+    ("ads_reports_hourly", "list"): _tiktok_report("AUCTION_AD", ["ad_id", "stat_time_hour"], AD_METRICS),
+    ("ads_reports_lifetime", "list"): _tiktok_report("AUCTION_AD", ["ad_id"], AD_METRICS),
 }
 
 # ---- LinkedIn Ads -------------------------------------------------------------

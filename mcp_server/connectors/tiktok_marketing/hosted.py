@@ -20,7 +20,7 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
-from .client import LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
+from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
 from .clock import advertiser_zone, now
 from .report_names import name_advertiser
 from .report_params import ObjectReportParams, ReportParams, needs_time_zone, refuse_unbounded_hourly
@@ -37,18 +37,12 @@ DELETED_WARNING = (
     "(TIKTOK_MARKETING_ACCESS_TOKEN, TIKTOK_MARKETING_MODE=direct) includes them."
 )
 ADVERTISER_INFO_MAX_IDS = 100
-DIRECT_FIX = "Use direct mode: set TIKTOK_MARKETING_ACCESS_TOKEN and TIKTOK_MARKETING_MODE=direct."
-# Airbyte's agent TikTok connector declares 11 entities (airbytehq/airbyte-agent-connectors,
-# airbyte_agent_sdk/specs/tiktok-marketing/connector.yaml): no Spark Ads, catalogs, hourly or lifetime
-# reports. Hourly and date-ranged "lifetime" rows come through its ads_reports_daily, which takes any
-# dimensions; the other two need direct mode.
-HOSTED_ENTITY = {"ads_reports_hourly": "ads_reports_daily", "ads_reports_lifetime": "ads_reports_daily"}
-NOT_HOSTED = ("spark_ads", "catalogs")
 # The params Airbyte's hosted connector declares per entity kind; anything else would be dropped.
 LIST_PARAMS = {"advertiser_id", "page", "page_size"}
 HOSTED_PARAMS: dict[str, set[str]] = {
     "advertisers": {"advertiser_ids"},
-    **{entity: LIST_PARAMS for entity in LIST_ENDPOINTS if entity not in NOT_HOSTED},
+    "catalogs": LIST_PARAMS | {"bc_id"},
+    **{entity: LIST_PARAMS for entity in LIST_ENDPOINTS if entity != "catalogs"},
 }
 # include_deleted is ours, not Airbyte's: false is what hosted does anyway; true gets a warning. date_preset is
 # ours too: it is sent as the start_date/end_date it resolves to.
@@ -56,11 +50,6 @@ REPORT_PARAMS = LIST_PARAMS | {"dimensions", "metrics", "start_date", "end_date"
 
 
 def refuse_undeclared(request: PageRequest) -> None:
-    if request.entity in NOT_HOSTED:
-        raise NotConfigured(
-            f"{request.entity} is not offered by Airbyte's hosted TikTok connector (it declares no such entity).",
-            fix=DIRECT_FIX,
-        )
     params = request.params
     allowed = REPORT_PARAMS if isinstance(params, ReportParams) else HOSTED_PARAMS[request.entity]
     for name, field in type(params).model_fields.items():
@@ -152,13 +141,23 @@ class TiktokHostedAdapter:
         # None = let Airbyte inject the advertiser its connector is configured with.
         advertiser_id = getattr(request.params, "advertiser_id", None) or settings.advertiser_id
         reports = isinstance(request.params, ReportParams)
-        api = HostedTiktokApi(execute, HOSTED_ENTITY.get(request.entity, request.entity), None if reports else request.fields)
+        api = HostedTiktokApi(execute, request.entity, None if reports else request.fields)
         if request.entity == "advertisers":
             return api.meta(await self._advertisers(api, request, settings))
         if reports:
             return api.meta(await self._report(api, request, execute, advertiser_id))
         state = request.state or TiktokDirectBackend._first_page(request, LIST_ENDPOINTS[request.entity][1])
         query: dict[str, Any] = {"advertiser_id": advertiser_id}
+        if request.entity == "catalogs":
+            # catalog/get/ takes bc_id and no advertiser_id (TikTok SDK catalog_api.py). Airbyte's agent connector
+            # (airbyte-agent-sdk 0.1.380 on PyPI, specs/tiktok-marketing/connector.yaml) declares advertiser_id
+            # required there and fills it from its connector config, so we send only bc_id.
+            query = {"bc_id": request.params.bc_id or settings.bc_id}
+            if not query["bc_id"]:  # Airbyte exposes no bc/get/ to discover one, and TikTok requires it
+                raise InvalidParams(
+                    "bc_id is missing: catalogs belong to a Business Center, and hosted mode cannot look yours up.",
+                    fix=f"Pass params.bc_id or set {BC_SETTING} (Business Center > Business settings > Business info).",
+                )
         data = (await api.get(LIST_ENDPOINTS[request.entity][0], query | state)).data
         next_state = {**state, "page": state["page"] + 1} if has_next_page(data) else None
         return api.meta(Page(list(data["list"]), next_state))
