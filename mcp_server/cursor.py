@@ -39,6 +39,7 @@ class Cursor:
     page_size: int
     position: Position
     given: dict[str, Any] | None = None  # the params as the agent sent them
+    shown: dict[str, Any] | None = None  # the params as meta.params showed them (resolved dates included)
 
     def encode(self) -> str:
         raw = {
@@ -52,6 +53,7 @@ class Cursor:
             "k": self.position.skip,
             "after": self.position.after,
             "g": self.given,
+            "m": self.shown,
         }
         data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
         # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
@@ -76,6 +78,7 @@ class Cursor:
                 page_size=int(raw["n"]),
                 position=Position(state=raw["s"], skip=int(raw["k"]), after=_key(raw.get("after"))),
                 given=dict(raw["g"]) if raw.get("g") is not None else None,
+                shown=dict(raw["m"]) if raw.get("m") is not None else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
             raise bad from None

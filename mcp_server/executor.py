@@ -93,9 +93,7 @@ class Executor:
         raw_params = parse_params(params)
         choice = choose_fields(parse_fields(fields), spec.default_fields)
         wanted = parse_limit(limit)
-        model = validate_params(entity, spec, raw_params)
-        given = raw_params
-
+        resumed = None
         if cursor is not None and cursor != "":
             if not isinstance(cursor, str):
                 raise InvalidParams("cursor must be a string.", fix="Pass next_cursor unchanged.")
@@ -105,6 +103,14 @@ class Executor:
                     f"cursor belongs to {resumed.entity}.{resumed.action}, not {entity}.{spec.name}.",
                     fix="Call with the entity and action the cursor came from, or omit cursor.",
                 )
+            if raw_params and raw_params == resumed.shown:
+                # meta.params copied back: the resolved query itself (it may hold a preset and the dates it
+                # resolved to, which as new params would not validate together).
+                raw_params = {}
+        model = validate_params(entity, spec, raw_params)
+        given = raw_params
+
+        if resumed is not None:
             clash = _clashing_params(entity, spec, raw_params, resumed)
             if clash:
                 raise InvalidParams(
@@ -141,6 +147,7 @@ class Executor:
                 page_size=page_size,
                 position=where,
                 given=given,
+                shown=meta["params"],
             ).encode()
 
         meta: dict[str, Any] = {

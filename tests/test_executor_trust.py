@@ -135,7 +135,7 @@ async def test_missing_entity_or_action_is_invalid_params_that_names_it(argument
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ({"connector": "nope"}, "invalid_params: unknown connector 'nope'. Fix: Use one of: linkedin-ads, tiktok-marketing."),
+        ({"connector": "tiktok"}, "invalid_params: unknown connector 'tiktok'. Fix: Use one of: linkedin-ads, tiktok-marketing."),
         ({"connector": "linkedin-ads", "entity": "campaing"}, "Fix: Did you mean 'campaigns'?"),
         ({}, "invalid_params: missing required argument connector. Fix:"),
         ({"connector": "tiktok-marketing", "entity": 3}, "invalid_params: entity must be a string, got int. Fix:"),
@@ -149,3 +149,14 @@ async def test_describe_mistakes_read_like_every_other_error(arguments, expected
         assert "validation error" not in result.content[0].text and "pydantic" not in result.content[0].text
         still = await client.call_tool("describe", {"connector": "linkedin-ads", "entity": "campaigns"})
         assert still.structured_content["entity"] == "campaigns"
+
+
+async def test_tiktok_meta_params_copied_back_with_the_cursor_continue_the_report(direct_env):
+    tiktok = ToolCalls("tiktok_marketing_execute", "tiktok-marketing")
+    args = {"entity": "ads_reports_daily", "action": "list", "params": {"date_preset": "last_7d"}, "limit": 5}
+    first = await tiktok.ok(args)
+    shown = first["meta"]["params"]
+    assert shown["date_preset"] == "last_7d" and shown["start_date"] and first["next_cursor"]
+    resent = await tiktok.ok({**args, "params": shown, "cursor": first["next_cursor"]})
+    same = await tiktok.ok({**args, "cursor": first["next_cursor"]})
+    assert resent["data"] == same["data"] and resent["data"]
