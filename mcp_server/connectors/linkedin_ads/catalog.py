@@ -5,6 +5,8 @@ from __future__ import annotations
 from ...catalog import Action, Catalog, entity
 from . import params as p
 from .analytics_params import METRICS, PIVOTS, AnalyticsParams
+from .names import ENTITY_PIVOTS
+from .names import PREFIX as NAME_PREFIX
 
 # No documented maximum page size: 500 is what Airbyte allows (LinkedIn's offset finders take up to 1000);
 # creatives take at most 100.
@@ -63,7 +65,11 @@ LEAD_RESPONSE_FIELDS = (
     "associatedEntityInfo", "submittedAt", "responseId", "formResponse", "testLead", "submitter",
     "versionedLeadGenFormUrn",
 )  # fmt: skip
-ANALYTICS_FIELDS = ("start_date", "end_date", "pivotValues", *METRICS)
+def analytics_fields(pivot: str) -> tuple[str, ...]:
+    """A row's fields: dates, pivotValues, the readable pair names.py adds for the pivot, then metrics."""
+    prefix = NAME_PREFIX[pivot]
+    named = (f"{prefix}_id", f"{prefix}_name") if pivot in ENTITY_PIVOTS else (f"{prefix}_name",)
+    return ("start_date", "end_date", "pivotValues", *named, *METRICS)
 
 # Default fields: what Campaign Manager's tables show (name, status, type/objective, budget, bid, schedule,
 # created/modified, parents). Left out: targetingCriteria, creative content, form content and lead answers, which
@@ -119,7 +125,7 @@ def _analytics(name: str) -> object:
     return entity(
         name,
         f"Ad performance by {pivot} (adAnalytics pivot={pivot}); filter with {facet}, accounts or campaignGroups.",
-        Action("list", f"Metrics per {pivot} per day/month/all.", AnalyticsParams, "none", ANALYTICS_FIELDS,
+        Action("list", f"Metrics per {pivot} per day/month/all.", AnalyticsParams, "none", analytics_fields(pivot),
                None, ANALYTICS_NOTE, resume_key=("start_date", "pivotValues")),
     )  # fmt: skip
 

@@ -101,6 +101,9 @@ def _list(
     )  # fmt: skip
 
 
+DAILY_NOTE = "dates: start_date/end_date or date_preset (days in the advertiser's time zone); default last_30d."
+
+
 def _report(summary: str, params: type[r.ReportParams], notes: str) -> Action:
     fields = tuple(params.model_fields["dimensions"].default + params.model_fields["metrics"].default)
     notes = (
@@ -137,15 +140,15 @@ CATALOG = Catalog.of(
            _list("List product catalogs of a Business Center (bc_id; no advertiser_id)", p.CatalogsParams, CATALOG_FIELDS, 100,
                  defaults=CATALOG_DEFAULTS)),
     entity("advertisers_reports_daily", "Daily advertiser metrics (report/integrated/get/)",
-           _report("Daily spend, reach and conversions per advertiser", r.AdvertisersReportParams, "default last 30 days.")),
+           _report("Daily spend, reach and conversions per advertiser", r.AdvertisersReportParams, DAILY_NOTE)),
     entity("campaigns_reports_daily", "Daily campaign metrics (report/integrated/get/)",
-           _report("Daily spend, reach and conversions per campaign", r.CampaignsReportParams, "default last 30 days.")),
+           _report("Daily spend, reach and conversions per campaign", r.CampaignsReportParams, DAILY_NOTE)),
     entity("ad_groups_reports_daily", "Daily ad group metrics (report/integrated/get/)",
-           _report("Daily delivery and conversion metrics per ad group", r.AdGroupsReportParams, "default last 30 days.")),
+           _report("Daily delivery and conversion metrics per ad group", r.AdGroupsReportParams, DAILY_NOTE)),
     entity("ads_reports_daily", "Daily ad metrics (report/integrated/get/)",
-           _report("Daily delivery and conversion metrics per ad", r.AdsReportParams, "default last 30 days.")),
+           _report("Daily delivery and conversion metrics per ad", r.AdsReportParams, DAILY_NOTE)),
     entity("ads_reports_hourly", "Hourly ad metrics (report/integrated/get/)",
-           _report("Hourly metrics per ad", r.AdsHourlyReportParams, "default yesterday; one request per day, ≤31 days.")),
+           _report("Hourly metrics per ad", r.AdsHourlyReportParams, "default yesterday (advertiser time zone), or a date_preset up to 31 days; one request per day.")),
     entity("ads_reports_lifetime", "Lifetime ad metrics (report/integrated/get/)",
-           _report("Lifetime totals per ad (query_lifetime=true)", r.AdsLifetimeReportParams, "no dates unless query_lifetime=false.")),
+           _report("Lifetime totals per ad (query_lifetime=true)", r.AdsLifetimeReportParams, "no dates unless query_lifetime=false (then dates or a date_preset).")),
 )  # fmt: skip
