@@ -40,6 +40,12 @@ def _frozen_params(params: BaseModel) -> dict[str, Any]:
     return params.model_dump(mode="json", exclude_none=True)
 
 
+def _resolved(params: dict[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:
+    """params with a backend's resolved values; a None there removes the param it replaced (a preset)."""
+    merged = {**params, **resolved}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
 def sort_key(record: dict[str, Any], fields: tuple[str, ...]) -> SortKey:
     """A total order over records of a re-run report: each key field as canonical JSON."""
     return [json.dumps(record.get(name), sort_keys=True, separators=(",", ":")) for name in fields]
@@ -104,8 +110,7 @@ class Executor:
                     fix="Call with the entity and action the cursor came from, or omit cursor.",
                 )
             if raw_params and raw_params == resumed.shown:
-                # meta.params copied back: the resolved query itself (it may hold a preset and the dates it
-                # resolved to, which as new params would not validate together).
+                # meta.params copied back: the resolved query itself, taken as is (no re-validation "now").
                 raw_params = {}
         model = validate_params(entity, spec, raw_params)
         given = raw_params
@@ -132,6 +137,11 @@ class Executor:
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
 
+        # Params the backend resolved (dates in the account's time zone) replace what they came from, in
+        # meta.params and in the cursor, so a cursor cut anywhere continues the very same range.
+        resolved = extra_meta.pop("resolved_params", {})
+        frozen = _resolved(_frozen_params(model), resolved)
+
         records, warnings = shape(records, choice)
         if warnings:
             extra_meta.setdefault("warnings", []).extend(warnings)
@@ -143,7 +153,7 @@ class Executor:
                 connector=self.connector.id,
                 entity=entity,
                 action=spec.name,
-                params=_frozen_params(model),
+                params=frozen,
                 page_size=page_size,
                 position=where,
                 given=given,
@@ -158,11 +168,10 @@ class Executor:
             "returned": len(records),
             "fields": choice.label,
             **({"fields_hint": WIDEN_HINT} if choice.label == "default" else {}),
-            "params": model.model_dump(mode="json", exclude_defaults=True, exclude_none=True),
+            "params": _resolved(model.model_dump(mode="json", exclude_defaults=True, exclude_none=True), resolved),
         }
         if self.sandbox:
             meta["sandbox"] = True
-        meta["params"].update(extra_meta.pop("resolved_params", {}))
         meta.update(extra_meta)
 
         # The whole result must stay under the token cap: records get what meta and a cursor leave.

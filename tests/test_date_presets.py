@@ -130,9 +130,21 @@ async def test_tiktok_presets_are_days_in_the_advertisers_time_zone(monkeypatch,
     sent = report_queries(tiktok)  # ranges over 30 days go in 30-day chunks; limit 5 needs only the first
     assert sent[0]["start_date"] == expected[0] and all(expected[0] <= q["start_date"] <= q["end_date"] <= expected[1] for q in sent)
     assert all("date_preset" not in q for q in sent)  # ours, not TikTok's
-    shown = {"date_preset": preset, "start_date": expected[0], "end_date": expected[1]}
-    assert body["meta"]["params"].items() >= shown.items()
+    shown = {"start_date": expected[0], "end_date": expected[1]}  # the preset resolved, as LinkedIn shows it
+    assert body["meta"]["params"].items() >= shown.items() and "date_preset" not in body["meta"]["params"]
     assert body["meta"]["report_dates"] == {"start_date": expected[0], "end_date": expected[1], "time_zone": "Pacific/Kiritimati"}
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+async def test_every_preset_is_resolved_from_the_advertisers_today(monkeypatch, tiktok, preset):
+    # 12:00 UTC on a Sunday is already Monday at UTC+14, the demo advertiser's zone.
+    freeze(monkeypatch, utc_noon("2026-03-01"))
+    body = await TIKTOK.ok({"entity": "ads_reports_daily", "action": "list",
+                            "params": {"date_preset": preset, "metrics": ["spend"]}, "limit": 1})  # fmt: skip
+    start, end = resolve(preset, D("2026-03-02"))
+    assert body["meta"]["report_dates"]["start_date"] == start.isoformat()
+    assert body["meta"]["report_dates"]["end_date"] == end.isoformat()
+    assert report_queries(tiktok)[0]["start_date"] == start.isoformat()
 
 
 async def test_tiktok_preset_in_hosted_mode_shows_the_resolved_dates(monkeypatch, tiktok, hosted_fake):

@@ -156,7 +156,30 @@ async def test_tiktok_meta_params_copied_back_with_the_cursor_continue_the_repor
     args = {"entity": "ads_reports_daily", "action": "list", "params": {"date_preset": "last_7d"}, "limit": 5}
     first = await tiktok.ok(args)
     shown = first["meta"]["params"]
-    assert shown["date_preset"] == "last_7d" and shown["start_date"] and first["next_cursor"]
+    assert "date_preset" not in shown and shown["start_date"] and first["next_cursor"]
     resent = await tiktok.ok({**args, "params": shown, "cursor": first["next_cursor"]})
     same = await tiktok.ok({**args, "cursor": first["next_cursor"]})
     assert resent["data"] == same["data"] and resent["data"]
+
+
+async def test_a_report_cut_inside_its_first_page_continues_the_same_range_the_next_day(monkeypatch, direct_env):
+    from tests.test_date_presets import freeze
+
+    tiktok = ToolCalls("tiktok_marketing_execute", "tiktok-marketing")
+    now = dt.datetime.now(dt.timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+    args = {"entity": "campaigns_reports_daily", "action": "list", "params": {"date_preset": "last_7d"}, "limit": 1000}
+    freeze(monkeypatch, now)
+    whole = await tiktok.ok(args)
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_RESULT_TOKENS", "1000")
+    first = await tiktok.ok(args)
+    assert first["next_cursor"] and 0 < len(first["data"]) < len(whole["data"])
+    assert "date_preset" not in first["meta"]["params"], "meta.params shows the dates the preset resolved to"
+
+    freeze(monkeypatch, now + dt.timedelta(days=1))  # the agent comes back the next day, mid-page
+    rows, cursor = list(first["data"]), first["next_cursor"]
+    while cursor:
+        more = await tiktok.ok({**args, "cursor": cursor})
+        assert more["meta"]["params"]["start_date"] == first["meta"]["params"]["start_date"]
+        rows += more["data"]
+        cursor = more["next_cursor"]
+    assert rows == whole["data"]

@@ -33,7 +33,7 @@ class Page:
     next_state: dict[str, Any] | None = None
     # Extra facts for the result's meta; notices for the agent go in {"warnings": ["..."]}; params a backend
     # resolved itself (e.g. default dates in the account's time zone) in {"resolved_params": {...}}, which
-    # the executor shows in meta.params.
+    # the executor puts in meta.params and the cursor's frozen query (a None removes the param it replaced).
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -52,7 +52,9 @@ def report_meta(state: dict[str, Any]) -> dict[str, Any]:
         return {}
     dates = {"start_date": state["start"], "end_date": state["end"]}
     zone = {"time_zone": state["time_zone"]} if state.get("time_zone") else {}
-    return {"report_dates": dates | zone, "resolved_params": dates}
+    # The range replaces any date_preset in meta.params and the cursor's frozen query, so both are
+    # explicit dates that mean the same range whenever they are sent back.
+    return {"report_dates": dates | zone, "resolved_params": {**dates, "date_preset": None}}
 
 
 def first_report_state(params: ReportParams, zone: str | None, page: dict[str, int]) -> dict[str, Any]:
