@@ -183,3 +183,20 @@ async def test_a_report_cut_inside_its_first_page_continues_the_same_range_the_n
         rows += more["data"]
         cursor = more["next_cursor"]
     assert rows == whole["data"]
+
+
+@pytest.mark.parametrize("mode", ["direct", "hosted"])
+async def test_tiktok_advertiser_name_is_not_looked_up_past_the_budget(monkeypatch, direct_env, hosted_fake, mode):
+    from tests.conftest import airbyte_env
+
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("TIKTOK_MARKETING_MODE", mode)
+    # direct: one report request; hosted: the token, the connector lookup and the report
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", "1" if mode == "direct" else "3")
+    tiktok = ToolCalls("tiktok_marketing_execute", "tiktok-marketing")
+    day = dt.date.today() - dt.timedelta(days=5)
+    params = {"start_date": str(day), "end_date": str(day + dt.timedelta(days=1)), "metrics": ["spend"]}
+    body = await tiktok.ok({"entity": "advertisers_reports_daily", "action": "list", "params": params})
+    assert body["data"] and all(r["advertiser_name"] == r["advertiser_id"] for r in body["data"])
+    assert any("budget" in w and "advertiser_name" in w for w in body["meta"]["warnings"])
+    assert body["meta"].get("vendor_requests", 1) <= (1 if mode == "direct" else 3)

@@ -102,7 +102,8 @@ class TiktokDirectBackend:
         page = await fetch_report(self.api, params, advertiser_id, state)
         page.meta |= report_meta(state)
         if page.records:
-            warnings += await name_advertiser(page.records, advertiser_id, self._advertiser)
+            cached = advertiser_id in self._advertiser_records
+            warnings += await name_advertiser(page.records, advertiser_id, self._advertiser, cached=cached)
         if warnings:
             page.meta["warnings"] = [*warnings, *page.meta.get("warnings", [])]
         return page

@@ -179,7 +179,10 @@ class TiktokHostedAdapter:
         page = await fetch_report(api, params, advertiser_id, state, status_filter=False)  # type: ignore[arg-type]
         page.meta |= report_meta(state)
         if page.records:
-            for warning in await name_advertiser(page.records, advertiser_id, lambda a: self._advertiser(execute, a)):
+            backend = getattr(execute, "backend", None)
+            cached = backend is not None and advertiser_id in self._advertiser_records.get(backend, {})
+            lookup = lambda a: self._advertiser(execute, a)  # noqa: E731
+            for warning in await name_advertiser(page.records, advertiser_id, lookup, cached=cached):
                 api.warn(warning)
         return page
 

@@ -11,21 +11,33 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ...budget import SETTING as BUDGET_SETTING
+from ...budget import exhausted
 from ...errors import ConnectorError
 
 AdvertiserInfo = Callable[[Any], Awaitable[dict[str, Any]]]
 
 
-async def name_advertiser(records: list[dict[str, Any]], advertiser_id: str | None, info: AdvertiserInfo) -> list[str]:
+async def name_advertiser(
+    records: list[dict[str, Any]], advertiser_id: str | None, info: AdvertiserInfo, *, cached: bool
+) -> list[str]:
     """Put advertiser_id and advertiser_name first on each row (in place); return any warning.
 
-    advertiser_id None: hosted mode's configured advertiser, whose record names it."""
+    advertiser_id None: hosted mode's configured advertiser, whose record names it. cached: the
+    record is known already; otherwise the lookup is one more request, made only within the budget."""
     warnings: list[str] = []
-    try:
-        record = await info(advertiser_id)
-    except ConnectorError as error:
-        record = {}
-        warnings.append(f"advertiser/info/ failed ({error}), so advertiser_name holds the advertiser id.")
+    if not cached and exhausted():
+        record: dict[str, Any] = {}
+        warnings.append(
+            f"advertiser/info/ was not asked: this call's request budget ({BUDGET_SETTING}) is spent, "
+            "so advertiser_name holds the advertiser id."
+        )
+    else:
+        try:
+            record = await info(advertiser_id)
+        except ConnectorError as error:
+            record = {}
+            warnings.append(f"advertiser/info/ failed ({error}), so advertiser_name holds the advertiser id.")
     known = str(record.get("advertiser_id") or advertiser_id or "")
     name = record.get("name") or record.get("advertiser_name")
     if not name and not warnings:
