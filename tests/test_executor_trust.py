@@ -200,3 +200,16 @@ async def test_tiktok_advertiser_name_is_not_looked_up_past_the_budget(monkeypat
     assert body["data"] and all(r["advertiser_name"] == r["advertiser_id"] for r in body["data"])
     assert any("budget" in w and "advertiser_name" in w for w in body["meta"]["warnings"])
     assert body["meta"].get("vendor_requests", 1) <= (1 if mode == "direct" else 3)
+
+
+async def test_hosted_campaign_names_past_the_budget_say_so(monkeypatch, linkedin_fake, hosted_fake):
+    from tests.conftest import airbyte_env
+
+    point_at_fake(monkeypatch, "linkedin-ads", linkedin_fake.url)
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
+    monkeypatch.setenv("CONNECTOR_MCP_MAX_REQUESTS_PER_CALL", "3")  # token, connector lookup, the report
+    params = {"campaigns": ["700678000"], "timeGranularity": "ALL"}
+    body = await LINKEDIN.ok({"entity": "ad_campaign_analytics", "action": "list", "params": params})
+    assert body["data"] and body["data"][0]["campaign_name"] == body["data"][0]["pivotValues"][0]
+    assert any("request budget is spent" in w for w in body["meta"]["warnings"]), body["meta"]["warnings"]

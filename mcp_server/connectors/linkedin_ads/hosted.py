@@ -242,17 +242,23 @@ class LinkedinHostedAdapter:
             found: dict[str, str] = {}
             listing = PageRequest(facet, "list", (CreativesList if facet == "creatives" else CampaignsList)(account_id=account_id), None, PAGE_MAX)
             lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
+            listed_all = False
             try:
                 while budget_allows(1):
                     page = await lister.fetch(listing)
                     found |= _listed_names(facet, page.records)
                     if page.next_state is None or all(v in found for v in values):
+                        listed_all = True
                         break
                     listing.state = page.next_state
             except ConnectorError as error:
                 return found, [fallback_warning(what, [v for v in values if v not in found], f"Airbyte's {facet} list failed: {error}")]
             rest = [v for v in values if v not in found]
-            why = f"not in Airbyte's {facet} list of account {account_id}, which may leave deleted {facet} out"
+            why = (
+                f"not in Airbyte's {facet} list of account {account_id}, which may leave deleted {facet} out"
+                if listed_all
+                else "this call's request budget is spent"
+            )
             return found, [fallback_warning(what, rest, why)] if rest else []
 
         return lookup
