@@ -61,15 +61,17 @@ LEAD_FORM_FIELDS = (
     "reviewInfo", "versionId", "versionTag",
 )  # fmt: skip
 LEAD_RESPONSE_FIELDS = (
-    "id", "leadType", "form", "owner", "ownerInfo", "leadMetadata", "leadMetadataInfo", "associatedEntity",
-    "associatedEntityInfo", "submittedAt", "responseId", "formResponse", "testLead", "submitter",
-    "versionedLeadGenFormUrn",
+    "id", "leadType", "versionedLeadGenFormUrn", "owner", "ownerInfo", "leadMetadata", "leadMetadataInfo",
+    "associatedEntity", "associatedEntityInfo", "submittedAt", "responseId", "formResponse", "testLead", "submitter",
 )  # fmt: skip
+
+
 def analytics_fields(pivot: str) -> tuple[str, ...]:
     """A row's fields: dates, pivotValues, the readable pair names.py adds for the pivot, then metrics."""
     prefix = NAME_PREFIX[pivot]
     named = (f"{prefix}_id", f"{prefix}_name") if pivot in ENTITY_PIVOTS else (f"{prefix}_name",)
     return ("start_date", "end_date", "pivotValues", *named, *METRICS)
+
 
 # Default fields: what Campaign Manager's tables show (name, status, type/objective, budget, bid, schedule,
 # created/modified, parents). Left out: targetingCriteria, creative content, form content and lead answers, which
@@ -93,7 +95,10 @@ CONVERSION_DEFAULTS = (
     "postClickAttributionWindowSize", "viewThroughAttributionWindowSize", "created", "lastModified", "lastCallbackAt",
 )  # fmt: skip
 LEAD_FORM_DEFAULTS = ("id", "name", "owner", "state", "created", "lastModified")
-LEAD_RESPONSE_DEFAULTS = ("id", "leadType", "form", "owner", "associatedEntity", "submittedAt", "testLead")
+# The form is versionedLeadGenFormUrn and the campaign leadMetadata.sponsoredLeadMetadata.campaign (Lead Sync schema).
+LEAD_RESPONSE_DEFAULTS = (
+    "id", "leadType", "versionedLeadGenFormUrn", "leadMetadata", "associatedEntity", "submittedAt", "testLead",
+)  # fmt: skip
 
 ANALYTICS_NOTE = (
     "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warnings says when hit). "

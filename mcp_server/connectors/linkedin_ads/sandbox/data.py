@@ -230,9 +230,12 @@ def _conversions_and_leads(data: Data, first: dt.date) -> None:
     for r in range(12):
         submitted = today() - dt.timedelta(days=r * 5)
         data.lead_responses.append({
-            "id": f"demo-lead-{r + 1:04d}", "leadType": "SPONSORED", "form": urn("leadGenForm", 5000 + r % 2),
-            "owner": {"sponsoredAccount": main}, "ownerInfo": {}, "leadMetadata": {}, "leadMetadataInfo": {},
-            "associatedEntity": {"sponsoredCampaign": lead_gen[r % len(lead_gen)]}, "associatedEntityInfo": {},
+            # LinkedIn's lead record names its form only as versionedLeadGenFormUrn and its campaign in
+            # leadMetadata (Lead Sync FetchFullLeadData schema); there is no `form` key.
+            "id": f"demo-lead-{r + 1:04d}", "leadType": "SPONSORED",
+            "owner": {"sponsoredAccount": main}, "ownerInfo": {}, "leadMetadataInfo": {},
+            "leadMetadata": {"sponsoredLeadMetadata": {"campaign": lead_gen[r % len(lead_gen)]}},
+            "associatedEntity": {"associatedCreative": f"urn:li:sponsoredCreative:{7006780000 + r}"}, "associatedEntityInfo": {},
             "submittedAt": ms(submitted), "responseId": f"demo-response-{r + 1}",
             "formResponse": {"answers": [{"questionId": 1, "answerDetails": {"textQuestionAnswer": {"answer": f"fake.lead{r + 1}@example.com"}}}],
                              "consentResponses": []},
