@@ -80,6 +80,14 @@ def hosted_fake():
     yield from _serve(create_app())
 
 
+@pytest.fixture(scope="module")
+def hosted_server():
+    """A hosted-API fake shared by a module's tests (they reset it themselves)."""
+    from mcp_server.sandbox.hosted import create_app
+
+    yield from _serve(create_app())
+
+
 def airbyte_env(monkeypatch, url: str) -> None:
     """AIRBYTE_* settings that aim the hosted client at the fake at url."""
     from mcp_server.sandbox.hosted import demo_settings

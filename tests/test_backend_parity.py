@@ -15,8 +15,6 @@ from mcp_server.connectors import REGISTRY
 from mcp_server.connectors.linkedin_ads.analytics import OWN_FACET
 from mcp_server.connectors.linkedin_ads.analytics_params import PIVOTS
 from mcp_server.connectors.linkedin_ads.sandbox import DEMO_ACCOUNT_ID
-from mcp_server.sandbox.hosted import create_app
-from mcp_server.sandbox.serve import serve_in_thread
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 
@@ -28,13 +26,6 @@ LISTS = [(cid, e) for cid in CONNECTORS for e, spec in REGISTRY[cid].catalog.ent
 GETS = [(cid, e) for cid in CONNECTORS for e, spec in REGISTRY[cid].catalog.entities.items() if "get" in spec.actions]
 # Params the hosted API cannot express for a default call, replaced by an equivalent both backends take.
 SPECIAL_PARAMS: dict[str, dict[str, Any]] = {"ads_reports_lifetime": {"query_lifetime": False}}
-
-
-@pytest.fixture(scope="module")
-def hosted_server():
-    app = create_app()
-    with serve_in_thread(app) as url:
-        yield Fake(app, url)
 
 
 @pytest.fixture

@@ -16,11 +16,9 @@ from mcp_server.connectors.linkedin_ads import names_lookup
 from mcp_server.connectors.linkedin_ads.analytics_params import PIVOTS
 from mcp_server.connectors.linkedin_ads.names import PREFIX
 from mcp_server.connectors.tiktok_marketing.report_params import ReportParams
-from mcp_server.sandbox.hosted import create_app
-from mcp_server.sandbox.serve import serve_in_thread
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
-from tests.conftest import Fake, airbyte_env
+from tests.conftest import airbyte_env
 
 TIKTOK_REPORTS = [
     e for e, spec in REGISTRY["tiktok-marketing"].catalog.entities.items()
@@ -30,13 +28,6 @@ TIKTOK_REPORTS = [
 TIKTOK_LEVEL_NAME = {"advertisers": None, "campaigns": "campaign_name", "ad_groups": "adgroup_name", "ads": "ad_name"}
 # Names only adTargetingEntities knows (direct mode); hosted mode keeps the URN and warns.
 LOOKUP_ONLY = {"MEMBER_COMPANY", "MEMBER_COUNTRY_V2", "MEMBER_JOB_TITLE", "MEMBER_REGION_V2"}
-
-
-@pytest.fixture(scope="module")
-def hosted_server():
-    app = create_app()
-    with serve_in_thread(app) as url:
-        yield Fake(app, url)
 
 
 @pytest.fixture
