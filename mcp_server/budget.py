@@ -61,3 +61,9 @@ def remaining() -> int | None:
     """How many more vendor requests the running tool call may send; None outside a call (no cap)."""
     budget = _current.get()
     return None if budget is None else max(budget.limit - budget.used, 0)
+
+
+def affords(requests: int) -> bool:
+    """Whether the running tool call may still send `requests` more vendor requests (always outside a call)."""
+    left = remaining()
+    return left is None or requests <= left

@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from ...backends.base import Page, PageRequest
-from ...budget import DEFAULT_MAX_REQUESTS, remaining
+from ...budget import DEFAULT_MAX_REQUESTS, affords, remaining
 from ...budget import SETTING as BUDGET_SETTING
 from ...errors import InvalidParams
 from . import restli
@@ -35,7 +35,7 @@ from .analytics_params import (
     refuse_unreported,
 )
 from .api import LinkedinApi
-from .names import name_records
+from .names import name_records, some
 from .names_lookup import cache_for, direct_lookup
 
 METRICS_PER_CALL = 18
@@ -88,7 +88,7 @@ def refuse_over_budget(metrics: list[str], batches: int, batched: str | None, *,
     data), so it either fits the budget or is not started. batched: what each batch holds, when there are several."""
     chunks = metric_chunks(metrics)
     needed, left = batches * chunks, remaining()
-    if left is None or needed <= left:
+    if affords(needed):
         return
     plan = f"{len(metrics)} metrics in {_count(chunks, 'request')} of up to {METRICS_PER_CALL}"
     if batched:
@@ -186,7 +186,7 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
 def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date, account_id: str | None = None) -> str:
     """LinkedIn answers an empty report both for no delivery and for no access: say both, and for what,
     the account included whenever it is known (params.account_id or LINKEDIN_ADS_ACCOUNT_ID)."""
-    scope = "; ".join(f"{name} {_some(urns)}" for name, urns in facets.items())
+    scope = "; ".join(f"{name} {some(urns)}" for name, urns in facets.items())
     account = restli.to_urn("account", account_id) if account_id else None
     if account and account not in facets.get("accounts", []):
         scope += f" (account {account})"
@@ -195,8 +195,3 @@ def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date, ac
         "was delivered then and when the authorizing member has no role on the ad account, so this is not "
         "proof of zero delivery: `accounts list` shows the accounts this token can read."
     )
-
-
-def _some(urns: list[str], shown: int = 3) -> str:
-    more = f" and {len(urns) - shown} more" if len(urns) > shown else ""
-    return ", ".join(urns[:shown]) + more

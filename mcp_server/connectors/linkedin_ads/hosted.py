@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ...backends.base import Page, PageRequest
+from ...budget import affords
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
 from . import restli
@@ -26,7 +27,7 @@ from .analytics_params import PIVOTS
 from .catalog import PAGE_MAX
 from .client import LinkedinDirectBackend, with_warnings
 from .hosted_sums import facet_batches, hosted_facet, summed_report
-from .names import Lookup, NameCache, budget_allows, fallback_warning, name_records
+from .names import Lookup, NameCache, fallback_warning, name_records
 from .names_lookup import cache_for, hosted_targeting_lookup
 from .params import CampaignsList, ConversionsList, CreativesList, default_account
 
@@ -244,7 +245,7 @@ class LinkedinHostedAdapter:
             lister = _HostedRoutes(settings, HostedLinkedinApi(execute, listing, settings.api_version))
             listed_all = False
             try:
-                while budget_allows(1):
+                while affords(1):
                     page = await lister.fetch(listing)
                     found |= _listed_names(facet, page.records)
                     if page.next_state is None or all(v in found for v in values):

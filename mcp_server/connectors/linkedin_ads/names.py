@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from ...budget import remaining
+from ...budget import affords
 from ...errors import ConnectorError
 
 NAME_TTL = 6 * 3600  # campaigns get renamed; demographic names hardly change
@@ -138,7 +138,7 @@ async def name_records(
                 names[value] = name
     unnamed = [v for v in values if v not in names]
     if unnamed and not warnings:
-        warnings = [f"LinkedIn gave no name for {_some(unnamed)}, so {prefix}_name holds the URN there."]
+        warnings = [f"LinkedIn gave no name for {some(unnamed)}, so {prefix}_name holds the URN there."]
     for record in records:
         value = _pivot_value(record)
         if value is None:
@@ -158,18 +158,12 @@ def _after_pivot(record: dict[str, Any], named: dict[str, str]) -> None:
 
 
 def fallback_warning(what: str, values: Iterable[str], why: str) -> str:
-    return f"{what} names were not looked up for {_some(list(values))} ({why}), so their _name holds the URN."
+    return f"{what} names were not looked up for {some(list(values))} ({why}), so their _name holds the URN."
 
 
-def _some(values: list[str], shown: int = 3) -> str:
+def some(values: list[str], shown: int = 3) -> str:
     more = f" and {len(values) - shown} more" if len(values) > shown else ""
     return ", ".join(values[:shown]) + more
-
-
-def budget_allows(requests: int) -> bool:
-    """Whether this tool call may still send `requests` vendor requests (names come after the report)."""
-    left = remaining()
-    return left is None or requests <= left
 
 
 async def batched(
@@ -180,7 +174,7 @@ async def batched(
     warnings: list[str] = []
     for start in range(0, len(values), size):
         batch = values[start : start + size]
-        if not budget_allows(1):
+        if not affords(1):
             warnings.append(fallback_warning(what, values[start:], "this call's request budget is spent"))
             break
         try:

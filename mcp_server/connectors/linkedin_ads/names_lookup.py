@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from ...budget import affords
 from . import restli
 from .api import path_of
 from .names import (
@@ -15,7 +16,6 @@ from .names import (
     Lookup,
     NameCache,
     batched,
-    budget_allows,
     fallback_warning,
 )
 from .params import CAMPAIGN_STATUSES
@@ -71,10 +71,10 @@ def _entity_lookup(api: Any, pivot: str, account_ids: list[str]) -> Lookup:
             body = await api.get(path, page, finder=pivot == "CREATIVE")
             for element in body.get("elements") or []:
                 if element.get("name"):
-                    key = restli.to_urn("campaign", element["id"]) if pivot == "CAMPAIGN" else _creative_urn(element["id"])
+                    key = restli.to_urn("campaign" if pivot == "CAMPAIGN" else "creative", element["id"])
                     found[key] = str(element["name"])
             token = (body.get("metadata") or {}).get("nextPageToken")
-            if not token or len(found) >= len(batch) or not budget_allows(1):
+            if not token or len(found) >= len(batch) or not affords(1):
                 return found
 
     async def lookup(values: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -92,11 +92,6 @@ def _entity_lookup(api: Any, pivot: str, account_ids: list[str]) -> Lookup:
         return found, warnings
 
     return lookup
-
-
-def _creative_urn(value: Any) -> str:
-    text = str(value)
-    return text if text.startswith("urn:") else f"urn:li:sponsoredCreative:{text}"
 
 
 def hosted_targeting_lookup(pivot: str) -> Lookup | None:
