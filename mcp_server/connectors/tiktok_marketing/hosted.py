@@ -130,10 +130,9 @@ class TiktokHostedAdapter:
         )
 
     def __init__(self) -> None:
-        # One adapter serves every hosted backend in the process (servers, workspaces), so time zones are
-        # cached per backend, as direct mode does: backend -> advertiser (None = Airbyte's configured one) -> zone.
-        self._zones: weakref.WeakKeyDictionary[Any, dict[str | None, str | None]] = weakref.WeakKeyDictionary()
-        # and the advertiser/info/ records behind them (names for report rows), the same way.
+        # One adapter serves every hosted backend in the process (servers, workspaces), so advertiser/info/
+        # records (time zone, name) are cached per backend, as direct mode does:
+        # backend -> advertiser (None = Airbyte's configured one) -> record.
         self._advertiser_records: weakref.WeakKeyDictionary[Any, dict[str | None, dict[str, Any]]] = weakref.WeakKeyDictionary()
 
     async def fetch(self, request: PageRequest, execute: HostedExecute, settings: Any) -> Page:
@@ -187,11 +186,8 @@ class TiktokHostedAdapter:
         return page
 
     async def _time_zone(self, execute: HostedExecute, advertiser_id: str | None) -> str | None:
-        """The advertiser's time zone through the hosted advertisers list, once per advertiser and backend."""
-        zones = self._backend_zones(execute)
-        if advertiser_id not in zones:
-            zones[advertiser_id] = advertiser_zone(await self._advertiser(execute, advertiser_id))
-        return zones[advertiser_id]
+        """The advertiser's time zone, from its cached record (one hosted lookup per advertiser and backend)."""
+        return advertiser_zone(await self._advertiser(execute, advertiser_id))
 
     async def _advertiser(self, execute: HostedExecute, advertiser_id: str | None) -> dict[str, Any]:
         """The advertiser's record (time zone, name) through the hosted advertisers list, once per backend."""
@@ -203,13 +199,6 @@ class TiktokHostedAdapter:
             records = (await lookup.get("advertiser/info/", query)).data["list"] or [{}]
             known[advertiser_id] = records[0]
         return known[advertiser_id]
-
-    def _backend_zones(self, execute: HostedExecute) -> dict[str | None, str | None]:
-        """The cache of the backend this execute belongs to; an execute that names none gets a fresh one."""
-        backend = getattr(execute, "backend", None)
-        if backend is None:
-            return {}
-        return self._zones.setdefault(backend, {})
 
     async def _advertisers(self, api: HostedTiktokApi, request: PageRequest, settings: Any) -> Page:
         configured = settings.advertiser_id
