@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .backends.base import Backend, Page, PageRequest
 from .catalog import Catalog
 from .http import ClientOptions
 from .settings import ConnectorSettings
+
+if TYPE_CHECKING:
+    from .reporting.source import ReportSource
 
 
 @dataclass
@@ -70,6 +73,8 @@ class Connector:
     airbyte_definition_id: str
     airbyte_connector_type: str
     hosted: HostedAdapter | None = None
+    # What the cross-platform `ads_report` reads here (levels, metric fields); None = not part of it.
+    report: ReportSource | None = None
 
     @property
     def tool_name(self) -> str:

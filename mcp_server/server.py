@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastmcp import FastMCP
 from fastmcp.exceptions import ResourceError
 from fastmcp.tools import Tool, ToolResult
-from mcp.types import TextContent, ToolAnnotations
+from mcp.types import ToolAnnotations
 from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
@@ -22,9 +22,14 @@ from .errors import ConnectorError, InvalidParams
 from .executor import Executor
 from .http_auth import SharedTokenVerifier
 from .redact import scrub
+from .reporting.metrics import metrics_document
+from .reporting.tool import DESCRIPTION as REPORT_DESCRIPTION
+from .reporting.tool import NAME as REPORT_TOOL
+from .reporting.tool import Platform, ReportTool
+from .reporting.tool import input_schema as report_input_schema
 from .runtime import Runtime
 from .settings import ServerSettings
-from .shaping import compact_json
+from .tool_results import error_result, json_result
 from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
 
 log = logging.getLogger("mcp_server.server")
@@ -42,6 +47,15 @@ OUTPUT_SCHEMA: dict[str, Any] = {
     },
     "required": ["data", "next_cursor", "meta"],
 }
+
+
+REPORT_OUTPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"data": {"type": "array", "items": {"type": "object"}}, "meta": {"type": "object"}},
+    "required": ["data", "meta"],
+}
+# The report reads whole vendor answers (its own limit and size cap apply to what it returns).
+REPORT_PULL_TOKENS = 10**9
 
 
 def action_description(connector: Connector) -> str:
@@ -85,10 +99,6 @@ def execute_input_schema(connector: Connector) -> dict[str, Any]:
     return schema
 
 
-def error_result(text: str) -> ToolResult:
-    return ToolResult(content=[TextContent(type="text", text=scrub(text))], is_error=True)
-
-
 def missing_arguments(names: list[str], schema: dict[str, Any]) -> str:
     """invalid_params for required tool arguments left out, listing what each may be."""
     choices = []
@@ -128,7 +138,7 @@ class ExecuteTool(Tool):
                 f"internal_error: unexpected {type(exc).__name__} in {self.name}. "
                 "The server is still running; try again, and report it if it repeats."
             )
-        return ToolResult(content=[TextContent(type="text", text=compact_json(result))], structured_content=result)
+        return json_result(result)
 
 
 DESCRIBE_TEXT = (
@@ -160,7 +170,7 @@ class DescribeTool(Tool):
             document = self._document(arguments)
         except ConnectorError as exc:
             return error_result(exc.render())
-        return ToolResult(content=[TextContent(type="text", text=compact_json(document))], structured_content=document)
+        return json_result(document)
 
     def _document(self, arguments: dict[str, Any]) -> dict[str, Any]:
         served = ", ".join(self.connectors)
@@ -213,7 +223,8 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         version=__version__,
         instructions=(
             "Read-only access to advertising data. Each connector is one *_execute tool taking "
-            "entity, action and params; `describe` explains an entity's params and fields."
+            "entity, action and params; `describe` explains an entity's params and fields. "
+            "`ads_report` answers performance questions across every platform in one call."
             + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
         ),
         lifespan=lifespan,
@@ -239,7 +250,33 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             )
         )
 
-    connector_ids = tuple(by_id)
+    reporting = [c for c in connectors if c.report is not None]
+    if reporting:
+        # Its own executors: same backends, clients and request budget per call; its rows are cut by its own limit.
+        platforms = {
+            c.id: Platform(c, Executor(c, runtime.backend, sandbox=runtime.demo, max_tokens=REPORT_PULL_TOKENS,
+                                       max_requests=settings.max_requests_per_call).execute)
+            for c in reporting
+        }  # fmt: skip
+        mcp.add_tool(
+            ReportTool(
+                name=REPORT_TOOL,
+                title="Ads report: every platform",
+                description=REPORT_DESCRIPTION,
+                parameters=report_input_schema(),
+                output_schema=REPORT_OUTPUT_SCHEMA,
+                annotations=READ_ONLY,
+                platforms=platforms,
+                runtime=runtime,
+                max_tokens=settings.max_result_tokens,
+            )
+        )
+
+        @mcp.resource("connectors://metrics", name="metrics", mime_type="application/json")
+        def metrics() -> dict[str, Any]:
+            """ads_report's metrics: formula, and the vendor field and definition behind each on each platform."""
+            return metrics_document({c.id: c.report for c in reporting})
+
 
     mcp.add_tool(
         DescribeTool(

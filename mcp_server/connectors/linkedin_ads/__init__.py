@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...connector import Connector
 from .catalog import CATALOG
 from .hosted import ADAPTER as HOSTED_ADAPTER
+from .report import REPORT
 from .client import LinkedinDirectBackend
 from .sandbox import create_app, sandbox_settings
 from .settings import LinkedinAdsSettings
@@ -26,4 +27,5 @@ CONNECTOR = Connector(
     airbyte_definition_id="137ece28-5434-455c-8f34-69dc3782f451",
     airbyte_connector_type="Linkedin-Ads",
     hosted=HOSTED_ADAPTER,
+    report=REPORT,
 )

@@ -6,6 +6,7 @@ from ...connector import Connector
 from .catalog import CATALOG
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
+from .report import REPORT
 from .sandbox import create_app, sandbox_settings
 from .settings import TiktokMarketingSettings
 
@@ -25,4 +26,5 @@ CONNECTOR = Connector(
     airbyte_definition_id="4bfac00d-ce15-44ff-95b9-9e3c3e8fbd35",
     airbyte_connector_type="Tiktok-Marketing",
     hosted=HOSTED_ADAPTER,
+    report=REPORT,
 )

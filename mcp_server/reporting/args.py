@@ -1,0 +1,152 @@
+"""The ads_report arguments: one pydantic model (it is the tool's input schema), checked before any request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import InvalidParams
+from ..params import as_list
+from ..presets import DESCRIPTION as PRESET_DESCRIPTION
+from ..presets import DatePreset
+from .metrics import METRICS
+from .periods import Compare, Granularity
+from .source import LevelName
+
+DEFAULT_LIMIT, MAX_LIMIT = 25, 1000
+DEFAULT_PRESET = "last_30d"
+ROW_TEXT = ("platform", "native_level", "account_id", "account_name", "currency", "id", "name", "period")
+
+
+def _string_list(value: Any) -> Any:
+    value = as_list(value)
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
+class ReportArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: LevelName = Field(
+        "campaign",
+        description="account | campaign_group (LinkedIn only) | campaign | ad_group (TikTok only) | ad (LinkedIn: creative).",
+    )
+    date_preset: DatePreset | None = Field(
+        None, description=PRESET_DESCRIPTION.replace("the account's time zone", "each platform's reporting days")
+        + f" Default {DEFAULT_PRESET}.",
+    )
+    start_date: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive (instead of date_preset).")
+    end_date: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    granularity: Granularity = Field("total", description="total | day | week (Monday first) | month.")
+    platforms: list[str] | None = Field(None, description="Connector ids; default every configured one.")
+    accounts: dict[str, list[str]] | None = Field(
+        None, description='Per platform, account ids, e.g. {"linkedin-ads": ["507"]}; default the configured account.'
+    )
+    metrics: list[str] | None = Field(None, description=f"Subset of {', '.join(METRICS)}; default all.")
+    compare: Compare = Field(
+        "none", description="previous_period | previous_year: adds <metric>_previous and <metric>_change."
+    )
+    sort: str | None = Field(
+        None, description='e.g. "spend desc" or "period asc, clicks desc"; default spend desc (period first by day/week/month).'
+    )
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows to return; meta.totals cover all rows.")
+    name_contains: str | None = Field(None, description="Keep rows whose name contains this (case-insensitive).")
+
+    @field_validator("platforms", "metrics", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _string_list(value)
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _accounts(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().startswith("{"):
+            value = json.loads(value)
+        if isinstance(value, dict):
+            return {k: _string_list(v) for k, v in value.items()}
+        return value
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        for name in value:
+            if name not in METRICS:
+                close = difflib.get_close_matches(name, METRICS, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise ValueError(f"unknown metric {name!r}; {hint}use some of {', '.join(METRICS)}")
+        return [m for m in METRICS if m in value] or None
+
+    @model_validator(mode="after")
+    def _dates(self) -> ReportArgs:
+        if self.date_preset and (self.start_date or self.end_date):
+            raise ValueError("date_preset and start_date/end_date both give the range; pass one or the other")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if (self.start_date is None) != (self.end_date is None):
+            raise ValueError("pass start_date and end_date together (or a date_preset)")
+        if not self.date_preset and not self.start_date:
+            self.date_preset = DEFAULT_PRESET
+        return self
+
+    @property
+    def wanted(self) -> tuple[str, ...]:
+        return tuple(self.metrics or METRICS)
+
+    def sort_keys(self) -> list[tuple[str, bool]]:
+        """[(column, descending)], checked against the columns rows have."""
+        text = self.sort or ("period asc, spend desc" if self.granularity != "total" else "spend desc")
+        columns = [*ROW_TEXT, *(f"{m}{s}" for m in self.wanted for s in ("", "_previous", "_change"))]
+        keys = []
+        for part in text.split(","):
+            words = part.split()
+            if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+                raise InvalidParams(f"sort {text!r} is not 'column [asc|desc], ...'.", fix='Send e.g. "spend desc".')
+            column = words[0]
+            if column not in columns:
+                close = difflib.get_close_matches(column, columns, n=1)
+                hint = f"Did you mean '{close[0]}'? " if close else ""
+                raise InvalidParams(
+                    f"sort column {column!r} is not a row column.",
+                    fix=f"{hint}Sort by a metric asked ({', '.join(self.wanted)}), its _previous/_change, name or period.",
+                )
+            if column.endswith(("_previous", "_change")) and self.compare == "none":
+                raise InvalidParams(f"sort column {column!r} needs compare.", fix="Pass compare=previous_period or previous_year.")
+            keys.append((column, len(words) == 2 and words[1].lower() == "desc"))
+        return keys
+
+
+def _problem(err: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in err["loc"])
+    name = loc or "arguments"
+    if err["type"] == "extra_forbidden":
+        fields = list(ReportArgs.model_fields)
+        close = difflib.get_close_matches(loc, fields, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"{name} is not an argument of ads_report{hint} (valid: {', '.join(fields)})"
+    message = err["msg"].removeprefix("Value error, ")
+    given = err.get("input")
+    shown = json.dumps(given, default=str)[:80] if given is not None and not isinstance(given, dict) else None
+    return f"{name}: {message}" + (f" (got {shown})" if shown else "")
+
+
+def parse_args(raw: dict[str, Any]) -> ReportArgs:
+    try:
+        args = ReportArgs.model_validate(raw)
+    except (ValidationError, json.JSONDecodeError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise InvalidParams("accounts is a string but not a JSON object.", fix='Send e.g. {"linkedin-ads": ["507"]}.') from None
+        problems = [_problem(e) for e in exc.errors(include_url=False)]
+        raise InvalidParams(
+            "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "") + ".",
+            fix="Correct the arguments above; describe(connector=...) and connectors://metrics explain them.",
+        ) from None
+    args.sort_keys()
+    return args
+

@@ -1,0 +1,127 @@
+"""Platform reports into one answer: rows with normalized metrics, the compared period, totals, sort, limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .args import ReportArgs
+from .gather import PlatformReport, Row
+from .metrics import ADDITIVE, MONEY, RATIOS, bases_for, change, figures
+
+Key = tuple[str, str, str, int | None]  # platform, account, row id, bucket index
+
+
+def _key(platform: str, row: Row) -> Key:
+    return platform, row.account_id, row.id, row.period[0] if row.period else None
+
+
+def _sum(rows: list[Row], names: tuple[str, ...]) -> dict[str, float | None]:
+    total = Row("", "", None, None)
+    for row in rows:
+        # A row that already combines several vendor rows has no reach to carry into a total.
+        total.add({n: row.bases.get(n) for n in names} | ({"reach": None} if row.vendor_rows > 1 else {}))
+    return total.bases
+
+
+def build_rows(reports: list[PlatformReport], args: ReportArgs) -> list[dict[str, Any]]:
+    wanted, compare = args.wanted, args.compare != "none"
+    needle = (args.name_contains or "").casefold()
+    out = []
+    for report in reports:
+        current = {_key(report.platform, r): r for r in report.current}
+        previous = {_key(report.platform, r): r for r in report.previous}
+        for key in [*current, *(k for k in previous if k not in current)]:
+            now, then = current.get(key), previous.get(key)
+            base = now or then
+            assert base is not None
+            account = report.accounts[base.account_id]
+            row: dict[str, Any] = {
+                "platform": report.platform,
+                "native_level": report.level.native,
+                "account_id": account.id,
+                "account_name": account.name,
+                "currency": account.currency,
+                "id": base.id,
+                "name": (now.name if now and now.name else base.name) or (then.name if then else None),
+            }
+            if needle and needle not in str(row["name"] or "").casefold():
+                continue
+            if base.period:
+                row["period"] = (now or base).period[1]
+                if args.granularity != "day":
+                    row["period_end"] = (now or base).period[2]
+            values = figures(now.bases if now else {b: 0 for b in bases_for(wanted) if b != "reach"}, wanted)
+            if not compare:
+                row.update(values)
+            else:
+                earlier = figures(then.bases if then else {b: 0 for b in bases_for(wanted) if b != "reach"}, wanted)
+                for name in wanted:
+                    row[name] = values[name]
+                    row[f"{name}_previous"] = earlier[name]
+                    row[f"{name}_change"] = change(values[name], earlier[name])
+            row["_bases"] = (now, then)
+            out.append(row)
+    return out
+
+
+def totals(rows: list[dict[str, Any]], args: ReportArgs) -> tuple[list[dict[str, Any]], list[str]]:
+    """One total per platform and currency; an overall one of additive, same-currency figures only."""
+    wanted, compare = args.wanted, args.compare != "none"
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["platform"], row["currency"]), []).append(row)
+    needed = bases_for(wanted)
+    result, warnings = [], []
+
+    def entry(label: dict[str, Any], members: list[dict[str, Any]], metrics: tuple[str, ...]) -> dict[str, Any]:
+        now = _sum([r["_bases"][0] for r in members if r["_bases"][0]], needed)
+        total = {**label, "rows": len(members), **figures(now, metrics)}
+        if compare:
+            then = _sum([r["_bases"][1] for r in members if r["_bases"][1]], needed)
+            earlier = figures(then, metrics)
+            for name in metrics:
+                total[f"{name}_previous"] = earlier[name]
+                total[f"{name}_change"] = change(total[name], earlier[name])
+        return total
+
+    for (platform, currency), members in groups.items():
+        result.append(entry({"platform": platform, "currency": currency}, members, wanted))
+    platforms = {p for p, _ in groups}
+    currencies = {c for _, c in groups}
+    if len(platforms) > 1:
+        # Conversions (and what is computed from them) and reach never add up across platforms.
+        shared = tuple(
+            m for m in wanted
+            if (m in ADDITIVE and m != "conversions") or (m in RATIOS and "conversions" not in (RATIOS[m].numerator, RATIOS[m].denominator))
+        )  # fmt: skip
+        if {"conversions", "cost_per_conversion", "conversion_rate"} & set(wanted):
+            warnings.append(
+                "conversions are not added across platforms: each platform counts its own conversions with its own "
+                "attribution (see connectors://metrics); compare them per platform in meta.totals"
+            )
+        if len(currencies) == 1 and None not in currencies:
+            result.append(entry({"platform": "all", "currency": next(iter(currencies))}, rows, shared))
+        elif any(m in MONEY for m in wanted):
+            shown = ", ".join(sorted(f"{c or 'unknown'} ({p})" for p, c in groups))
+            warnings.append(
+                f"spend is in {shown}: amounts in different currencies are not added, so there is no overall "
+                "total of spend, cpc or cpm; compare them per platform"
+            )
+            no_money = tuple(m for m in shared if m not in MONEY)
+            if no_money:
+                result.append(entry({"platform": "all", "currency": None}, rows, no_money))
+    return result, warnings
+
+
+def sort_rows(rows: list[dict[str, Any]], keys: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """Stable sorts from the last key to the first; nulls last whichever the direction."""
+    for column, descending in reversed(keys):
+        present = [r for r in rows if r.get(column) is not None]
+        missing = [r for r in rows if r.get(column) is None]
+
+        def value(row: dict[str, Any], column: str = column) -> Any:
+            v = row[column]
+            return v.casefold() if isinstance(v, str) else v
+
+        rows = sorted(present, key=value, reverse=descending) + missing
+    return rows

@@ -1,0 +1,223 @@
+"""One platform's part of a report: its accounts, the asked and the compared period, in rows of base figures.
+
+Every vendor request goes through the connector's own executor (validation, client, retries, request
+budget per call), following next_cursor to the end, so a report sees exactly what `*_execute` would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from ..errors import ConnectorError, NotConfigured
+from .args import ReportArgs
+from .metrics import bases_for
+from .periods import bucket, compared
+from .source import Dates, Level, ReportSource, VendorGrain
+
+# Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
+MAX_PAGES = 25
+PAGE = 1000
+
+Execute = Callable[..., Awaitable[dict[str, Any]]]  # the connector's Executor.execute
+Progress = Callable[[str], Awaitable[None]]  # one step done, with a message
+
+
+@dataclass
+class Row:
+    """Summed base figures of one report row in one period."""
+
+    account_id: str
+    id: str
+    name: str | None
+    period: tuple[int, str, str] | None  # (bucket index, first day, last day); None for total
+    bases: dict[str, float | None] = field(default_factory=dict)
+    vendor_rows: int = 0
+
+    def add(self, bases: dict[str, float | None]) -> None:
+        for name, value in bases.items():
+            if name == "reach":  # unique people: a sum would count people twice
+                self.bases[name] = value if self.vendor_rows == 0 else None
+            elif value is not None:
+                self.bases[name] = (self.bases.get(name) or 0) + value
+            else:
+                self.bases.setdefault(name, None)
+        self.vendor_rows += 1
+
+
+@dataclass
+class Account:
+    id: str
+    name: str | None = None
+    currency: str | None = None
+
+
+@dataclass
+class PlatformReport:
+    platform: str
+    source: ReportSource
+    level: Level
+    accounts: dict[str, Account] = field(default_factory=dict)
+    current: list[Row] = field(default_factory=list)
+    previous: list[Row] = field(default_factory=list)
+    periods: dict[str, dict[str, str]] = field(default_factory=dict)  # "current"/"previous" -> {start, end}
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    backend: str | None = None
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class PlatformQuery:
+    """Runs one platform's report for the asked accounts, through its executor."""
+
+    def __init__(self, platform: str, source: ReportSource, execute: Execute, args: ReportArgs, progress: Progress):
+        self.platform = platform
+        self.source = source
+        self.execute = execute
+        self.args = args
+        self.progress = progress
+        self.level = source.levels[args.level]
+        self.report = PlatformReport(platform, source, self.level)
+        self.grain: VendorGrain = "total" if args.granularity == "total" else "day"
+        self.vendor_fields = [source.metrics[b].field for b in bases_for(args.wanted) if b in source.metrics]
+
+    async def pull(self, entity: str, action: str, params: dict[str, Any], fields: list[str]):
+        """Every record of one query, following next_cursor; and the first page's meta."""
+        records: list[dict[str, Any]] = []
+        first: dict[str, Any] | None = None
+        cursor = None
+        for _ in range(MAX_PAGES):
+            result = await self.execute(entity, action, None if cursor else params, fields, PAGE, cursor)
+            meta = result["meta"]
+            first = first or meta
+            self.report.backend = meta.get("backend", self.report.backend)
+            for warning in meta.get("warnings", []):
+                self.report.warn(f"{self.platform}: {warning}")
+            records.extend(result["data"])
+            cursor = result["next_cursor"]
+            if not cursor:
+                return records, first
+        self.report.warn(
+            f"{self.platform}: stopped after {MAX_PAGES * PAGE:,} {entity} records; the figures are incomplete. "
+            "Narrow the dates or the accounts."
+        )
+        return records, first or {}
+
+    async def fetch(self, entity: str, action: str, params: dict[str, Any], fields: list[str]) -> list[dict[str, Any]]:
+        records, _ = await self.pull(entity, action, params, fields)
+        return records
+
+    async def run(self, accounts: list[str]) -> PlatformReport:
+        """Accounts run concurrently; one that fails leaves the others' rows, with a warning."""
+        failed: dict[str, ConnectorError] = {}
+
+        async def one(account: str) -> None:
+            try:
+                await self._account(account)
+            except ConnectorError as exc:
+                failed[account] = exc
+
+        async with anyio.create_task_group() as group:
+            for account in accounts:
+                group.start_soon(one, account)
+        if failed and len(failed) == len(accounts):
+            raise next(iter(failed.values()))
+        report = self.report
+        for account, exc in failed.items():
+            report.accounts.pop(account, None)
+            report.current = [r for r in report.current if r.account_id != account]
+            report.previous = [r for r in report.previous if r.account_id != account]
+            report.warn(f"{self.platform}: account {account} failed, its rows are missing: {exc.render()}")
+        return report
+
+    async def _account(self, account_id: str) -> None:
+        account = self.report.accounts.setdefault(account_id, Account(account_id))
+        entity, action, params, fields = self.source.account_call(account_id)
+        found = await self.fetch(entity, action, params, fields)
+        if found:
+            account.name, account.currency = self.source.account_info(found[0])
+        await self.progress(f"{self.platform}: account {account_id}")
+        args = self.args
+        dates = Dates(preset=args.date_preset) if args.date_preset else Dates(start=args.start_date, end=args.end_date)
+        start, end = await self._period(account, dates, self.report.current, "current")
+        earlier = compared(start, end, args.compare)
+        if earlier:
+            await self._period(account, Dates(start=earlier[0], end=earlier[1]), self.report.previous, "previous")
+
+    async def _period(self, account: Account, dates: Dates, into: list[Row], which: str) -> tuple[dt.date, dt.date]:
+        source, level = self.source, self.level
+        query = source.query(level, account.id, dates, self.grain, self.vendor_fields)
+        for note in query.notes:
+            if note not in self.report.notes:
+                self.report.notes.append(note)
+        keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *self.vendor_fields]
+        records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
+        start, end = source.resolved_dates(meta.get("params", {}))
+        self.report.periods[which] = {"start": start.isoformat(), "end": end.isoformat()}
+        into.extend(await self._rows(account, records, start, end))
+        await self.progress(f"{self.platform}: {which} period of account {account.id}")
+        return start, end
+
+    async def _rows(self, account: Account, records: list[dict[str, Any]], start: dt.date, end: dt.date) -> list[Row]:
+        source, level, args = self.source, self.level, self.args
+        parents: dict[str, tuple[str, str | None]] = {}
+        if level.group is not None and records:
+            ids = sorted({str(r.get(level.id_field)) for r in records})
+            parents = await level.group(self.fetch, account.id, ids)
+        rows: dict[tuple[str, int | None], Row] = {}
+        orphans = set()
+        for record in records:
+            row_id, name = str(record.get(level.id_field)), record.get(level.name_field)
+            if level.whole_account:
+                row_id, name = account.id, account.name
+            elif level.group is not None:
+                if row_id not in parents:
+                    orphans.add(row_id)
+                row_id, name = parents.get(row_id, (f"none:{row_id}", None))
+            period = None
+            if self.grain == "day":
+                period = bucket(source.day_of(record), args.granularity, start, end)
+            key = (row_id, period[0] if period else None)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = Row(account.id, row_id, name, period)
+            row.add({b: _number(record.get(source.metrics[b].field)) if b in source.metrics else None
+                     for b in bases_for(args.wanted)})  # fmt: skip
+        if orphans:
+            self.report.warn(
+                f"{self.platform}: {len(orphans)} row(s) have no {level.native} (ids {', '.join(sorted(orphans)[:5])}); "
+                "they are shown under their own id."
+            )
+        return list(rows.values())
+
+
+def accounts_for(source: ReportSource, platform: str, args: ReportArgs, settings: Any) -> list[str]:
+    asked = (args.accounts or {}).get(platform)
+    if asked:
+        return list(dict.fromkeys(asked))
+    default = source.default_account(settings)
+    if not default:
+        raise NotConfigured(
+            f"{source.platform} has no default account.",
+            fix=f'Set {source.account_setting}, or pass accounts={{"{platform}": ["<id>"]}}.',
+        )
+    return [default]
+

@@ -1,0 +1,126 @@
+"""The normalized metrics: base figures read from each platform, and ratios computed from summed bases.
+
+A ratio is never read from a vendor nor averaged across rows: it is recomputed from the summed bases
+of exactly the rows it describes (a campaign's days, a platform's campaigns), so a total's CTR is its
+clicks over its impressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .source import LEVELS, ReportSource
+
+# Read from the vendor; every one but reach adds up across rows and days.
+BASES = ("spend", "impressions", "clicks", "conversions", "video_views", "reach")
+ADDITIVE = ("spend", "impressions", "clicks", "conversions", "video_views")
+BASE_TEXT = {
+    "spend": "what the platform charged, in the account's currency",
+    "impressions": "times an ad was shown",
+    "clicks": "clicks as the platform's UI counts them for CTR and CPC",
+    "conversions": "conversions as the platform counts them (its own attribution; never added across platforms)",
+    "video_views": "video views as the platform's UI counts them",
+    "reach": "unique people reached; not additive (null when a row adds up several vendor rows)",
+}
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: str
+    denominator: str
+    scale: int
+    text: str
+
+
+RATIOS = {
+    "ctr": Ratio("clicks", "impressions", 100, "clicks ÷ impressions × 100 (a percentage)"),
+    "cpc": Ratio("spend", "clicks", 1, "spend ÷ clicks"),
+    "cpm": Ratio("spend", "impressions", 1000, "spend ÷ impressions × 1,000"),
+    "cost_per_conversion": Ratio("spend", "conversions", 1, "spend ÷ conversions"),
+    "conversion_rate": Ratio("conversions", "clicks", 100, "conversions ÷ clicks × 100 (a percentage)"),
+}
+# In the order rows show them.
+METRICS = (
+    "spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cost_per_conversion", "conversion_rate",
+    "video_views", "reach",
+)  # fmt: skip
+# Figures in a currency: never added or compared across currencies.
+MONEY = ("spend", "cpc", "cpm", "cost_per_conversion")
+
+
+def bases_for(metrics: tuple[str, ...]) -> tuple[str, ...]:
+    """The base figures the asked metrics need (a ratio needs both of its bases)."""
+    needed = set()
+    for name in metrics:
+        ratio = RATIOS.get(name)
+        needed.update((ratio.numerator, ratio.denominator) if ratio else (name,))
+    return tuple(b for b in BASES if b in needed)
+
+
+def _round(name: str, value: float) -> float | int:
+    if name in ("impressions", "clicks", "video_views", "reach") and float(value).is_integer():
+        return int(value)
+    return round(value, 2)
+
+
+def figures(bases: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, Any]:
+    """The asked metrics from summed bases; null where a base is missing or a denominator is 0."""
+    out: dict[str, Any] = {}
+    for name in metrics:
+        ratio = RATIOS.get(name)
+        if ratio is None:
+            value = bases.get(name)
+            out[name] = None if value is None else _round(name, value)
+            continue
+        top, bottom = bases.get(ratio.numerator), bases.get(ratio.denominator)
+        out[name] = None if top is None or not bottom else round(top / bottom * ratio.scale, 2)
+    return out
+
+
+def change(current: Any, previous: Any) -> float | None:
+    """Relative change (0.25 = +25%); null when there is no base to compare with."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return round((current - previous) / abs(previous), 4)
+
+
+def metrics_document(sources: dict[str, ReportSource]) -> dict[str, Any]:
+    """Each normalized metric, how it is computed, and which vendor field it is on each platform."""
+    metrics: dict[str, Any] = {}
+    for name in METRICS:
+        ratio = RATIOS.get(name)
+        if ratio:
+            entry: dict[str, Any] = {"formula": ratio.text, "from": [ratio.numerator, ratio.denominator]}
+        else:
+            entry = {"meaning": BASE_TEXT[name], "additive": name in ADDITIVE}
+            entry["per_platform"] = {
+                platform: (
+                    {"field": source.metrics[name].field, "definition": source.metrics[name].definition}
+                    if name in source.metrics
+                    else None
+                )
+                for platform, source in sources.items()
+            }
+        metrics[name] = entry
+    return {
+        "metrics": metrics,
+        "conversions": {platform: source.conversions for platform, source in sources.items()},
+        "levels": {
+            level: {p: s.levels[level].native if level in s.levels else None for p, s in sources.items()}
+            for level in LEVELS
+        },
+        "days": {platform: source.days for platform, source in sources.items()},
+        "notes": {platform: list(source.notes) for platform, source in sources.items() if source.notes},
+        "rules": RULES,
+    }
+
+
+RULES = [
+    "Ratios (ctr, cpc, cpm, cost_per_conversion, conversion_rate) are computed from summed bases, never averaged.",
+    "Spend and money ratios are in each account's currency; totals add spend only within one currency.",
+    "Conversions are never added across platforms: each platform counts its own conversions with its own attribution.",
+    "Reach is unique people: it is not added up, so it is null for rows and totals that combine several vendor rows.",
+    "A null metric means the platform has no such figure (or, for a ratio, its denominator is 0).",
+    "<metric>_change is the relative change against the compared period: 0.25 = +25%; null when the earlier value is 0.",
+]

@@ -1,0 +1,188 @@
+"""The `ads_report` tool: one question across every platform, answered from each connector's declaration."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from fastmcp.server.dependencies import get_context
+from fastmcp.tools import Tool, ToolResult
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+from ..catalog import _without_titles
+from ..connector import Connector
+from ..errors import ConnectorError, InvalidParams
+from ..redact import scrub
+from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
+from ..tool_results import error_result, json_result
+from ..validation import choices
+from .args import ReportArgs, parse_args
+from .assemble import build_rows, sort_rows, totals
+from .gather import PlatformQuery, PlatformReport, accounts_for
+
+log = logging.getLogger("mcp_server.reporting")
+NAME = "ads_report"
+
+DESCRIPTION = (
+    "One performance report across ad platforms (LinkedIn Ads, TikTok Marketing): spend, impressions, clicks, "
+    "ctr, cpc, cpm, conversions, cost_per_conversion, conversion_rate, video_views, reach, per account, campaign "
+    "group, campaign, ad group or ad, for a date_preset or dates, in total or by day/week/month, optionally "
+    "compared with the previous period or year (<metric>_previous, <metric>_change: 0.25 = +25%).\n"
+    "Each platform is asked in its own words (native_level) and days (LinkedIn: UTC; TikTok: the advertiser's "
+    "time zone); a platform without the level is left out (meta.left_out). Ratios are computed from summed "
+    "figures. meta.totals: one per platform and currency, plus an overall one only for figures that add up "
+    "(spend in one currency; never conversions). What each metric is on each platform: connectors://metrics. "
+    "A platform that fails is named in meta.warnings with the fix; the others still answer. Read-only."
+)
+
+
+@dataclass(frozen=True)
+class Platform:
+    connector: Connector
+    execute: Any  # that connector's Executor.execute (limits and budgets as *_execute)
+
+
+def input_schema() -> dict[str, Any]:
+    schema = _without_titles(ReportArgs.model_json_schema())
+    schema["additionalProperties"] = False
+    return schema
+
+
+class ReportTool(Tool):
+    platforms: SkipJsonSchema[Any] = Field(default=None, exclude=True)  # connector id -> Platform
+    runtime: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    max_tokens: SkipJsonSchema[int] = Field(default=20_000, exclude=True)
+
+    async def run(self, arguments: dict[str, Any]) -> ToolResult:
+        try:
+            return json_result(await self.report(arguments))
+        except ConnectorError as exc:
+            log.info("%s failed: %s", NAME, exc.kind)
+            return error_result(exc.render())
+        except Exception as exc:  # the server keeps serving; the agent gets a short, secret-free message
+            log.error("%s: unexpected %s: %s", NAME, type(exc).__name__, scrub(str(exc)))
+            return error_result(
+                f"internal_error: unexpected {type(exc).__name__} in {NAME}. "
+                "The server is still running; try again, and report it if it repeats."
+            )
+
+    async def report(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        args = parse_args(arguments)
+        served = list(self.platforms)
+        for name in [*(args.platforms or []), *(args.accounts or {})]:
+            if name not in self.platforms:
+                raise InvalidParams(f"unknown platform {name!r}.", fix=choices(name, served))
+        asked = list(dict.fromkeys(args.platforms or served))
+        meta: dict[str, Any] = {"level": args.level, "granularity": args.granularity, "compare": args.compare}
+        left_out = {
+            p: f"{self.platforms[p].connector.title} has no {args.level.replace('_', ' ')} level"
+            for p in asked
+            if args.level not in self.platforms[p].connector.report.levels
+        }
+        chosen = [p for p in asked if p not in left_out]
+        if not chosen:
+            raise InvalidParams(
+                f"no platform asked reports level {args.level}: {'; '.join(left_out.values())}.",
+                fix="Ask another level (account, campaign or ad exist on every platform).",
+            )
+        skipped: dict[str, str] = {}
+        failed: dict[str, ConnectorError] = {}
+        runs: dict[str, list[str]] = {}
+        for platform in chosen:
+            connector = self.platforms[platform].connector
+            status = self.runtime.describe_mode(connector)
+            if status["mode"] is None and args.platforms is None:
+                skipped[platform] = status["error"]  # not set up: left out unless asked for by name
+                continue
+            try:
+                runs[platform] = accounts_for(connector.report, platform, args, self.runtime.connector_settings(connector))
+            except ConnectorError as exc:
+                failed[platform] = exc
+        reports = await self._gather(args, runs, failed)
+        if not reports:
+            if failed:
+                first = next(iter(failed.values()))
+                raise type(first)("; ".join(f"{p}: {e.render()}" for p, e in failed.items()))
+            raise next(iter(ConnectorError(f"{p}: {why}") for p, why in skipped.items()))
+
+        rows = build_rows(reports, args)
+        total_rows, warnings = totals(rows, args)
+        rows = sort_rows(rows, args.sort_keys())
+        shown = rows[: args.limit]
+        for row in rows:
+            row.pop("_bases", None)
+        meta["platforms"] = {
+            r.platform: {
+                "native_level": r.level.native,
+                "backend": r.backend,
+                "accounts": list(r.accounts),
+                "period": r.periods.get("current"),
+                **({"compared_with": r.periods["previous"]} if "previous" in r.periods else {}),
+                "days": r.source.days,
+            }
+            for r in reports
+        }
+        meta.update({"rows": len(rows), "returned": len(shown), "sort": args.sort or _sort_text(args), "totals": total_rows})
+        notes = [f"{r.platform}: {n}" for r in reports for n in r.notes]
+        all_warnings = [w for r in reports for w in r.warnings] + warnings
+        all_warnings += [f"{p} failed, its rows are missing: {e.render()}" for p, e in failed.items()]
+        if len(rows) > len(shown):
+            notes.append(f"{len(rows) - len(shown)} more rows: raise limit (max 1000) or narrow with name_contains")
+        for key, value in (("left_out", left_out), ("skipped", skipped), ("notes", notes), ("warnings", all_warnings)):
+            if value:
+                meta[key] = value
+        if self.runtime.demo:
+            meta["sandbox"] = True
+        return self._fit({"data": shown, "meta": meta})
+
+    async def _gather(self, args: ReportArgs, runs: dict[str, list[str]], failed: dict[str, ConnectorError]) -> list[PlatformReport]:
+        steps = sum(len(accounts) * (3 if args.compare != "none" else 2) for accounts in runs.values())
+        done = 0
+        try:
+            context = get_context()
+        except RuntimeError:  # called outside a request (tests of the engine alone)
+            context = None
+
+        async def progress(message: str) -> None:
+            nonlocal done
+            done += 1
+            if context is not None:
+                await context.report_progress(done, steps, message)
+
+        reports: dict[str, PlatformReport] = {}
+
+        async def one(platform: str, accounts: list[str]) -> None:
+            handle = self.platforms[platform]
+            query = PlatformQuery(platform, handle.connector.report, handle.execute, args, progress)
+            try:
+                reports[platform] = await query.run(accounts)
+            except ConnectorError as exc:
+                failed[platform] = exc
+            except Exception as exc:
+                log.error("%s: %s: unexpected %s: %s", NAME, platform, type(exc).__name__, scrub(str(exc)))
+                failed[platform] = ConnectorError(f"unexpected {type(exc).__name__}; try again, and report it if it repeats.")
+
+        async with anyio.create_task_group() as group:
+            for platform, accounts in runs.items():
+                group.start_soon(one, platform, accounts)
+        return [reports[p] for p in runs if p in reports]
+
+    def _fit(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Keep the answer under the result size cap: rows are cut, totals and meta stay."""
+        envelope = len(compact_json({**result, "data": []})) + 300
+        fitting = fit_budget(result["data"], chars_for(self.max_tokens) - envelope)
+        if fitting < len(result["data"]):
+            result["data"] = result["data"][:fitting]
+            result["meta"]["returned"] = fitting
+            result["meta"].setdefault("warnings", []).append(
+                f"rows cut to {fitting} to stay under ~{self.max_tokens:,} tokens ({MAX_RESULT_TOKENS_SETTING}); "
+                "ask fewer metrics, a lower limit or granularity total"
+            )
+        return result
+
+
+def _sort_text(args: ReportArgs) -> str:
+    return ", ".join(f"{c} {'desc' if d else 'asc'}" for c, d in args.sort_keys())
