@@ -8,6 +8,7 @@ from typing import Any
 from .catalog import PAGINATION_TEXT
 from .connector import Connector
 from .errors import InvalidParams
+from .reporting.metrics import platform_document
 from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
 
 
@@ -53,6 +54,7 @@ def connector_document(connector: Connector) -> dict[str, Any]:
         "summary": connector.summary,
         "entities": connector.catalog.overview(),
         "pagination": PAGINATION_TEXT,
+        **({"ads_report": platform_document(connector.report)} if connector.report else {}),
     }
 
 

@@ -33,7 +33,7 @@ async def client(request):
 
 async def test_tools_list_names_enums_annotations(client):
     tools = {t.name: t for t in await client.list_tools()}
-    assert set(tools) == set(TOOLS) | {"describe"}
+    assert set(tools) == set(TOOLS) | {"describe", "ads_report"}
     for name, connector in TOOLS.items():
         tool = tools[name]
         props = tool.input_schema["properties"]
@@ -48,6 +48,11 @@ async def test_tools_list_names_enums_annotations(client):
         assert 200 < len(tool.description) <= 2500, len(tool.description)
         assert tool.output_schema["required"] == ["data", "next_cursor", "meta"]
     assert tools["describe"].annotations.read_only_hint is True
+    report = tools["ads_report"]
+    assert report.annotations.read_only_hint is True and report.annotations.destructive_hint is False
+    assert report.input_schema["additionalProperties"] is False
+    assert report.input_schema["properties"]["level"]["enum"] == ["account", "campaign_group", "campaign", "ad_group", "ad"]
+    assert 200 < len(report.description) <= 2500, len(report.description)
 
 
 async def test_tools_list_matches_snapshot():
@@ -195,7 +200,7 @@ async def test_connectors_setting_limits_what_is_served(monkeypatch):
     monkeypatch.setenv("CONNECTOR_MCP_CONNECTORS", "tiktok-marketing")
     async with Client(build_server()) as c:
         names = {t.name for t in await c.list_tools()}
-    assert names == {"tiktok_marketing_execute", "describe"}
+    assert names == {"tiktok_marketing_execute", "describe", "ads_report"}  # the report serves any one platform too
 
 
 async def test_demo_results_say_sandbox():

@@ -85,6 +85,18 @@ def change(current: Any, previous: Any) -> float | None:
     return round((current - previous) / abs(previous), 4)
 
 
+def platform_document(source: ReportSource) -> dict[str, Any]:
+    """For `describe`: what ads_report reads on this platform (levels, the field behind each metric)."""
+    return {
+        "levels": {level: spec.native for level, spec in source.levels.items()},
+        "metrics": {name: f"{m.field}: {m.definition}" for name, m in source.metrics.items()},
+        "conversions": source.conversions,
+        "days": source.days,
+        **({"notes": list(source.notes)} if source.notes else {}),
+        "ratios": {name: ratio.text for name, ratio in RATIOS.items()},
+    }
+
+
 def metrics_document(sources: dict[str, ReportSource]) -> dict[str, Any]:
     """Each normalized metric, how it is computed, and which vendor field it is on each platform."""
     metrics: dict[str, Any] = {}

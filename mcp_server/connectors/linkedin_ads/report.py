@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ...presets import MAX_DAYS
+from ...presets import resolve
+from . import analytics_params
 from ...reporting.source import Dates, Fetch, Level, MetricField, Query, ReportSource, VendorGrain
 from .restli import urn_id
 
@@ -36,10 +37,10 @@ async def campaign_groups(fetch: Fetch, account: str, campaign_ids: list[str]) -
 
 
 def _days(dates: Dates) -> int:
-    if dates.preset:
-        return MAX_DAYS[dates.preset]
-    assert dates.start and dates.end
-    return (dates.end - dates.start).days + 1
+    # The preset resolves from the UTC date, exactly as the analytics params will resolve it.
+    start, end = resolve(dates.preset, analytics_params.today()) if dates.preset else (dates.start, dates.end)
+    assert start and end
+    return (end - start).days + 1
 
 
 def query(level: Level, account: str, dates: Dates, grain: VendorGrain, fields: list[str]) -> Query:
