@@ -1,8 +1,9 @@
-"""The `connector-mcp` command: serve (default), call, catalog, check, hosted."""
+"""The `connector-mcp` command: serve (default), call, report, catalog, check, hosted."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -18,6 +19,12 @@ from .settings import LogLevel, ServerSettings, settings_problem
 from .validation import DEFAULT_LIMIT, MAX_LIMIT
 
 TRANSPORTS = ("stdio", "http", "sse")
+REPORT_FORMATS = ("table", "json", "csv")
+# report flags passed to ads_report as they are (--accounts is merged first; --format is the command's own)
+REPORT_ARGUMENTS = (
+    "level", "date_preset", "start_date", "end_date", "granularity", "compare", "metrics", "platforms", "sort", "limit",
+    "name_contains",
+)  # fmt: skip
 LOG_LEVELS = get_args(LogLevel)
 # What a bad command line or setting exits with (argparse's own usage errors exit 2 too).
 USAGE_ERROR = 2
@@ -68,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--cursor", default=None, help="next_cursor of a previous result")
     call.set_defaults(func=cmd_call)
 
+    _report_parser(sub)
+
     catalog = sub.add_parser("catalog", help="print the catalog (or one connector's entities)")
     _common(catalog, top=False)
     catalog.add_argument("connector", nargs="?")
@@ -86,6 +95,73 @@ def build_parser() -> argparse.ArgumentParser:
         register(sub)
     parser.set_defaults(func=cmd_serve, transport="stdio", host="127.0.0.1", port=8000)
     return parser
+
+
+def _report_parser(sub: Any) -> None:
+    from .presets import PRESETS
+    from .reporting.periods import Compare, Granularity
+    from .reporting.source import LEVELS
+
+    report = sub.add_parser(
+        "report",
+        help="run ads_report and print it as a table, JSON or CSV",
+        description="Run the ads_report tool (every platform, normalized metrics) and print the result; "
+        "an error is one line on stderr, exit 1.",
+        epilog="example: connector-mcp --demo report --date-preset last_7d --compare previous_period --limit 10",
+    )
+    _common(report, top=False)
+    report.add_argument("--level", choices=LEVELS, default=None, help="default campaign")
+    report.add_argument(
+        "--date-preset", choices=PRESETS, default=None, metavar="PRESET", help="default last_30d; one of %(choices)s"
+    )  # fmt: skip
+    report.add_argument("--start-date", type=_date, default=None, help="YYYY-MM-DD, with --end-date (not --date-preset)")
+    report.add_argument("--end-date", type=_date, default=None, help="YYYY-MM-DD, inclusive")
+    report.add_argument("--granularity", choices=get_args(Granularity), default=None, help="default total")
+    report.add_argument("--compare", choices=get_args(Compare), default=None, help="default none")
+    report.add_argument(
+        "--metrics", type=_comma_list, default=None,
+        help="comma list, e.g. spend,clicks,ctr; default all (the table: spend, impressions, clicks, ctr, cpc, "
+        "conversions, cost_per_conversion)",
+    )  # fmt: skip
+    report.add_argument("--platforms", type=_comma_list, default=None, help="comma list of connector ids; default all served")
+    report.add_argument(
+        "--accounts", type=_accounts, action="append", default=None,
+        help='per platform: PLATFORM=ID,ID (repeat the flag for another platform) or a JSON object '
+        '\'{"linkedin-ads": ["507"]}\'; default the configured accounts',
+    )  # fmt: skip
+    report.add_argument("--sort", default=None, help='e.g. "spend desc" or "period asc, clicks desc"')
+    report.add_argument("--limit", type=int, default=None, help="rows to show, 1 to 1000 (default 25); totals cover all")
+    report.add_argument("--name-contains", default=None, help="keep rows whose name contains this (any case)")
+    report.add_argument(
+        "--format", choices=REPORT_FORMATS, default="table", help="table (default), json (the tool result) or csv (rows only)"
+    )  # fmt: skip
+    report.set_defaults(func=cmd_report)
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _accounts(text: str) -> dict[str, list[str]]:
+    """'linkedin-ads=507,508' or a JSON object of platform to ids."""
+    if text.strip().startswith("{"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            raise argparse.ArgumentTypeError("is not a JSON object; e.g. '{\"linkedin-ads\": [\"507\"]}'") from None
+        if isinstance(value, dict):
+            return {str(k): v if isinstance(v, list) else [v] for k, v in value.items()}
+    platform, sep, ids = text.partition("=")
+    if not sep or not platform.strip() or not _comma_list(ids):
+        raise argparse.ArgumentTypeError(f"{text!r} is not PLATFORM=ID,ID (e.g. linkedin-ads=507) nor a JSON object")
+    return {platform.strip(): _comma_list(ids)}
 
 
 def server_settings(args: argparse.Namespace) -> ServerSettings:
@@ -189,6 +265,45 @@ def cmd_call(args: argparse.Namespace) -> int:
     if result.is_error:
         return fail(" ".join(text.split()))
     print(json.dumps(result.structured_content, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from fastmcp import Client
+
+    from .reporting.table import TABLE_METRICS, messages, print_table, write_csv
+    from .reporting.tool import NAME
+
+    arguments: dict[str, Any] = {}
+    for name in REPORT_ARGUMENTS:
+        if getattr(args, name) is not None:
+            arguments[name] = getattr(args, name)
+    if args.accounts:
+        accounts: dict[str, list[Any]] = {}
+        for given in args.accounts:
+            for platform, ids in given.items():
+                accounts.setdefault(platform, []).extend(ids)
+        arguments["accounts"] = accounts
+    if args.format == "table" and args.metrics is None:
+        arguments["metrics"] = list(TABLE_METRICS)  # a comparison of all 11 metrics is too wide to read
+
+    async def run() -> Any:
+        async with Client(_build(args)) as client:
+            return await client.call_tool(NAME, arguments, raise_on_error=False)
+
+    result = anyio.run(run)
+    text = result.content[0].text if result.content else ""
+    if result.is_error:
+        return fail(" ".join(text.split()))
+    report = result.structured_content
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        write_csv(report, sys.stdout)
+        for line in messages(report.get("meta", {})):  # the CSV stays rows only; what it lacks goes to stderr
+            print(line, file=sys.stderr)
+    else:
+        print_table(report, sys.stdout)
     return 0
 
 
