@@ -110,7 +110,10 @@ def decode(text: str) -> Any:
     Lenient on purpose: raw URNs such as `List(urn:li:sponsoredCampaign:1)` (as
     Airbyte's computed fields hold them) parse too."""
     reader = _Reader(text.strip())
-    result = reader.value()
+    try:
+        result = reader.value()
+    except RecursionError:  # the reader recurses per level: List(List(… ~1000 deep is junk, not a value
+        raise ValueError("Rest.li value nested too deeply") from None
     if reader.pos != len(reader.text):
         raise ValueError(f"unexpected text after position {reader.pos} of Rest.li value {text!r}")
     return result
