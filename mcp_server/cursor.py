@@ -19,6 +19,8 @@ from typing import Any
 from .errors import InvalidParams
 
 _VERSION = 2
+# Far above any real cursor (its params and page state are a few KB): a forged one cannot make us inflate more.
+MAX_DECODED_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,11 @@ class Cursor:
         )
         try:
             padded = text + "=" * (-len(text) % 4)
-            raw = json.loads(zlib.decompress(base64.urlsafe_b64decode(padded.encode())))
+            inflate = zlib.decompressobj()
+            data = inflate.decompress(base64.urlsafe_b64decode(padded.encode()), MAX_DECODED_BYTES)
+            if not inflate.eof:  # cut short, or a forged cursor that inflates to megabytes
+                raise bad
+            raw = json.loads(data)
             if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):
                 raise bad
             return cls(
@@ -80,7 +86,7 @@ class Cursor:
                 given=dict(raw["g"]) if raw.get("g") is not None else None,
                 shown=dict(raw["m"]) if raw.get("m") is not None else None,
             )
-        except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error):
             raise bad from None
 
 
