@@ -101,7 +101,9 @@ class ReportArgs(BaseModel):
 
     def sort_keys(self) -> list[tuple[str, bool]]:
         """[(column, descending)], checked against the columns rows have."""
-        text = self.sort or ("period asc, spend desc" if self.granularity != "total" else "spend desc")
+        # By spend when asked, else by the first metric asked (a default must never name a column rows lack).
+        first = "spend" if "spend" in self.wanted else self.wanted[0]
+        text = self.sort or (f"period asc, {first} desc" if self.granularity != "total" else f"{first} desc")
         columns = [*ROW_TEXT, *(f"{m}{s}" for m in self.wanted for s in ("", "_previous", "_change"))]
         keys = []
         for part in text.split(","):
