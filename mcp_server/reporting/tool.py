@@ -14,7 +14,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from ..catalog import _without_titles
 from ..connector import Connector
-from ..errors import ConnectorError, InvalidParams
+from ..errors import ConnectorError, InvalidParams, NotConfigured
 from ..redact import scrub
 from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
 from ..tool_results import error_result, json_result
@@ -94,8 +94,11 @@ class ReportTool(Tool):
         for platform in chosen:
             connector = self.platforms[platform].connector
             status = self.runtime.describe_mode(connector)
-            if status["mode"] is None and args.platforms is None:
-                skipped[platform] = status["error"]  # not set up: left out unless asked for by name
+            if status["mode"] is None:
+                if args.platforms is None:
+                    skipped[platform] = status["error"]  # not set up: left out unless asked for by name
+                else:  # asked for by name: its warning names what is missing (credentials), not a default account
+                    failed[platform] = NotConfigured(status["error"].removeprefix(f"{NotConfigured.kind}: "))
                 continue
             try:
                 runs[platform] = accounts_for(connector.report, platform, args, self.runtime.connector_settings(connector))
