@@ -168,7 +168,8 @@ class PlatformQuery:
         for note in query.notes:
             if note not in self.report.notes:
                 self.report.notes.append(note)
-        keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *self.vendor_fields]
+        asked = [f for f in self.vendor_fields if f not in query.left_out]  # else the executor warns it is missing
+        keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
         records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
         start, end = source.resolved_dates(meta.get("params", {}))
         self.report.periods[which] = {"start": start.isoformat(), "end": end.isoformat()}

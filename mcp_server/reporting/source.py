@@ -58,6 +58,7 @@ class MetricField:
 class Query:
     params: dict[str, Any]
     notes: tuple[str, ...] = ()  # e.g. a metric the vendor cannot give for this range
+    left_out: tuple[str, ...] = ()  # vendor fields this query does not ask for (their metric stays null)
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,11 @@ def _days(dates: Dates) -> int:
 
 def query(level: Level, account: str, dates: Dates, grain: VendorGrain, fields: list[str]) -> Query:
     notes: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
     if REACH in fields and _days(dates) > REACH_MAX_DAYS:
         fields = [f for f in fields if f != REACH]
         notes = (f"reach is null on LinkedIn: it reports reach only for ranges of up to {REACH_MAX_DAYS} days",)
+        left_out = (REACH,)
     params: dict[str, Any] = {
         "account_id": account,
         "timeGranularity": "ALL" if grain == "total" else "DAILY",
@@ -57,7 +59,7 @@ def query(level: Level, account: str, dates: Dates, grain: VendorGrain, fields: 
         params["date_preset"] = dates.preset
     else:
         params["dateRange"] = {"start": dates.start.isoformat(), "end": dates.end.isoformat()}  # type: ignore[union-attr]
-    return Query(params, notes)
+    return Query(params, notes, left_out)
 
 
 def resolved_dates(params: dict[str, Any]) -> tuple[dt.date, dt.date]:
