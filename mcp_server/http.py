@@ -1,5 +1,6 @@
 """Shared HTTP plumbing for vendor and hosted clients: one client factory,
-one retry policy (tenacity), one mapping of transport failures to errors."""
+one retry policy (tenacity, honouring Retry-After), one mapping of transport failures to errors,
+and the vendor's rate limiter applied where each request is sent."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from . import __version__
 from .budget import spend
 from .errors import ConnectorError, NetworkError
+from .rate_limit import throttle
 
 log = logging.getLogger("mcp_server.http")
 T = TypeVar("T")
@@ -41,12 +44,40 @@ def new_client(options: ClientOptions, *, base_url: str = "", headers: dict[str,
     )
 
 
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds a 429/503 asks to wait (Retry-After in seconds; an HTTP date counts as unknown)."""
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "").strip()))
+    except ValueError:
+        return None
+
+
+def _worth_retrying(error: BaseException, options: ClientOptions) -> bool:
+    """Retryable, unless the API asks to wait longer than one tool call may (then say how long)."""
+    if not (isinstance(error, ConnectorError) and error.retryable):
+        return False
+    wait = getattr(error, "retry_after", None)
+    if wait is not None and wait > options.retry_max_wait:
+        error.retryable = False
+        error.fix = f"The API asks to wait {wait:.0f} s (Retry-After); try again after that."
+        return False
+    return True
+
+
 async def with_retries(options: ClientOptions, call: Callable[[], Awaitable[T]]) -> T:
-    """Run `call`, retrying retryable ConnectorErrors with jittered exponential backoff."""
+    """Run `call`, retrying retryable ConnectorErrors: after Retry-After when the answer gave one
+    (up to retry_max_wait), else with jittered exponential backoff."""
+    backoff = wait_random_exponential(multiplier=0.5, max=options.retry_max_wait)
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        asked = getattr(error, "retry_after", None)
+        return float(asked) if asked is not None else backoff(state)
+
     async for attempt in AsyncRetrying(
-        retry=retry_if_exception(lambda e: isinstance(e, ConnectorError) and e.retryable),
+        retry=retry_if_exception(lambda e: _worth_retrying(e, options)),
         stop=stop_after_attempt(max(1, options.retry_attempts)),
-        wait=wait_random_exponential(multiplier=0.5, max=options.retry_max_wait),
+        wait=wait,
         reraise=True,
         before_sleep=lambda state: log.info(
             "retrying after %s (attempt %d)", type(state.outcome.exception()).__name__, state.attempt_number
@@ -57,9 +88,13 @@ async def with_retries(options: ClientOptions, call: Callable[[], Awaitable[T]])
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def send(client: httpx.AsyncClient, request: httpx.Request, *, service: str) -> httpx.Response:
-    """Send a request; transport failures become NetworkError without the URL (it may hold secrets)."""
+async def send(
+    client: httpx.AsyncClient, request: httpx.Request, *, service: str, limiter: AsyncLimiter | None = None
+) -> httpx.Response:
+    """Send a request once the vendor's limiter allows; transport failures become NetworkError without
+    the URL (it may hold secrets)."""
     spend()
+    await throttle(limiter)
     try:
         return await client.send(request)
     except httpx.TimeoutException:

@@ -60,6 +60,9 @@ class ConnectorSettings(_Base):
 
     mode: Mode = "auto"
     connector_id: str | None = Field(default=None, description="Airbyte connector id (hosted mode)")
+    # Requests per second this process sends to the vendor (all calls share it); None = the vendor's
+    # default in rate_limit.DEFAULT_QPS, 0 = no client-side limit.
+    max_qps: float | None = Field(default=None, ge=0, le=1000)
 
     def has_direct_credentials(self) -> bool:
         raise NotImplementedError
@@ -82,6 +85,8 @@ class AirbyteSettings(_Base):
     api_url: str = "https://api.airbyte.ai"
     # Seconds to wait for an Agent API answer; Airbyte's own SDK waits 300 (a hosted report can take minutes).
     timeout: float = Field(default=300.0, gt=0, le=900)
+    # Requests per second this process sends to the Agent API; None = rate_limit's default, 0 = no limit.
+    max_qps: float | None = Field(default=None, ge=0, le=1000)
 
     def configured(self) -> bool:
         return bool(self.client_id and self.client_secret)

@@ -20,6 +20,8 @@ def clean_env(monkeypatch, tmp_path):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CONNECTOR_MCP_RETRY_MAX_WAIT", "0.01")
+    for limit in ("TIKTOK_MARKETING_MAX_QPS", "LINKEDIN_ADS_MAX_QPS", "AIRBYTE_MAX_QPS"):
+        monkeypatch.setenv(limit, "0")  # the fakes have no rate limit; tests/test_rate_limit.py sets its own
     monkeypatch.setenv("FASTMCP_CHECK_FOR_UPDATES", "off")
 
 

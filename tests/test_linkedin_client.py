@@ -283,7 +283,7 @@ async def test_sunset_version(make, version):
 @pytest.mark.parametrize(
     ("kind", "times", "error"),
     [
-        ("rate_limited", 5, RateLimited),
+        ("throttled", 5, RateLimited),
         ("server_error", 5, VendorUnavailable),
         ("gateway_timeout", 5, VendorUnavailable),
         ("forbidden", 1, PermissionDenied),
@@ -299,7 +299,7 @@ async def test_vendor_failures(make, log, control, kind, times, error):
 
 
 async def test_transient_failure_is_retried(make, control):
-    control("faults", {"match": "adAccounts", "kind": "rate_limited", "times": 2})
+    control("faults", {"match": "adAccounts", "kind": "throttled", "times": 2})
     assert (await fetch(make(), "accounts")).records
 
 

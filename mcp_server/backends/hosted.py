@@ -24,6 +24,7 @@ from ..connector import Connector, HostedReply
 from ..budget import spend
 from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
 from ..http import ClientOptions, new_client, with_retries
+from ..rate_limit import limiter, throttle
 from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
 from .base import Page, PageRequest
@@ -124,8 +125,10 @@ class HostedClient:
 
     # -- requests ----------------------------------------------------------
     async def _send(self, request: httpx.Request) -> httpx.Response:
-        """Send once; transport failures say whether the request left (NotSent) or its answer was lost."""
+        """Send once (when the Agent API's limiter allows); transport failures say whether the request left
+        (NotSent) or its answer was lost."""
         spend()
+        await throttle(limiter("airbyte", self.airbyte.max_qps, in_process=self.options.transport is not None))
         try:
             return await self._http.send(request)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -164,11 +167,8 @@ class HostedClient:
 
         `unsure` = (what may have happened, what to do) when a call that is not resent fails after sending.
         """
-        attempts = 0
 
         async def once() -> Any:
-            nonlocal attempts
-            attempts += 1
             try:
                 return await self._authorized(method, path, vendor=vendor, **kwargs)
             except ConnectorError as error:
@@ -180,14 +180,7 @@ class HostedClient:
                 if resend is Resend.EXECUTE and isinstance(error, AnswerTimeout):
                     error.retryable = False  # execute() says why
                     raise
-                wait = getattr(error, "retry_after", None)
-                if wait is not None and error.retryable:
-                    if wait > self.options.retry_max_wait:  # too long to wait inside one tool call
-                        error.retryable = False
-                        error.fix = f"Airbyte asks to wait {wait:.0f} s; try again after that."
-                    elif attempts < self.options.retry_attempts:
-                        await anyio.sleep(wait)
-                raise
+                raise  # with_retries waits as Retry-After asks (or fails at once when that is too long)
 
         return await with_retries(self.options, once)
 
@@ -201,8 +194,11 @@ class HostedClient:
             raise map_error(response, vendor=vendor)
         try:
             return response.json()
-        except ValueError:
-            raise VendorError(f"Airbyte answered HTTP {response.status_code} with a body that is not JSON.") from None
+        except ValueError:  # cut off or empty: like a lost answer, the work may have been done
+            raise AnswerLost(
+                f"{SERVICE} answered HTTP {response.status_code} with a body that is not JSON (empty or cut off).",
+                fix="Try again; if it persists, check AIRBYTE_API_URL.",
+            ) from None
 
     async def _token_before_send(self, *, stale: str | None = None) -> str:
         try:

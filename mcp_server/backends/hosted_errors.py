@@ -9,6 +9,7 @@ or from the vendor behind it; only the text tells them apart.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -23,6 +24,8 @@ from ..errors import (
     VendorError,
     VendorUnavailable,
 )
+from ..http import retry_after
+from ..rate_limit import QuotaExhausted
 from ..redact import scrub
 
 MAX_DETAIL = 400
@@ -61,12 +64,9 @@ def _detail_from(body: dict[str, Any]) -> str | None:
     return None
 
 
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "").strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+# A vendor's daily quota passed through Airbyte (LinkedIn: "... APPLICATION DAY limit ..."; it resets at
+# midnight UTC): retrying within the call only fails again.
+DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)
 
 
 def map_error(response: httpx.Response, *, vendor: str = VENDOR) -> ConnectorError:
@@ -108,8 +108,10 @@ def _mapped(response: httpx.Response, vendor: str) -> ConnectorError:
     if status == 404:
         return NotFound(f"not found (Airbyte): {detail}", fix="Check the id, and that the connector exists in this workspace.", request_id=request_id)
     if status == 429:
+        if DAILY_QUOTA.search(detail):
+            return QuotaExhausted(f"{vendor}'s daily quota is used up (via Airbyte): {detail}", request_id=request_id)
         error = RateLimited(f"rate limited (Airbyte): {detail}", fix="Wait a little and try again.", request_id=request_id)
-        error.retry_after = retry_after_seconds(response)
+        error.retry_after = retry_after(response)  # type: ignore[attr-defined]
         return error
     if status in (502, 503, 504):
         return VendorUnavailable(f"Airbyte or {vendor} is unavailable (HTTP {status}): {detail}", fix="Try again shortly.", request_id=request_id)

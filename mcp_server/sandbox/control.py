@@ -7,9 +7,11 @@ answers, and any control routes of its own (passed as `extra`).
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -30,7 +32,8 @@ class RequestLog(list[dict[str, Any]]):
     async def record(self, request: Request) -> bytes:
         """Log the request (query string undecoded); returns its body for the fake to read."""
         body = await request.body()
-        entry: dict[str, Any] = {"method": request.method, "path": request.url.path}
+        # "at": when it arrived (time.monotonic()), for tests of client-side pacing
+        entry: dict[str, Any] = {"method": request.method, "path": request.url.path, "at": time.monotonic()}
         if self.raw_path:
             entry["raw_path"] = request.scope.get("raw_path", b"").decode("latin-1")
         entry["query"] = request.scope.get("query_string", b"").decode("latin-1")
@@ -58,6 +61,33 @@ class FaultQueue:
 
     def clear(self) -> None:
         self._faults.clear()
+
+
+class CutOff(Response):
+    """Starts a 200 JSON answer, sends part of it, then closes the connection (uvicorn logs one line)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = b'{"elements": [{"id": 1}], "paging": {"start": 0}}'
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body[: len(body) // 3], "more_body": True})
+
+
+async def transport_fault(fault: Fault) -> Response | None:
+    """Faults every fake shares, below the vendor's own error answers:
+    stall (wait "seconds", default 2, then answer normally: None), drop (the connection closes mid-answer),
+    malformed_json (a 200 whose JSON is cut off) and empty_body (a 200 with no body at all)."""
+    kind = fault["kind"]
+    if kind == "stall":
+        await anyio.sleep(float(fault.get("seconds", 2)))
+        return None
+    if kind == "drop":
+        return CutOff()
+    if kind == "malformed_json":
+        return Response('{"code": 0, "message": "OK", "data": {"list": [{"id": ', 200, media_type="application/json")
+    if kind == "empty_body":
+        return Response(b"", 200, media_type="application/json")
+    raise ValueError(f"not a transport fault: {kind}")
 
 
 async def _settle(value: Any) -> Any:

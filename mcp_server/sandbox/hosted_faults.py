@@ -2,7 +2,9 @@
 
 `POST /__sandbox__/faults {"match": "/execute", "kind": "rate_limited", "times": 1}` makes the next
 matching request fail the way Airbyte answers. Kinds: unauthorized, forbidden, not_found, validation,
-rate_limited (optional "retry_after"), server_error, bad_gateway, unavailable, gateway_timeout,
+rate_limited (a Retry-After header only with "retry_after"), server_error, bad_gateway, unavailable,
+unavailable_html (a load balancer's 503 page), gateway_timeout, malformed_json and empty_body (a 200
+whose body is cut off or empty),
 vendor_unauthorized, vendor_forbidden, token_expired (drops every issued token, so the call gets a
 real 401). Two kinds let the request through and break the answer instead, because Airbyte may
 finish work whose answer the client never gets: drop_after (carries the request out, e.g. creates
@@ -27,6 +29,9 @@ _KINDS: dict[str, tuple[int, str]] = {
     "bad_gateway": (502, "Bad gateway"),
     "unavailable": (503, "Service temporarily unavailable"),
     "gateway_timeout": (504, ""),  # a proxy's HTML page, not JSON
+    "unavailable_html": (503, ""),
+    "malformed_json": (200, ""),
+    "empty_body": (200, ""),
     "vendor_unauthorized": (401, "Upstream source API returned 401 Unauthorized: the access token is invalid or expired"),
     "vendor_forbidden": (403, "Upstream source API returned 403 Forbidden: the user has no permission on this entity"),
 }
@@ -67,6 +72,12 @@ def fault_reply(fault: dict[str, Any]) -> Response:
     status, message = _KINDS[fault["kind"]]
     if fault["kind"] == "gateway_timeout":
         return PlainTextResponse("<html><body><h1>504 Gateway Time-out</h1></body></html>", status, media_type="text/html")
+    if fault["kind"] == "unavailable_html":
+        return PlainTextResponse("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", status, media_type="text/html")
+    if fault["kind"] == "malformed_json":
+        return Response('{"result": [{"id": ', 200, media_type="application/json")
+    if fault["kind"] == "empty_body":
+        return Response(b"", 200, media_type="application/json")
     body = {"message": message, "errors": [{"field": None, "message": message, "error_code": fault["kind"], "details": None}]}
-    headers = {"Retry-After": str(fault.get("retry_after", 0))} if status == 429 else None
+    headers = {"Retry-After": str(fault["retry_after"])} if status == 429 and fault.get("retry_after") is not None else None
     return JSONResponse(body, status, headers=headers)

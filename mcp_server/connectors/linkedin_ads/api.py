@@ -13,8 +13,9 @@ from urllib.parse import quote
 
 import httpx
 
-from ...errors import AuthError
+from ...errors import AuthError, VendorUnavailable
 from ...http import ClientOptions, new_client, send, with_retries
+from ...rate_limit import limiter
 from . import restli
 from .auth import TokenProvider
 from .errors import error_for, is_token_rejection
@@ -55,7 +56,7 @@ class LinkedinApi:
                     request_id=response.headers.get("x-li-request-id"),
                 )
         if response.is_success:
-            return response.json()
+            return _json_of(response)
         raise error_for(response, self.settings.api_version)
 
     async def _send(self, path: str, query: str, finder: bool, token: str) -> httpx.Response:
@@ -67,12 +68,13 @@ class LinkedinApi:
         if finder:
             headers["X-RestLi-Method"] = "FINDER"
         url = f"{self.settings.api_base_url}/{path}"
+        bucket = limiter("linkedin-ads", self.settings.max_qps, in_process=self.options.transport is not None)
         if len(query) <= TUNNEL_ABOVE:
             request = self.client.build_request("GET", f"{url}?{query}" if query else url, headers=headers)
-            response = await send(self.client, request, service="LinkedIn")
+            response = await send(self.client, request, service="LinkedIn", limiter=bucket)
             if response.status_code != 414:
                 return response
-        return await send(self.client, self._tunnelled(url, query, headers), service="LinkedIn")
+        return await send(self.client, self._tunnelled(url, query, headers), service="LinkedIn", limiter=bucket)
 
     def _tunnelled(self, url: str, query: str, headers: dict[str, str]) -> httpx.Request:
         tunnel_headers = {
@@ -84,3 +86,18 @@ class LinkedinApi:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def _json_of(response: httpx.Response) -> dict:
+    """The body of a 2xx answer; an empty or cut-off one is a transient fault (a read is safe to resend)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise VendorUnavailable(
+            f"LinkedIn answered HTTP {response.status_code} with a body that is not a JSON object (empty or cut off).",
+            fix="Try again; if it persists, check LINKEDIN_ADS_API_BASE_URL.",
+            request_id=response.headers.get("x-li-request-id"),
+        )
+    return body

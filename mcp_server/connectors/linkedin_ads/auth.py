@@ -21,6 +21,7 @@ from ...errors import (
     VendorUnavailable,
 )
 from ...http import ClientOptions, send, with_retries
+from ...rate_limit import limiter
 from ...redact import register_secret
 from .errors import body_of
 from .settings import LinkedinAdsSettings
@@ -108,7 +109,8 @@ class TokenProvider:
                 "client_secret": self._settings.client_secret.get_secret_value() if self._settings.client_secret else "",
             },
         )
-        response = await send(self._client, request, service="LinkedIn's token endpoint")
+        bucket = limiter("linkedin-ads", self._settings.max_qps, in_process=self._options.transport is not None)
+        response = await send(self._client, request, service="LinkedIn's token endpoint", limiter=bucket)
         body = body_of(response)
         if response.status_code == 200 and body.get("access_token"):
             return body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -16,7 +17,14 @@ from ...errors import (
     VendorError,
     VendorUnavailable,
 )
+from ...http import retry_after
+from ...rate_limit import QuotaExhausted
 from .settings import DEFAULT_API_VERSION
+
+# LinkedIn's limits are daily, per application and per member, reset at midnight UTC (Microsoft Learn,
+# "Rate limits"); its 429 says which: "Resource level throttle APPLICATION DAY limit for calls to this
+# resource is reached." (or MEMBER DAY). Other 429s (infrastructure protection) pass within seconds.
+DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)
 
 SCOPES_FIX = (
     "The token needs r_ads (accounts, campaigns, creatives, conversions), r_ads_reporting (analytics) and "
@@ -64,7 +72,7 @@ def error_for(response: httpx.Response, api_version: str) -> ConnectorError:
     """The ConnectorError for a non-2xx LinkedIn answer (never includes the request URL or token)."""
     status = response.status_code
     body = body_of(response)
-    message = str(body.get("message") or response.reason_phrase or "no message").strip()
+    message = str(body.get("message") or response.reason_phrase or "no message").strip().rstrip(".")
     rid = request_id(response)
     if status == 400:
         problems = _input_errors(body)
@@ -97,12 +105,23 @@ def error_for(response: httpx.Response, api_version: str) -> ConnectorError:
             request_id=rid,
         )
     if status == 429:
-        return RateLimited(
+        daily = DAILY_QUOTA.search(message)
+        if daily:
+            who = {"APPLICATION": "this app's", "MEMBER": "the authorizing member's"}.get(
+                (daily.group(1) or "").upper(), "a"
+            )
+            return QuotaExhausted(
+                f"LinkedIn's daily quota ({who} calls to this endpoint) is used up: {message}.",
+                fix="The Developer Portal (your app → Analytics) shows each endpoint's daily limit and usage.",
+                request_id=rid,
+            )
+        error = RateLimited(
             f"LinkedIn is throttling requests: {message}.",
-            fix="Wait and retry; daily limits reset at midnight UTC. For analytics, request fewer fields or a "
-            "shorter dateRange.",
+            fix="Wait and retry. For analytics, request fewer fields or a shorter dateRange.",
             request_id=rid,
         )
+        error.retry_after = retry_after(response)  # type: ignore[attr-defined]
+        return error
     if status >= 500:
         return VendorUnavailable(f"LinkedIn answered HTTP {status}: {message}.", fix="Try again shortly.", request_id=rid)
     return VendorError(f"LinkedIn answered HTTP {status}: {message}.", request_id=rid)

@@ -10,6 +10,7 @@ import httpx
 
 from ...errors import NotConfigured
 from ...http import ClientOptions, new_client, send, with_retries
+from ...rate_limit import limiter
 from .errors import TOKEN_SETTING, parse_envelope
 from .settings import TiktokMarketingSettings
 
@@ -71,9 +72,11 @@ class TiktokApi:
     async def get(self, path: str, params: dict[str, Any]) -> Reply:
         client = self.client()
         query = encode_query(params)
+        bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
 
         async def call() -> Reply:
-            response = await send(client, client.build_request("GET", path, params=query), service=SERVICE)
+            request = client.build_request("GET", path, params=query)
+            response = await send(client, request, service=SERVICE, limiter=bucket)
             data, partial = parse_envelope(response)
             return Reply(data, response.headers, partial)
 

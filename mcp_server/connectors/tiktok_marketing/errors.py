@@ -15,6 +15,8 @@ from ...errors import (
     VendorError,
     VendorUnavailable,
 )
+from ...http import retry_after
+from ...rate_limit import QuotaExhausted
 from ...redact import scrub
 
 TOKEN_SETTING = "TIKTOK_MARKETING_ACCESS_TOKEN"
@@ -41,11 +43,40 @@ def _is_app_token_mismatch(message: str) -> bool:
     return any(w in text for w in MISMATCH_WORDS) and any(w in text for w in APP_TOKEN_WORDS)
 
 
+# 40100 is TikTok's one code for its per-app QPS, QPM and QPD limits (business-api.tiktok.com "Rate limits"
+# v1.3: wait about 5 minutes after a QPM limit; the QPD limit resets at 00:00 UTC). Only the message can
+# tell them apart, so these words decide; a message naming no window is taken as the per-second limit.
+DAILY_WORDS = ("qpd", "per day", "daily", "a day")
+MINUTE_WORDS = ("qpm", "per minute")
+QPM_WAIT_SECONDS = 300.0
+
+
+def _app_limit_error(text: str, message: str, request_id: str | None) -> ConnectorError:
+    words = message.lower()
+    if any(w in words for w in DAILY_WORDS):
+        return QuotaExhausted(
+            f"{text} (TikTok's daily request limit for this app).",
+            fix="Ask TikTok for a higher rate-limit level (My Apps → App Detail) if this recurs.",
+            request_id=request_id,
+        )
+    error = RateLimited(
+        text,
+        fix="TikTok's rate limit is shared by every user of the app; wait and retry with fewer or smaller requests"
+        " (TIKTOK_MARKETING_MAX_QPS paces this server).",
+        request_id=request_id,
+    )
+    if any(w in words for w in MINUTE_WORDS):
+        error.retry_after = QPM_WAIT_SECONDS  # type: ignore[attr-defined]  # longer than a call waits: not retried
+    return error
+
+
 def envelope_error(code: int, message: str, request_id: str | None) -> ConnectorError:
     """The error for a body whose `code` is not 0 (or 20001, partial success)."""
     text = f"TikTok code {code}: {scrub(message or 'no message')}"
     error: type[ConnectorError]
     fix: str | None
+    if code == 40100:
+        return _app_limit_error(text, message, request_id)
     if code in PERMISSION:
         error, fix = PermissionDenied, "Grant this app access to the advertiser (and the needed scopes), or use an advertiser the token covers."
     elif code in AUTH:
@@ -80,7 +111,9 @@ def http_error(response: httpx.Response) -> ConnectorError:
     if status >= 500:
         return VendorUnavailable(f"TikTok answered HTTP {status}.", fix="Try again shortly.", request_id=request_id)
     if status == 429:
-        return RateLimited("TikTok answered HTTP 429.", fix="Wait and retry.", request_id=request_id)
+        error = RateLimited("TikTok answered HTTP 429.", fix="Wait and retry.", request_id=request_id)
+        error.retry_after = retry_after(response)  # type: ignore[attr-defined]
+        return error
     if status == 404:
         return VendorError(
             "TikTok answered HTTP 404 (page not found) for this path.",
@@ -100,8 +133,11 @@ def parse_envelope(response: httpx.Response) -> tuple[dict[str, Any], bool]:
     try:
         body = response.json()
     except ValueError:
-        raise VendorError(
-            "TikTok answered with a body that is not JSON.", fix=f"Check {BASE_URL_SETTING}."
+        # An empty or cut-off body on a 200 is a transient fault worth another try; a wrong host keeps failing.
+        raise VendorUnavailable(
+            "TikTok answered HTTP 200 with a body that is not JSON (empty or cut off).",
+            fix=f"Try again; if it persists, check {BASE_URL_SETTING}.",
+            request_id=response.headers.get("x-tt-logid"),
         ) from None
     if not isinstance(body, dict) or "code" not in body:
         raise VendorError("TikTok answered without a code/data envelope.", fix=f"Check {BASE_URL_SETTING}.")

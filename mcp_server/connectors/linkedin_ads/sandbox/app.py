@@ -3,6 +3,8 @@
 Same paths, headers, Rest.li 2.0 syntax, page-size limits, 414/tunnelling,
 version sunsets and error envelopes as LinkedIn. Control routes (tests only):
   POST /__sandbox__/faults   {"match": "<path substring>", "kind": "rate_limited", "times": 1}
+                             (any kind may add "retry_after": seconds, sent as a Retry-After header;
+                             "stall" takes "seconds" (default 2); kinds: FAULTS and TRANSPORT_FAULTS)
   POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
   POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false}
   POST /__sandbox__/expire_tokens   every issued access token expires now
@@ -22,7 +24,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes
+from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
 from . import data as sandbox_data, routes as sandbox_routes
 from .rules import BadParam, error, parse_query, version_active
 
@@ -37,8 +39,18 @@ MAX_QUERY = 4096
 _TOKEN_ERROR = {"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"}
 _EXPIRED = {"status": 401, "serviceErrorCode": 65602, "code": "EXPIRED_ACCESS_TOKEN", "message": "The token used in the request has expired"}
 FAULTS: dict[str, tuple[int, Any]] = {
+    # LinkedIn's daily quotas (Microsoft Learn "Rate limits": per application and per member, reset at midnight UTC)
     "rate_limited": (429, {"status": 429, "serviceErrorCode": 101, "code": "TOO_MANY_REQUESTS",
                            "message": "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."}),
+    "member_quota": (429, {"status": 429, "serviceErrorCode": 101, "code": "TOO_MANY_REQUESTS",
+                           "message": "Resource level throttle MEMBER DAY limit for calls to this resource is reached."}),
+    # A 429 that is not a daily quota ("In rare cases, LinkedIn may also return a 429 response as part of
+    # infrastructure protection"); it passes within seconds.
+    "throttled": (429, {"status": 429, "serviceErrorCode": 101, "code": "TOO_MANY_REQUESTS",
+                        "message": "Too many requests"}),
+    "bad_gateway": (502, "<html><body>502 Bad Gateway</body></html>"),
+    "unavailable_html": (503, "<html><body><h1>503 Service Unavailable</h1>Try again later.</body></html>"),
+    "sunset_version": (426, {"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 20240101 is not active"}),
     "server_error": (500, {"status": 500, "message": "Internal Server Error"}),
     "unavailable": (503, {"status": 503, "message": "Service Unavailable"}),
     "gateway_timeout": (504, "<html><body>504 Gateway Time-out</body></html>"),
@@ -52,6 +64,9 @@ FAULTS: dict[str, tuple[int, Any]] = {
     "invalid_grant": (400, {"error": "invalid_grant", "error_description": "The provided authorization grant or refresh token is invalid, expired or revoked."}),
     "unauthorized_client": (401, {"error": "unauthorized_client", "error_description": "The client is not authorized"}),
 }  # fmt: skip
+# Faults of the connection or the body rather than LinkedIn's answer: they end the answer early, send a
+# 200 whose JSON is cut off or empty, or wait past the client's read timeout before answering normally.
+TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
 ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "504": "gateway_timeout",
            "401": "expired_token", "403": "forbidden", "404": "not_found", "414": "uri_too_long"}  # fmt: skip
 
@@ -73,14 +88,18 @@ class FakeState:
     def configure(self, access_token_ttl: float = DEFAULT_TTL, refresh_token_valid: bool = True) -> None:
         self.ttl, self.refresh_valid = access_token_ttl, refresh_token_valid
 
-    def take_fault(self, path: str) -> Response | None:
+    async def take_fault(self, path: str) -> Response | None:
         fault = self.faults.take(path)
         if fault is None:
             return None
-        status, body = FAULTS[ALIASES.get(fault["kind"], fault["kind"])]
+        kind = ALIASES.get(fault["kind"], fault["kind"])
+        if kind in TRANSPORT_FAULTS:
+            return await transport_fault(fault)
+        status, body = FAULTS[kind]
+        headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
         if isinstance(body, str):
-            return PlainTextResponse(body, status_code=status, media_type="text/html")
-        return JSONResponse(body, status_code=status)
+            return PlainTextResponse(body, status_code=status, media_type="text/html", headers=headers)
+        return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Response | None]:
@@ -113,7 +132,7 @@ def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Respons
 def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = state.take_fault(request.url.path)
+        fault = await state.take_fault(request.url.path)
         if fault:
             return fault
         raw, refusal = _gate(state, request, body)
@@ -131,7 +150,7 @@ def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request],
 def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = state.take_fault(request.url.path)
+        fault = await state.take_fault(request.url.path)
         if fault:
             return fault
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
@@ -155,9 +174,10 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
 def control_routes_for(state: FakeState) -> list[BaseRoute]:
     def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
-        if kind not in FAULTS:
-            return JSONResponse({"error": f"unknown fault kind; use one of {sorted(FAULTS)}"}, 400)
-        return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1)}
+        if kind not in FAULTS and kind not in TRANSPORT_FAULTS:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS])}"}, 400)
+        extras = {k: spec[k] for k in ("retry_after", "seconds") if spec.get(k) is not None}
+        return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
     async def config(request: Request) -> Response:
         state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **await request.json()})

@@ -4,7 +4,10 @@ Errors come back as HTTP 200 envelopes with a non-zero code, like TikTok; a path
 without its trailing slash gets a plain-text 404. Control routes:
 POST /__sandbox__/faults {"match": "<path substring>", "kind": K, "times": N}, where K is
 a TikTok code ("40100", "50000", ...: HTTP 200 envelope), "http_<status>" (non-JSON body,
-e.g. "http_504") or "ads_throttle" (a normal answer with X-Tt-Ads-Throttle);
+e.g. "http_504"; "retry_after": seconds adds a Retry-After header), "ads_throttle" (a normal answer with
+X-Tt-Ads-Throttle), or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
+sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
+app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/reset clears faults and app.state.requests.
 """
 
@@ -19,7 +22,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes
+from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -35,6 +38,7 @@ from .query import Grant, Query, TikTokFault
 __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
 
 PREFIX = "/open_api/v1.3/"
+TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
 # token -> advertisers it was granted (FORBIDDEN_ADVERTISER_ID exists but is never granted)
 GRANTS = {DEMO_ACCESS_TOKEN: (DEMO_ADVERTISER_ID, SECOND_ADVERTISER_ID)}
 # token -> Business Centers it can see (bc/get/, catalog/get/)
@@ -93,12 +97,18 @@ def create_app() -> Starlette:
         extra_headers: dict[str, str] = {}
         if fault:
             kind = str(fault["kind"])
-            if kind.startswith("http_"):
-                return PlainTextResponse(f"<html><body>{kind[5:]} Gateway error</body></html>", status_code=int(kind[5:]))
-            if kind == "ads_throttle":
+            if kind in TRANSPORT_FAULTS:
+                broken = await transport_fault(fault)
+                if broken is not None:
+                    return broken
+            elif kind.startswith("http_"):
+                headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
+                page = f"<html><body>{kind[5:]} Gateway error</body></html>"
+                return PlainTextResponse(page, status_code=int(kind[5:]), media_type="text/html", headers=headers)
+            elif kind == "ads_throttle":
                 extra_headers["X-Tt-Ads-Throttle"] = "1"
             else:
-                return envelope(int(kind), FAULT_MESSAGES.get(int(kind), "Injected error."))
+                return envelope(int(kind), fault.get("message") or FAULT_MESSAGES.get(int(kind), "Injected error."))
         token = request.headers.get("access-token")
         if not token:
             return envelope(40104, "Access token is null, please put it in the Access-Token header.")
@@ -111,7 +121,9 @@ def create_app() -> Starlette:
         return envelope(0, "OK", result, extra_headers)
 
     def admit(spec: dict[str, Any]) -> dict[str, Any]:
-        return {"match": spec["match"], "kind": spec["kind"], "times": spec.get("times", 1)}  # any kind: a code or http_<status>
+        extras = {k: spec[k] for k in ("retry_after", "seconds", "message") if spec.get(k) is not None}
+        # any kind: a code, http_<status> or a transport fault
+        return {"match": spec["match"], "kind": spec["kind"], "times": spec.get("times", 1), **extras}
 
     app = Starlette(
         routes=[
