@@ -25,7 +25,7 @@ def _maybe_json(value: Any) -> Any:
         if text and text[0] in "[{":
             try:
                 return json.loads(text)
-            except (json.JSONDecodeError, RecursionError):  # RecursionError: nested ~1000 deep
+            except (ValueError, RecursionError):  # JSONDecodeError, a 4300+ digit integer, or nested ~1000 deep
                 raise ValueError("looks like JSON but does not parse; send a JSON value") from None
     return value
 
@@ -65,7 +65,7 @@ def one_or_json_list(value: Any, *, numbers: bool = False) -> Any:
     if value.strip().startswith("["):
         try:
             parsed = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # JSONDecodeError, a 4300+ digit integer, or nested ~1000 deep
             return [value]
         if isinstance(parsed, list) and all(_list_item(item, numbers) for item in parsed):
             return [str(item) for item in parsed]

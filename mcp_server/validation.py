@@ -58,9 +58,9 @@ def parse_params(raw: Any) -> dict[str, Any]:
                 f"params is a string but not valid JSON ({exc.msg} at char {exc.pos}).",
                 fix='Send params as a JSON object, e.g. {"advertiser_id": "123"}.',
             ) from None
-        except RecursionError:  # json.loads gives up on arrays/objects nested ~1000 deep
+        except (RecursionError, ValueError):  # nested ~1000 deep, or an integer over 4300 digits
             raise InvalidParams(
-                "params is a JSON string nested too deeply to read.",
+                "params is a JSON string too deeply nested or with too long a number to read.",
                 fix='Send params as a flat JSON object, e.g. {"advertiser_id": "123"}.',
             ) from None
     if not isinstance(raw, dict):
@@ -109,7 +109,7 @@ def parse_fields(raw: Any) -> list[str] | None:
         if text.startswith("["):
             try:
                 raw = json.loads(text)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as are 4300+ digit integers
                 raise InvalidParams("fields is not a valid JSON array.", fix='Send e.g. ["id","name"] or "id,name".') from None
         else:
             raw = [f.strip() for f in text.split(",") if f.strip()]
