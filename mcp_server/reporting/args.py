@@ -66,7 +66,10 @@ class ReportArgs(BaseModel):
     @classmethod
     def _accounts(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip().startswith("{"):
-            value = json.loads(value)
+            try:
+                value = json.loads(value)
+            except RecursionError:  # nested ~1000 deep; pydantic reports ValueErrors (bad JSON) by itself
+                raise ValueError("a JSON string nested too deeply to read") from None
         if isinstance(value, dict):
             return {k: _string_list(v) for k, v in value.items()}
         return value
