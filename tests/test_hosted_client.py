@@ -180,7 +180,7 @@ async def test_two_connectors_of_one_type_are_ambiguous(hosted_fake):
         ("validation", InvalidParams, "Airbyte rejected the request"),
         ("forbidden", PermissionDenied, "Airbyte denied access"),
         ("not_found", NotFound, "not found"),
-        ("server_error", VendorError, "HTTP 500"),
+        ("server_error", VendorUnavailable, "HTTP 500"),
         ("vendor_unauthorized", AuthError, "TikTok Marketing refused the credentials"),
         ("vendor_forbidden", PermissionDenied, "TikTok Marketing (via Airbyte) denied access"),
     ],

@@ -115,6 +115,11 @@ def _mapped(response: httpx.Response, vendor: str) -> ConnectorError:
         return error
     if status in (502, 503, 504):
         return VendorUnavailable(f"Airbyte or {vendor} is unavailable (HTTP {status}): {detail}", fix="Try again shortly.", request_id=request_id)
+    if status >= 500:
+        # Airbyte's own clients do not resend after a 500 (the work may have run), so neither do we.
+        error = VendorUnavailable(f"Airbyte failed (HTTP {status}): {detail}", fix="Try again shortly.", request_id=request_id)
+        error.retryable = False
+        return error
     return VendorError(f"Airbyte answered HTTP {status}: {detail}", request_id=request_id)
 
 
