@@ -6,7 +6,7 @@ from typing import Any
 
 from .args import ReportArgs
 from .gather import PlatformReport, Row
-from .metrics import ADDITIVE, MONEY, RATIOS, bases_for, change, figures
+from .metrics import ADDITIVE, MONEY, RATIOS, bases_for, compared_figures, figures
 
 Key = tuple[str, str, str, int | None]  # platform, account, row id, bucket index
 
@@ -50,15 +50,11 @@ def build_rows(reports: list[PlatformReport], args: ReportArgs) -> list[dict[str
                 row["period"] = (now or base).period[1]
                 if args.granularity != "day":
                     row["period_end"] = (now or base).period[2]
-            values = figures(now.bases if now else {b: 0 for b in bases_for(wanted) if b != "reach"}, wanted)
+            zero = {b: 0 for b in bases_for(wanted) if b != "reach"}  # no row in a period: nothing delivered
             if not compare:
-                row.update(values)
+                row.update(figures(now.bases if now else zero, wanted))
             else:
-                earlier = figures(then.bases if then else {b: 0 for b in bases_for(wanted) if b != "reach"}, wanted)
-                for name in wanted:
-                    row[name] = values[name]
-                    row[f"{name}_previous"] = earlier[name]
-                    row[f"{name}_change"] = change(values[name], earlier[name])
+                row.update(compared_figures(now.bases if now else zero, then.bases if then else zero, wanted))
             row["_bases"] = (now, then)
             out.append(row)
     return out
@@ -75,14 +71,10 @@ def totals(rows: list[dict[str, Any]], args: ReportArgs) -> tuple[list[dict[str,
 
     def entry(label: dict[str, Any], members: list[dict[str, Any]], metrics: tuple[str, ...]) -> dict[str, Any]:
         now = _sum([r["_bases"][0] for r in members if r["_bases"][0]], needed)
-        total = {**label, "rows": len(members), **figures(now, metrics)}
-        if compare:
-            then = _sum([r["_bases"][1] for r in members if r["_bases"][1]], needed)
-            earlier = figures(then, metrics)
-            for name in metrics:
-                total[f"{name}_previous"] = earlier[name]
-                total[f"{name}_change"] = change(total[name], earlier[name])
-        return total
+        if not compare:
+            return {**label, "rows": len(members), **figures(now, metrics)}
+        then = _sum([r["_bases"][1] for r in members if r["_bases"][1]], needed)
+        return {**label, "rows": len(members), **compared_figures(now, then, metrics)}
 
     for (platform, currency), members in groups.items():
         result.append(entry({"platform": platform, "currency": currency}, members, wanted))

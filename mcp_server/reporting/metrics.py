@@ -64,25 +64,44 @@ def _round(name: str, value: float) -> float | int:
     return round(value, 2)
 
 
-def figures(bases: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, Any]:
-    """The asked metrics from summed bases; null where a base is missing or a denominator is 0."""
-    out: dict[str, Any] = {}
+def _exact(bases: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
     for name in metrics:
         ratio = RATIOS.get(name)
         if ratio is None:
-            value = bases.get(name)
-            out[name] = None if value is None else _round(name, value)
+            out[name] = bases.get(name)
             continue
         top, bottom = bases.get(ratio.numerator), bases.get(ratio.denominator)
-        out[name] = None if top is None or not bottom else round(top / bottom * ratio.scale, 2)
+        out[name] = None if top is None or not bottom else top / bottom * ratio.scale
     return out
 
 
-def change(current: Any, previous: Any) -> float | None:
+def _shown(name: str, value: float | None) -> float | int | None:
+    return None if value is None else _round(name, value)
+
+
+def figures(bases: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, Any]:
+    """The asked metrics from summed bases; null where a base is missing or a denominator is 0."""
+    return {name: _shown(name, value) for name, value in _exact(bases, metrics).items()}
+
+
+def change(current: float | None, previous: float | None) -> float | None:
     """Relative change (0.25 = +25%); null when there is no base to compare with."""
     if current is None or previous is None or previous == 0:
         return None
     return round((current - previous) / abs(previous), 4)
+
+
+def compared_figures(now: dict[str, float | None], then: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, Any]:
+    """Each metric, its value in the compared period and the change, side by side; the change comes from
+    the exact figures, not the rounded ones shown."""
+    current, earlier = _exact(now, metrics), _exact(then, metrics)
+    out: dict[str, Any] = {}
+    for name in metrics:
+        out[name] = _shown(name, current[name])
+        out[f"{name}_previous"] = _shown(name, earlier[name])
+        out[f"{name}_change"] = change(current[name], earlier[name])
+    return out
 
 
 def platform_document(source: ReportSource) -> dict[str, Any]:
