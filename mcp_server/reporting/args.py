@@ -62,6 +62,13 @@ class ReportArgs(BaseModel):
     def _lists(cls, value: Any) -> Any:
         return _string_list(value)
 
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _not_a_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # pydantic would read true as 1; *_execute refuses it too
+            raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}")
+        return value
+
     @field_validator("accounts", mode="before")
     @classmethod
     def _accounts(cls, value: Any) -> Any:
