@@ -88,7 +88,7 @@ def test_the_log_keeps_the_raw_query_lower_case_headers_and_body_text(fake):
     app, client = fake
     client.post("/a%20b?q=a%20b&x=%E9+1", content="é=1".encode(), headers={"X-Custom-Thing": "Yes"})
     (entry,) = app.state.requests
-    assert list(entry) == ["method", "path", "query", "headers", "body"]
+    assert list(entry) == ["method", "path", "query", "headers", "body", "at"]
     assert (entry["method"], entry["path"], entry["query"]) == ("POST", "/a b", "q=a%20b&x=%E9+1")
     assert entry["headers"]["x-custom-thing"] == "Yes" and "X-Custom-Thing" not in entry["headers"]
     assert entry["body"] == "é=1"  # UTF-8 by default

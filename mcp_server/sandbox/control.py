@@ -32,13 +32,13 @@ class RequestLog(list[dict[str, Any]]):
     async def record(self, request: Request) -> bytes:
         """Log the request (query string undecoded); returns its body for the fake to read."""
         body = await request.body()
-        # "at": when it arrived (time.monotonic()), for tests of client-side pacing
-        entry: dict[str, Any] = {"method": request.method, "path": request.url.path, "at": time.monotonic()}
+        entry: dict[str, Any] = {"method": request.method, "path": request.url.path}
         if self.raw_path:
             entry["raw_path"] = request.scope.get("raw_path", b"").decode("latin-1")
         entry["query"] = request.scope.get("query_string", b"").decode("latin-1")
         entry["headers"] = {k.lower(): v for k, v in request.headers.items()}
         entry["body"] = body.decode(self.body_encoding, "replace")
+        entry["at"] = time.monotonic()  # when it arrived, for tests of client-side pacing
         self.append(entry)
         return body
 
