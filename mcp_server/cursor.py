@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidParams
+from .validation import MAX_LIMIT
 
 _VERSION = 2
 # Far above any real cursor (its params and page state are a few KB): a forged one cannot make us inflate more.
@@ -75,6 +76,8 @@ class Cursor:
                 raise bad
             raw = json.loads(data)
             if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):
+                raise bad
+            if not 1 <= int(raw["n"]) <= MAX_LIMIT or int(raw["k"]) < 0:  # edited: never sent to a vendor
                 raise bad
             return cls(
                 connector=str(raw["c"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ from .shaping import (
     shape,
 )
 from .validation import parse_fields, parse_limit, parse_params, resolve_action, validate_params
+
+log = logging.getLogger("mcp_server.executor")
 
 # A safety stop: a backend that keeps answering empty pages must not spin forever.
 MAX_PAGES_PER_CALL = 100
@@ -131,9 +134,19 @@ class Executor:
 
         backend = await self.backends(self.connector)
         with request_budget(self.max_requests) as budget:
-            records, positions, next_position, extra_meta = await self._collect(
-                backend, entity, spec, model, choice.pushdown, page_size, position, wanted
-            )
+            try:
+                records, positions, next_position, extra_meta = await self._collect(
+                    backend, entity, spec, model, choice.pushdown, page_size, position, wanted
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                if resumed is None:
+                    raise
+                # Only the backend reads its page state: a cursor edited or forged outside breaks it there.
+                log.warning("%s: cursor page state refused by the backend: %s", self.connector.id, type(exc).__name__)
+                raise InvalidParams(
+                    "cursor is not valid.",
+                    fix="Pass next_cursor from the previous result unchanged, or omit cursor to start over.",
+                ) from None
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
 
