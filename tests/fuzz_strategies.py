@@ -248,7 +248,7 @@ def forged_cursor(draw, connector_id: str, entity: str, action: str) -> str:
 def mangled_cursor(draw, real: list[str]) -> str:
     """A real next_cursor truncated, bit-flipped, re-padded or re-encoded."""
     text = draw(st.sampled_from(real))
-    how = draw(st.sampled_from(range(5)))
+    how = draw(st.sampled_from(range(6)))
     if how == 0:
         return text[: draw(st.integers(0, max(len(text) - 1, 0)))]
     if how == 1:
@@ -263,6 +263,14 @@ def mangled_cursor(draw, real: list[str]) -> str:
     if how == 3:
         return text + "=="
     decoded = json.loads(zlib.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
+    if how == 5 and isinstance(decoded.get("s"), dict) and decoded["s"]:
+        # Inside the backend's page state, which only the backend reads: drop a key or give it junk.
+        key = draw(st.sampled_from(sorted(decoded["s"])))
+        if draw(st.booleans()):
+            del decoded["s"][key]
+        else:
+            decoded["s"][key] = draw(junk)
+        return _pack(decoded)
     key = draw(st.sampled_from(sorted(decoded)))
     decoded[key] = draw(junk)
     return _pack(decoded)
@@ -272,22 +280,29 @@ def mangled_cursor(draw, real: list[str]) -> str:
 
 
 @st.composite
-def execute_call(draw, connector_id: str, real_cursors: dict[tuple[str, str], list[str]]) -> tuple[dict, bool]:
-    """(arguments, meant_valid) for one connector's *_execute tool."""
+def execute_call(draw, connector_id: str, real_cursors: dict[tuple[str, str, str], list[str]]) -> tuple[dict, bool]:
+    """(arguments, meant_valid) for one connector's *_execute tool; real_cursors: (connector, entity, action) ->
+    next_cursor values of real calls."""
     catalog = REGISTRY[connector_id].catalog
     pairs = [(e, a) for e, entity in catalog.entities.items() for a in entity.actions]
     entity, action = draw(st.sampled_from(pairs))
     all_cursors = [c for cs in real_cursors.values() for c in cs]
+    own = sorted((key, cs) for key, cs in real_cursors.items() if key[0] == connector_id)
     if draw(one_in(VALID_IN)):
         arguments: dict[str, Any] = {"entity": entity, "action": action}
-        if real_cursors.get((entity, action)) and draw(one_in(4)):
-            arguments["cursor"] = draw(st.sampled_from(real_cursors[(entity, action)]))  # resume a real query
+        if real_cursors.get((connector_id, entity, action)) and draw(one_in(4)):
+            arguments["cursor"] = draw(st.sampled_from(real_cursors[(connector_id, entity, action)]))  # resume one
         else:
             arguments["params"] = draw(valid_params(connector_id, entity, action))
         arguments["limit"] = draw(st.integers(1, 5))
         if draw(st.booleans()):
             arguments["fields"] = draw(st.sampled_from([["*"], ["id"], "id,name", '["name"]', ["a.b"]]))
         return arguments, True
+    if own and draw(one_in(8)):
+        # Only the cursor is wrong: a real one of this connector, damaged, on the call it came from, so it gets
+        # past the identity check and its params and page state reach the backend.
+        (_, entity, action), real = draw(st.sampled_from(own))
+        return {"entity": entity, "action": action, "cursor": draw(mangled_cursor(real)), "limit": 2}, False
     # A small limit unless the limit is what breaks: a draw that turns out valid stays cheap.
     arguments = {"entity": entity, "action": action, "limit": draw(st.integers(1, 3))}
     if draw(st.booleans()):

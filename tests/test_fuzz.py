@@ -52,7 +52,7 @@ class Session:
         self.client = client
         self.fakes = fakes
         self.kinds: collections.Counter[str] = collections.Counter()
-        self.cursors: dict[tuple[str, str], list[str]] = {}
+        self.cursors: dict[tuple[str, str, str], list[str]] = {}
         self.refused: list[tuple[dict, str]] = []  # invalid_params answered by a vendor, after its request
 
     def call(self, tool: str, arguments: dict) -> CallToolResult:
@@ -110,7 +110,7 @@ def served(session, direct_env):
         ):
             result = session.checked(TOOLS[connector_id], {"entity": entity, "action": "list", "params": params, "limit": 1})
             assert not result.is_error and result.structured_content["next_cursor"], result.content[0].text
-            session.cursors.setdefault((entity, "list"), []).append(result.structured_content["next_cursor"])
+            session.cursors.setdefault((connector_id, entity, "list"), []).append(result.structured_content["next_cursor"])
     yield session
     print(f"\nresults by kind: {dict(session.kinds)}")
     for arguments, text in session.refused:
