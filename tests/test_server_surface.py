@@ -87,6 +87,29 @@ async def test_resources_catalog_and_entity_template(client):
         await client.read_resource("connectors://nope/campaigns")
 
 
+async def test_metrics_resource_and_describe_state_each_platforms_fields(client):
+    """connectors://metrics and describe(connector) are derived from each connector's report declaration."""
+    document = json.loads((await client.read_resource("connectors://metrics"))[0].text)
+    for connector in REGISTRY.values():
+        declared = connector.report
+        for name, entry in document["metrics"].items():
+            if "formula" in entry:  # a ratio: computed from summed bases, the same on every platform
+                assert set(entry["from"]) <= set(document["metrics"])
+                continue
+            shown = entry["per_platform"][connector.id]
+            if name in declared.metrics:
+                assert shown == {"field": declared.metrics[name].field, "definition": declared.metrics[name].definition}
+            else:
+                assert shown is None
+        assert document["conversions"][connector.id] == declared.conversions
+        for level, natives in document["levels"].items():
+            assert natives[connector.id] == (declared.levels[level].native if level in declared.levels else None)
+        overview = (await client.call_tool("describe", {"connector": connector.id})).structured_content
+        assert overview["ads_report"]["levels"] == {k: v.native for k, v in declared.levels.items()}
+        assert overview["ads_report"]["metrics"]["clicks"].startswith(declared.metrics["clicks"].field + ":")
+    assert document["metrics"]["clicks"]["per_platform"]["linkedin-ads"]["field"] == "clicks"  # not landingPageClicks
+
+
 async def test_describe_matches_resources(client):
     for connector in REGISTRY.values():
         for entity in connector.catalog.entities:
