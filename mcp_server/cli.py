@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import ipaddress
 import json
 import logging
 import os
 import sys
+from functools import partial
 from typing import Any, get_args
 
 import anyio
@@ -54,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--transport", choices=TRANSPORTS, default="stdio")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--stateless", action="store_true",
+        help="http only: keep no session between requests, so replicas behind a load balancer serve any call",
+    )  # fmt: skip
+    serve.add_argument(
+        "--allow-unauthenticated", action="store_true",
+        help="serve http/sse beyond loopback without a token (only behind something that authenticates)",
+    )  # fmt: skip
     serve.set_defaults(func=cmd_serve)
 
     call = sub.add_parser(
@@ -93,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
-    parser.set_defaults(func=cmd_serve, transport="stdio", host="127.0.0.1", port=8000)
+    parser.set_defaults(
+        func=cmd_serve, transport="stdio", host="127.0.0.1", port=8000, stateless=False, allow_unauthenticated=False
+    )  # fmt: skip
     return parser
 
 
@@ -181,23 +193,46 @@ def _build(args: argparse.Namespace):
     return build_server(settings, hosted_demo=bool(args.hosted and settings.demo))
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .http_auth import JWT_SETTINGS
+    from .serving import serve_http, serve_stdio
+
     if args.hosted and not server_settings(args).demo:
         return fail("--hosted is a sandbox switch and needs --demo; for real hosted mode set <CONNECTOR>_MODE=hosted.")
+    if args.stateless and args.transport != "http":
+        return fail("--stateless needs --transport http (SSE and stdio keep a session by nature).", USAGE_ERROR)
     os.environ.setdefault("FASTMCP_CHECK_FOR_UPDATES", "off")
     settings = server_settings(args)
-    if args.transport != "stdio" and args.host not in ("127.0.0.1", "localhost", "::1") and not settings.http_token:
+    authenticated = bool(settings.http_token or settings.jwt_configured())
+    if args.transport != "stdio" and not _is_loopback(args.host) and not authenticated:
+        if not args.allow_unauthenticated:
+            return fail(
+                f"refusing to serve {args.transport} on {args.host} without authentication: anyone who reaches the port "
+                f"could read your ad accounts. Set CONNECTOR_MCP_HTTP_TOKEN or {JWT_SETTINGS}, or pass "
+                "--allow-unauthenticated if something in front of this server authenticates every request.",
+                USAGE_ERROR,
+            )
         logging.getLogger("mcp_server.cli").warning(
-            "serving on %s without CONNECTOR_MCP_HTTP_TOKEN: anyone who reaches this port can read your ad accounts",
+            "SERVING WITHOUT AUTHENTICATION on %s (--allow-unauthenticated): anyone who reaches this port can read "
+            "your ad accounts; make sure a proxy in front of it authenticates every request",
             args.host,
         )
     mcp = _build(args)
     _log_backends(settings, hosted_demo=bool(args.hosted and settings.demo))
-    kwargs: dict[str, Any] = {}
-    if args.transport != "stdio":
-        # log_config=None: uvicorn's access log joins ours on stderr instead of printing to stdout.
-        kwargs = {"host": args.host, "port": args.port, "uvicorn_config": {"log_config": None}}
-    mcp.run(transport=args.transport, show_banner=False, **kwargs)
+    if args.transport == "stdio":
+        anyio.run(partial(serve_stdio, mcp, grace=settings.shutdown_grace))
+        return 0
+    anyio.run(partial(
+        serve_http, mcp, transport=args.transport, host=args.host, port=args.port, stateless=args.stateless,
+        allowed_origins=settings.allowed_origins, allowed_hosts=settings.allowed_hosts, grace=settings.shutdown_grace,
+    ))  # fmt: skip
     return 0
 
 
@@ -369,6 +404,11 @@ def _startup_problem(args: argparse.Namespace) -> str | None:
         settings = server_settings(args)
     except ValidationError as exc:
         return settings_problem(ServerSettings, exc)
+    from .http_auth import auth_problem
+
+    problem = auth_problem(settings)
+    if problem:
+        return problem
     unknown = [c for c in settings.connectors or [] if c not in REGISTRY]
     if unknown:
         return f"CONNECTOR_MCP_CONNECTORS names unknown connector {unknown[0]!r}. {choices(unknown[0], list(REGISTRY))}"

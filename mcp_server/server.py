@@ -20,7 +20,7 @@ from .connectors import REGISTRY
 from .documents import catalog_document, connector_document, entity_document, tool_description
 from .errors import ConnectorError, InvalidParams
 from .executor import Executor
-from .http_auth import SharedTokenVerifier
+from .http_auth import build_auth
 from .redact import scrub
 from .reporting.metrics import metrics_document
 from .reporting.tool import DESCRIPTION as REPORT_DESCRIPTION
@@ -228,7 +228,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
         ),
         lifespan=lifespan,
-        auth=SharedTokenVerifier(settings.http_token) if settings.http_token else None,
+        auth=build_auth(settings),
     )
 
     for connector in connectors:

@@ -14,6 +14,8 @@ from .shaping import DEFAULT_MAX_RESULT_TOKENS
 
 Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+# Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
+JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
 
 class _Base(BaseSettings):
@@ -41,8 +43,23 @@ class ServerSettings(_Base):
     # A result is cut (with a cursor to continue) to stay under this many tokens, estimated from its characters.
     max_result_tokens: int = Field(default=DEFAULT_MAX_RESULT_TOKENS, ge=1000, le=1_000_000)
     http_token: SecretStr | None = Field(default=None, description="bearer token HTTP clients must send")
+    # JWT bearer tokens from an identity provider (FastMCP's JWTVerifier): a JWKS URL or a PEM public key,
+    # and the issuer and audience every token must carry. Either this or http_token (or both) may be set.
+    jwt_jwks_uri: str | None = None
+    jwt_public_key: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_algorithm: JwtAlgorithm = "RS256"
+    # Browser Origins allowed to call the HTTP transports (others get 403); hosts the Host header may name.
+    allowed_origins: list[str] | None = None
+    allowed_hosts: list[str] | None = None
+    # Seconds calls in flight get to finish after SIGTERM before they are stopped with an error.
+    shutdown_grace: float = Field(default=2.0, ge=0, le=600)
 
-    @field_validator("connectors", mode="before")
+    def jwt_configured(self) -> bool:
+        return bool(self.jwt_jwks_uri or self.jwt_public_key)
+
+    @field_validator("connectors", "allowed_origins", "allowed_hosts", mode="before")
     @classmethod
     def _comma_list(cls, value):
         if isinstance(value, str):

@@ -1,0 +1,159 @@
+"""Running the server: stdio, or streamable HTTP / SSE under uvicorn, with a clean stop on SIGTERM.
+
+On SIGTERM (Ctrl+C too over HTTP) calls in flight get CONNECTOR_MCP_SHUTDOWN_GRACE seconds to finish;
+the rest answer a `server_shutting_down` error instead of a dropped connection, new calls are refused
+the same way, backends close, and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import uvicorn
+from fastmcp import FastMCP
+from fastmcp.server.middleware import Middleware, MiddlewareContext
+
+from .tool_results import error_result
+
+log = logging.getLogger("mcp_server.serving")
+
+SHUTTING_DOWN = (
+    "server_shutting_down: this server is stopping (it was sent SIGTERM) and ended the call before it finished. "
+    "Fix: call again in a moment; nothing was changed (every tool is read-only)."
+)
+# After the stopped calls' answers are handed over, how long they get to reach the client.
+FLUSH_SECONDS = 0.5
+# Over stdio, how long a stop may wait for the server to end by itself before it exits regardless.
+STDIN_WAIT_SECONDS = 1.0
+
+
+class InFlightCalls(Middleware):
+    """Knows the tool calls running, so a shutdown can let them finish and stop the rest with an error."""
+
+    def __init__(self) -> None:
+        self._running: set[anyio.CancelScope] = set()
+        self.draining = False
+
+    async def on_call_tool(self, context: MiddlewareContext, call_next: Any) -> Any:
+        if self.draining:
+            return error_result(SHUTTING_DOWN)
+        with anyio.CancelScope() as scope:
+            self._running.add(scope)
+            try:
+                return await call_next(context)
+            finally:
+                self._running.discard(scope)
+        return error_result(SHUTTING_DOWN)  # only reached when drain() cancelled this call
+
+    async def drain(self, grace: float) -> None:
+        """Refuse new calls, wait up to `grace` seconds for the running ones, then stop the rest."""
+        self.draining = True
+        if self._running:
+            log.info("stopping: waiting up to %ss for %d call(s) in flight", grace, len(self._running))
+        with anyio.move_on_after(grace):
+            while self._running:
+                await anyio.sleep(0.05)
+        if self._running:
+            log.warning("stopping: %d call(s) still running after %ss end with server_shutting_down", len(self._running), grace)
+            for scope in list(self._running):
+                scope.cancel()
+            await anyio.sleep(FLUSH_SECONDS)
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn that drains tool calls when it is told to stop, and exits normally after a signal
+    (uvicorn re-raises the signal once it has shut down, so the process would die of SIGTERM, exit -15)."""
+
+    def __init__(self, config: uvicorn.Config, calls: InFlightCalls, grace: float):
+        super().__init__(config)
+        self.calls = calls
+        self.grace = grace
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()  # a stop we were asked for, and carried out
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        # Drain while uvicorn waits for connections: a stopped call's answer closes its request in time.
+        async with anyio.create_task_group() as group:
+            group.start_soon(self.calls.drain, self.grace)
+            await super().shutdown(sockets=sockets)
+
+
+async def serve_http(
+    mcp: FastMCP,
+    *,
+    transport: str,
+    host: str,
+    port: int,
+    stateless: bool,
+    allowed_origins: list[str] | None,
+    allowed_hosts: list[str] | None,
+    grace: float,
+) -> None:
+    calls = InFlightCalls()
+    mcp.add_middleware(calls)
+    app = mcp.http_app(
+        transport=transport,  # type: ignore[arg-type]
+        stateless_http=stateless or None,
+        # FastMCP's DNS-rebinding guard: the Host header is checked on loopback binds (and against
+        # CONNECTOR_MCP_ALLOWED_HOSTS when set); an explicit origin list (even empty) checks every Origin.
+        host_origin_protection="auto",
+        allowed_hosts=allowed_hosts,
+        allowed_origins=allowed_origins or [],
+    )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        lifespan="on",
+        ws="none",
+        log_config=None,  # uvicorn's lines join ours on stderr instead of printing to stdout
+        timeout_graceful_shutdown=grace + 2 * FLUSH_SECONDS,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    mode = " (stateless)" if stateless else ""
+    log.info("Starting MCP server %r with transport %r%s on http://%s:%d%s", mcp.name, transport, mode, shown, port, app.state.path)
+    await _Uvicorn(config, calls, grace).serve()
+
+
+async def serve_stdio(mcp: FastMCP, *, grace: float) -> None:
+    calls = InFlightCalls()
+    mcp.add_middleware(calls)
+    async with anyio.create_task_group() as group:
+        if sys.platform != "win32":  # no POSIX signals there; the client closes stdin to stop us
+            group.start_soon(_stop_on_sigterm, calls, grace, group.cancel_scope)
+        await mcp.run_stdio_async(show_banner=False)
+        group.cancel_scope.cancel()
+
+
+async def _stop_on_sigterm(calls: InFlightCalls, grace: float, scope: anyio.CancelScope) -> None:
+    with anyio.open_signal_receiver(signal.SIGTERM) as signals:
+        async for _ in signals:
+            log.info("SIGTERM: stopping")
+            await calls.drain(grace)
+            # The SDK reads stdin in a thread that no cancellation reaches: while the client keeps stdin open
+            # the server cannot end on its own, so it leaves (answers already written) after a last moment.
+            last_resort = threading.Timer(STDIN_WAIT_SECONDS, _leave_now)
+            last_resort.daemon = True
+            last_resort.start()
+            scope.cancel()
+            return
+
+
+def _leave_now() -> None:
+    log.info("stopped (stdin still open)")
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
