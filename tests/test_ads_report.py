@@ -547,6 +547,10 @@ async def test_every_platform_failing_is_an_error(client, direct):
         ({"compare": "last_year"}, "compare"),
         ({"limit": 0}, "limit"),
         ({"level": "campaign", "date_range": "last_7d"}, "date_range is not an argument"),
+        ({"accounts": {"linkedin-ads": ["abc"]}}, "accounts.linkedin-ads"),  # checked before any platform runs
+        ({"accounts": {"tiktok-marketing": ["x1"]}}, "accounts.tiktok-marketing"),
+        ({"platforms": []}, "platforms"),
+        ({"metrics": []}, "metrics"),
     ],
 )
 async def test_bad_input_is_invalid_params_and_never_reaches_a_vendor(client, direct, arguments, named):

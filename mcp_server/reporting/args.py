@@ -60,7 +60,10 @@ class ReportArgs(BaseModel):
     @field_validator("platforms", "metrics", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
-        return _string_list(value)
+        value = _string_list(value)
+        if value == []:
+            raise ValueError("is empty; leave it out for every one")
+        return value
 
     @field_validator("limit", mode="before")
     @classmethod

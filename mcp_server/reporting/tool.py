@@ -18,7 +18,7 @@ from ..errors import ConnectorError, InvalidParams, NotConfigured
 from ..redact import scrub
 from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
 from ..tool_results import error_result, json_result
-from ..validation import choices
+from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
 from .assemble import build_rows, sort_rows, totals
 from .gather import PlatformQuery, PlatformReport, accounts_for
@@ -75,6 +75,7 @@ class ReportTool(Tool):
         for name in [*(args.platforms or []), *(args.accounts or {})]:
             if name not in self.platforms:
                 raise InvalidParams(f"unknown platform {name!r}.", fix=choices(name, served))
+        self._check_accounts(args)
         asked = list(dict.fromkeys(args.platforms or served))
         meta: dict[str, Any] = {"level": args.level, "granularity": args.granularity, "compare": args.compare}
         left_out = {
@@ -108,7 +109,9 @@ class ReportTool(Tool):
         if not reports:
             if failed:
                 first = next(iter(failed.values()))
-                raise type(first)("; ".join(f"{p}: {e.render()}" for p, e in failed.items()))
+                same = all(type(e) is type(first) for e in failed.values())
+                parts = [f"{p}: {e.render().removeprefix(e.kind + ': ') if same else e.render()}" for p, e in failed.items()]
+                raise type(first)("; ".join(parts))
             raise next(iter(ConnectorError(f"{p}: {why}") for p, why in skipped.items()))
 
         rows = build_rows(reports, args)
@@ -140,6 +143,22 @@ class ReportTool(Tool):
         if self.runtime.demo:
             meta["sandbox"] = True
         return self._fit({"data": shown, "meta": meta})
+
+    def _check_accounts(self, args: ReportArgs) -> None:
+        """Account ids are checked by each connector's own params before any request, so a typo in one
+        platform's ids is the caller's error, not a platform failure after the other platform was queried."""
+        for platform, ids in (args.accounts or {}).items():
+            connector = self.platforms[platform].connector
+            for account in ids:
+                entity, action, params, _ = connector.report.account_call(account)
+                spec = connector.catalog.entities[entity].actions[action]
+                try:
+                    validate_params(entity, spec, params)
+                except InvalidParams as exc:
+                    raise InvalidParams(
+                        f"accounts.{platform}: {account!r} is not an account id ({exc.message})",
+                        fix=f"Pass the ids {platform} shows (describe(connector=\"{platform}\") tells how to list them).",
+                    ) from None
 
     async def _gather(self, args: ReportArgs, runs: dict[str, list[str]], failed: dict[str, ConnectorError]) -> list[PlatformReport]:
         steps = sum(len(accounts) * (3 if args.compare != "none" else 2) for accounts in runs.values())
