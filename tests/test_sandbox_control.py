@@ -100,5 +100,5 @@ def test_a_latin1_log_with_raw_path_keeps_bytes_as_sent():
         reply = httpx.post(url + "/items/urn%3Ali%3A1", content=b"q=\xe9")
     assert reply.json() == {"echo": "q=é"}  # record() hands the body bytes back to the fake
     (entry,) = app.state.requests
-    assert list(entry) == ["method", "path", "raw_path", "query", "headers", "body"]
+    assert list(entry) == ["method", "path", "raw_path", "query", "headers", "body", "at"]
     assert (entry["path"], entry["raw_path"], entry["body"]) == ("/items/urn:li:1", "/items/urn%3Ali%3A1", "q=é")
