@@ -3,13 +3,107 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 
 import httpx
 import pytest
+from _pytest.capture import CaptureFixture
 
+from mcp_server.connectors.linkedin_ads.sandbox import app as linkedin_sandbox
+from mcp_server.connectors.tiktok_marketing.sandbox import data as tiktok_sandbox
+from mcp_server.sandbox import hosted_data
 from mcp_server.sandbox.serve import serve_in_thread
 
 ENV_PREFIXES = ("TIKTOK_MARKETING_", "LINKEDIN_ADS_", "AIRBYTE_", "CONNECTOR_MCP_")
+
+# Canary secrets: every secret the suite uses is one of these distinctive values. The sandbox fakes'
+# credentials are canaries (point_at_fake and airbyte_env set them), and a test that needs a secret of its
+# own takes one from here. Every tool result, captured stdout/stderr, log line and subprocess output is
+# searched for them, and one found fails the run (pytest_sessionfinish). Where a secret belongs (the
+# header sent to a fake, the fake's request log) is never output, so it is never searched.
+CANARIES = {
+    "TIKTOK_MARKETING_ACCESS_TOKEN": tiktok_sandbox.DEMO_ACCESS_TOKEN,
+    "TIKTOK_MARKETING_SECRET": tiktok_sandbox.DEMO_SECRET,
+    "LINKEDIN_ADS_CLIENT_SECRET": linkedin_sandbox.DEMO_CLIENT_SECRET,
+    "LINKEDIN_ADS_REFRESH_TOKEN": linkedin_sandbox.DEMO_REFRESH_TOKEN,
+    "LINKEDIN_ADS_ACCESS_TOKEN": linkedin_sandbox.DEMO_ACCESS_TOKEN,
+    "LinkedIn access token minted on refresh (prefix)": linkedin_sandbox.MINTED_TOKEN_PREFIX,
+    "AIRBYTE_CLIENT_SECRET": hosted_data.DEMO_CLIENT_SECRET,
+    "CONNECTOR_MCP_HTTP_TOKEN": "canary-http-token-9f3b6c0e1a7d",
+    "a TikTok token the fake does not know (revoked)": "canary-tt-revoked-token-9f3b1d5e",
+    "an Airbyte secret the fake does not know": "canary-ab-wrong-secret-9f3b4f2a",
+}
+# Any text from the marker on counts, so a truncated secret is caught too.
+CANARY_PATTERN = re.compile(r"canary-(?:tt|li|ab|http)-[A-Za-z0-9_-]*")
+assert all(CANARY_PATTERN.search(value) for value in CANARIES.values())
+canary_leaks: list[str] = []
+
+
+def scan_for_canaries(where: str, text: str | bytes | None, test: str | None = None) -> None:
+    """Record a canary secret found in output (`where` says which), with the test and the text around it."""
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    found = CANARY_PATTERN.search(text) if text else None
+    if found:
+        test = test or os.environ.get("PYTEST_CURRENT_TEST", "outside a test").rsplit(" (", 1)[0]
+        context = text[max(0, found.start() - 100) : found.end() + 40].replace("\n", "\\n")
+        canary_leaks.append(f"{test}: {where}: ...{context}...")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def canary_scan():
+    """Search what the tests see for canary secrets: MCP results and what capsys and subprocesses return."""
+    from fastmcp import Client
+
+    def scanned(method, where: str):
+        async def wrapper(*args, **kwargs):
+            result = await method(*args, **kwargs)
+            scan_for_canaries(where, result.model_dump_json())
+            return result
+
+        return wrapper
+
+    def readouterr(self):
+        captured = original_readouterr(self)
+        scan_for_canaries("captured stdout", captured.out)
+        scan_for_canaries("captured stderr", captured.err)
+        return captured
+
+    def communicate(self, *args, **kwargs):
+        out, err = original_communicate(self, *args, **kwargs)
+        scan_for_canaries(f"subprocess stdout ({self.args})", out)
+        scan_for_canaries(f"subprocess stderr ({self.args})", err)
+        return out, err
+
+    original_readouterr, original_communicate = CaptureFixture.readouterr, subprocess.Popen.communicate
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("call_tool_mcp", "read_resource_mcp", "get_prompt_mcp"):
+            patch.setattr(Client, name, scanned(getattr(Client, name), f"MCP result of {name}"))
+        patch.setattr(CaptureFixture, "readouterr", readouterr)
+        patch.setattr(subprocess.Popen, "communicate", communicate)
+        yield
+
+
+def pytest_runtest_logreport(report):
+    """What pytest captured of each test phase: stdout, stderr and log records (a report also repeats
+    the earlier phases' sections: each is searched once, with its own phase)."""
+    for name, text in report.sections:
+        if name.endswith(report.when):
+            scan_for_canaries(name.lower(), text, report.nodeid)
+
+
+def pytest_sessionfinish(session):
+    if canary_leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if canary_leaks:
+        terminalreporter.section("canary secrets in output", sep="!", red=True)
+        for leak in canary_leaks[:30]:
+            terminalreporter.line(leak)
+        terminalreporter.line(f"{len(canary_leaks)} leak(s); the names and values are CANARIES in tests/conftest.py")
 
 
 @pytest.fixture(autouse=True)

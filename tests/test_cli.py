@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import point_at_fake
+from tests.conftest import CANARIES, point_at_fake
+
+REVOKED_TOKEN = CANARIES["a TikTok token the fake does not know (revoked)"]
 
 
 def run(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
@@ -68,12 +70,12 @@ def test_check_against_the_fakes(monkeypatch, tiktok_fake, linkedin_fake):
 
 def test_check_reports_a_bad_token_without_printing_it(monkeypatch, tiktok_fake):
     point_at_fake(monkeypatch, "tiktok-marketing", tiktok_fake.url)
-    monkeypatch.setenv("TIKTOK_MARKETING_ACCESS_TOKEN", "revoked-token-abcdef123456")
+    monkeypatch.setenv("TIKTOK_MARKETING_ACCESS_TOKEN", REVOKED_TOKEN)
     monkeypatch.setenv("CONNECTOR_MCP_CONNECTORS", "tiktok-marketing")
     proc = run("check")
     assert proc.returncode == 1
     assert "tiktok-marketing: FAILED" in proc.stdout and "auth_error" in proc.stdout
-    assert "revoked-token-abcdef123456" not in proc.stdout + proc.stderr
+    assert REVOKED_TOKEN not in proc.stdout + proc.stderr
 
 
 def test_check_with_nothing_configured():

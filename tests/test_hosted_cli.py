@@ -16,7 +16,9 @@ from mcp_server.cli import main
 from mcp_server.connectors.linkedin_ads.sandbox import sandbox_settings as linkedin_sandbox
 from mcp_server.connectors.tiktok_marketing.sandbox import DEMO_ACCESS_TOKEN, DEMO_ADVERTISER_ID
 
-from tests.conftest import airbyte_env
+from tests.conftest import CANARIES, airbyte_env
+
+WRONG_SECRET = CANARIES["an Airbyte secret the fake does not know"]
 
 CLI = str(Path(sys.executable).with_name("connector-mcp"))
 
@@ -113,10 +115,10 @@ def test_finish_with_an_unknown_secret_fails(env, capsys):
 
 
 def test_wrong_airbyte_secret_fails_without_printing_it(env, monkeypatch, capsys):
-    monkeypatch.setenv("AIRBYTE_CLIENT_SECRET", "wrong-airbyte-secret-123")
+    monkeypatch.setenv("AIRBYTE_CLIENT_SECRET", WRONG_SECRET)
     code, out, err = run_cli(capsys, "hosted", "list")
     assert code == 1 and "auth_error" in err
-    assert "wrong-airbyte-secret-123" not in err
+    assert WRONG_SECRET not in err
 
 
 def test_demo_needs_no_settings(capsys):
@@ -127,7 +129,7 @@ def test_demo_needs_no_settings(capsys):
 
 def test_installed_command_lists_over_a_real_socket(hosted_fake, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRBYTE_", "TIKTOK_", "LINKEDIN_"))}
-    env.update(AIRBYTE_API_URL=hosted_fake.url, AIRBYTE_CLIENT_ID="demo-airbyte-client-id", AIRBYTE_CLIENT_SECRET="demo-airbyte-client-secret")
+    env.update(AIRBYTE_API_URL=hosted_fake.url, AIRBYTE_CLIENT_ID="demo-airbyte-client-id", AIRBYTE_CLIENT_SECRET=CANARIES["AIRBYTE_CLIENT_SECRET"])
     done = subprocess.run([CLI, "hosted", "list", "linkedin-ads"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     listed = json.loads(done.stdout)

@@ -15,6 +15,7 @@ from mcp_server.connectors import REGISTRY
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 from mcp_server.shaping import CHARS_PER_TOKEN
+from tests.conftest import CANARIES
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tools_list.json"
 TOOLS = {c.tool_name: c for c in REGISTRY.values()}
@@ -212,7 +213,7 @@ async def test_not_configured_names_the_settings():
 
 
 async def test_invalid_setting_is_a_tool_error_not_a_crash(monkeypatch):
-    monkeypatch.setenv("LINKEDIN_ADS_ACCESS_TOKEN", "x" * 20)
+    monkeypatch.setenv("LINKEDIN_ADS_ACCESS_TOKEN", CANARIES["LINKEDIN_ADS_ACCESS_TOKEN"])
     monkeypatch.setenv("LINKEDIN_ADS_API_VERSION", "2026-06")
     async with Client(build_server()) as c:
         result = await c.call_tool("linkedin_ads_execute", {"entity": "accounts", "action": "list"}, raise_on_error=False)

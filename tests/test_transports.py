@@ -14,6 +14,9 @@ from fastmcp import Client
 from fastmcp.client.transports import SSETransport, StdioTransport, StreamableHttpTransport
 
 from mcp_server.sandbox.serve import free_port
+from tests.conftest import CANARIES
+
+HTTP_TOKEN = CANARIES["CONNECTOR_MCP_HTTP_TOKEN"]
 
 
 def child_env() -> dict[str, str]:
@@ -114,7 +117,7 @@ async def test_http_token_is_required_when_set(direct_env, tmp_path):
     import httpx
 
     port = free_port()
-    env = child_env() | {"CONNECTOR_MCP_HTTP_TOKEN": "shared-secret-token-123"}
+    env = child_env() | {"CONNECTOR_MCP_HTTP_TOKEN": HTTP_TOKEN}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mcp_server", "serve", "--transport", "http", "--port", str(port)],
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -127,10 +130,10 @@ async def test_http_token_is_required_when_set(direct_env, tmp_path):
             refused = httpx.post(url, json=ping, headers={"Accept": "application/json, text/event-stream", **headers})
             assert refused.status_code == 401, refused.text
             assert "www-authenticate" in refused.headers
-        async with Client(StreamableHttpTransport(url, auth="shared-secret-token-123")) as client:
+        async with Client(StreamableHttpTransport(url, auth=HTTP_TOKEN)) as client:
             result = await client.call_tool("tiktok_marketing_execute", {"entity": "ads", "action": "list", "limit": 1})
             assert len(result.structured_content["data"]) == 1
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=10)
-    assert b"shared-secret-token-123" not in stderr
+    assert HTTP_TOKEN.encode() not in stderr

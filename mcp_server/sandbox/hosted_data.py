@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEMO_CLIENT_ID = "demo-airbyte-client-id"
-DEMO_CLIENT_SECRET = "demo-airbyte-client-secret"
+DEMO_CLIENT_SECRET = "canary-ab-client-secret-9f3b2e8c4a"  # canary: the test run fails if it shows in any output
 DEMO_ORGANIZATION_ID = "6f1c2a4e-0000-4000-8000-000000000001"
 DEFAULT_TOKEN_LIFETIME = 900  # Airbyte application tokens live 15 minutes
 SECRET_LIFETIME = 600  # OAuth secret ids are short-lived

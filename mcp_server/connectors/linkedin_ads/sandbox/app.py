@@ -29,9 +29,10 @@ from . import data as sandbox_data, routes as sandbox_routes
 from .rules import BadParam, error, parse_query, version_active
 
 DEMO_CLIENT_ID = "demo-linkedin-client"
-DEMO_CLIENT_SECRET = "demo-linkedin-client-secret"
-DEMO_REFRESH_TOKEN = "AQX-demo-linkedin-refresh-token"
-DEMO_ACCESS_TOKEN = "AQV-demo-linkedin-access-token"
+DEMO_CLIENT_SECRET = "canary-li-client-secret-9f3b5e1a7c"  # canary: the test run fails if it shows in any output
+DEMO_REFRESH_TOKEN = "AQX-canary-li-refresh-token-9f3b0d6e2a4c"
+DEMO_ACCESS_TOKEN = "AQV-canary-li-access-token-9f3b7a1c3e5d"
+MINTED_TOKEN_PREFIX = "AQV-canary-li-minted-"  # access tokens the fake issues on refresh
 DEMO_ACCOUNT_ID = str(sandbox_data.MAIN_ACCOUNT)
 DEFAULT_TTL = 5_184_000  # 60 days, as LinkedIn
 MAX_QUERY = 4096
@@ -160,7 +161,7 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
             return JSONResponse(FAULTS["unauthorized_client"][1], 401)
         if form["refresh_token"] != DEMO_REFRESH_TOKEN or not state.refresh_valid:
             return JSONResponse(FAULTS["invalid_grant"][1], 400)
-        token = "AQV" + secrets.token_urlsafe(24)
+        token = MINTED_TOKEN_PREFIX + secrets.token_urlsafe(24)
         state.tokens[token] = time.time() + state.ttl
         return JSONResponse({
             "access_token": token, "expires_in": int(state.ttl) if state.ttl >= 1 else state.ttl,

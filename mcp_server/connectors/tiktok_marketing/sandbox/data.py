@@ -13,9 +13,9 @@ from typing import Any
 
 from .delivery import Delivery
 
-DEMO_ACCESS_TOKEN = "a7c31e9d04b58f26e1d7a93c5b08e4f261d9c7ab"
+DEMO_ACCESS_TOKEN = "canary-tt-access-token-9f3b7c2e51d04a86b1e3"  # canary: the test run fails if it shows in any output
 DEMO_APP_ID = "7301552918837460993"
-DEMO_SECRET = "5f1e8c3b9a7d2e4f6a0b1c8d9e3f7a2b6c4d0e1f"
+DEMO_SECRET = "canary-tt-app-secret-9f3b84d2a6c01e57f93b"
 DEMO_ADVERTISER_ID = "7294619358021763074"
 SECOND_ADVERTISER_ID = "7301847562039184641"
 # Exists, but the demo token was not granted it: requests for it get code 40001.
