@@ -31,6 +31,32 @@ def _without_titles(schema: Any) -> Any:
     return schema
 
 
+def compact_schema(schema: Any) -> Any:
+    """The same JSON Schema in fewer bytes of the agent's context: no titles; an optional property's
+    `null` variant and `default: null` dropped (leaving it out already means null); a one-variant anyOf
+    inlined, and variants that differ only in type merged into a type list."""
+    if isinstance(schema, list):
+        return [compact_schema(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: compact_schema(v) for k, v in schema.items() if not (k == "title" and isinstance(v, str))}
+    variants = out.get("anyOf")
+    if isinstance(variants, list) and {"type": "null"} in variants and out.get("default", None) is None:
+        variants = [v for v in variants if v != {"type": "null"}]
+        out.pop("default", None)
+    if isinstance(variants, list):
+        variants = [{k: v for k, v in variant.items() if (k, v) != ("additionalProperties", True)} for variant in variants]
+        if len(variants) == 1:
+            del out["anyOf"]
+            out = {**variants[0], **out}
+        elif all(set(v) == {"type"} and isinstance(v["type"], str) for v in variants):
+            del out["anyOf"]
+            out["type"] = [v["type"] for v in variants]
+        else:
+            out["anyOf"] = variants
+    return out
+
+
 @dataclass(frozen=True)
 class Action:
     name: str

@@ -21,14 +21,13 @@ def _entity_line(connector: Connector) -> str:
 
 
 def tool_description(connector: Connector) -> str:
+    # Every byte here is in every agent's context: the entity enum and `describe` carry the details.
     return (
         f"{connector.summary}\n"
-        f"Entities (action `list` unless shown): {_entity_line(connector)}.\n"
-        f"Params use the vendor's own names; every action's params, defaults and record fields are in "
-        f"`describe(connector=\"{connector.id}\", entity=...)` or the resource connectors://{connector.id}/{{entity}}.\n"
-        f"Result: {{data: [records], next_cursor, meta}}. limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) collects "
-        "across vendor pages; pass next_cursor back as cursor for more. Records carry the entity's default fields; "
-        "fields=[\"a\",\"b.c\"] keeps only those, fields=[\"*\"] gives the whole record. Read-only."
+        f"params use the vendor's names; describe(connector=\"{connector.id}\", entity) gives an entity's params, "
+        "defaults and fields.\n"
+        f"Returns {{data, next_cursor, meta}}: limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) spans vendor pages; pass "
+        "next_cursor as cursor for more. Records have default fields; fields=[\"a\",\"b.c\"] keeps those, [\"*\"] all."
     )
 
 

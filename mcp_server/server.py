@@ -15,6 +15,7 @@ from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from . import __version__
+from .catalog import compact_schema
 from .connector import Connector
 from .connectors import REGISTRY
 from .documents import catalog_document, connector_document, entity_document, tool_description
@@ -29,7 +30,7 @@ from .reporting.tool import Platform, ReportTool
 from .reporting.tool import input_schema as report_input_schema
 from .runtime import Runtime
 from .settings import ServerSettings
-from .tool_results import error_result, json_result
+from .tool_results import LeanMeta, error_result, json_result
 from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
 
 log = logging.getLogger("mcp_server.server")
@@ -83,16 +84,11 @@ def execute_input_schema(connector: Connector) -> dict[str, Any]:
             list[str] | str | None,
             Field(default=None, description="Keep only these record fields (dot paths allowed)."),
         ),
-        limit=(
-            int | None,
-            Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Max records to return."),
-        ),
+        limit=(int, Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Max records to return.")),
         cursor=(str | None, Field(default=None, description="next_cursor from a previous result.")),
     )
-    schema = model.model_json_schema()
-    schema.pop("title", None)
+    schema = compact_schema(model.model_json_schema())
     for prop in schema["properties"].values():
-        prop.pop("title", None)
         if "const" in prop:  # a one-value Literal; clients expect an enum either way
             prop["enum"] = [prop.pop("const")]
     schema["additionalProperties"] = False
@@ -111,7 +107,7 @@ def missing_arguments(names: list[str], schema: dict[str, Any]) -> str:
     )
 
 
-class ExecuteTool(Tool):
+class ExecuteTool(LeanMeta, Tool):
     """The connector's single tool. Arguments are validated by the executor, not by
     FastMCP, so every mistake comes back as an isError result that names the fix."""
 
@@ -141,10 +137,7 @@ class ExecuteTool(Tool):
         return json_result(result)
 
 
-DESCRIBE_TEXT = (
-    "Params (JSON Schema), required params, defaults, pagination and main record fields\n"
-    "for one entity of a connector; without entity, the connector's entities and actions."
-)
+DESCRIBE_TEXT = "An entity's params (JSON Schema), defaults, pagination and record fields; or a connector's entities."
 
 
 def describe_input_schema(connector_ids: tuple[str, ...]) -> dict[str, Any]:
@@ -152,14 +145,14 @@ def describe_input_schema(connector_ids: tuple[str, ...]) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "connector": {"type": "string", "enum": list(connector_ids)},
-            "entity": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+            "entity": {"type": "string", "description": "Omit for the connector's overview."},
         },
         "required": ["connector"],
         "additionalProperties": False,
     }
 
 
-class DescribeTool(Tool):
+class DescribeTool(LeanMeta, Tool):
     """Documents a connector or one entity. Checks its own arguments so a mistake reads like
     every other error here ("problem. Fix: ...") instead of pydantic's raw text."""
 
@@ -222,9 +215,8 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         name="connector-mcp",
         version=__version__,
         instructions=(
-            "Read-only access to advertising data. Each connector is one *_execute tool taking "
-            "entity, action and params; `describe` explains an entity's params and fields. "
-            "`ads_report` answers performance questions across every platform in one call."
+            "Read-only ad platform data: ads_report for performance across platforms in one call; one *_execute "
+            "tool per platform for any entity; describe for an entity's params and fields."
             + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
         ),
         lifespan=lifespan,
@@ -283,7 +275,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             name="describe",
             description=DESCRIBE_TEXT,
             parameters=describe_input_schema(tuple(by_id)),
-            output_schema={"type": "object", "additionalProperties": True},
+            output_schema=None,  # any JSON object: a schema would only say so, in every agent's context
             annotations=CLOSED_READ_ONLY,
             connectors=by_id,
         )

@@ -17,3 +17,14 @@ def error_result(text: str) -> ToolResult:
 
 def json_result(value: dict[str, Any]) -> ToolResult:
     return ToolResult(content=[TextContent(type="text", text=compact_json(value))], structured_content=value)
+
+
+class LeanMeta:
+    """Mixed into our tools: FastMCP's `_meta: {"fastmcp": {"tags": []}}` says nothing (we use no tags) and
+    would cost every agent its bytes in tools/list."""
+
+    def get_meta(self) -> dict[str, Any] | None:
+        meta = super().get_meta()  # type: ignore[misc]
+        if meta.get("fastmcp") == {"tags": []}:
+            del meta["fastmcp"]
+        return meta or None

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InvalidParams
 from ..params import as_list
-from ..presets import DESCRIPTION as PRESET_DESCRIPTION
 from ..presets import DatePreset
 from .metrics import METRICS
 from .periods import Compare, Granularity
@@ -32,30 +31,21 @@ def _string_list(value: Any) -> Any:
 class ReportArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    level: LevelName = Field(
-        "campaign",
-        description="account | campaign_group (LinkedIn only) | campaign | ad_group (TikTok only) | ad (LinkedIn: creative).",
-    )
-    date_preset: DatePreset | None = Field(
-        None, description=PRESET_DESCRIPTION.replace("the account's time zone", "each platform's reporting days")
-        + f" Default {DEFAULT_PRESET}.",
-    )
-    start_date: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive (instead of date_preset).")
-    end_date: dt.date | None = Field(None, description="YYYY-MM-DD, inclusive.")
-    granularity: Granularity = Field("total", description="total | day | week (Monday first) | month.")
-    platforms: list[str] | None = Field(None, description="Connector ids; default every configured one.")
+    # Descriptions stay short: they are in every agent's context, and the tool description explains the rest.
+    level: LevelName = Field("campaign", description="ad_group: TikTok only; campaign_group: LinkedIn only.")
+    date_preset: DatePreset | None = Field(None, description=f"In each platform's reporting days; default {DEFAULT_PRESET}.")
+    start_date: dt.date | None = Field(None, description="Inclusive, with end_date (instead of date_preset).")
+    end_date: dt.date | None = None
+    granularity: Granularity = Field("total", description="Weeks start on Monday.")
+    platforms: list[str] | None = Field(None, description="Default: every configured one.")
     accounts: dict[str, list[str]] | None = Field(
-        None, description='Per platform, account ids, e.g. {"linkedin-ads": ["507"]}; default the configured account.'
+        None, description='e.g. {"linkedin-ads": ["507"]}; default: the configured account.'
     )
-    metrics: list[str] | None = Field(None, description=f"Subset of {', '.join(METRICS)}; default all.")
-    compare: Compare = Field(
-        "none", description="previous_period | previous_year: adds <metric>_previous and <metric>_change."
-    )
-    sort: str | None = Field(
-        None, description='e.g. "spend desc" or "period asc, clicks desc"; default spend desc (period first by day/week/month).'
-    )
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows to return; meta.totals cover all rows.")
-    name_contains: str | None = Field(None, description="Keep rows whose name contains this (case-insensitive).")
+    metrics: list[str] | None = Field(None, description="Default: all.")
+    compare: Compare = "none"
+    sort: str | None = Field(None, description='e.g. "spend desc" (the default), "period asc, clicks desc".')
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows; meta.totals cover all.")
+    name_contains: str | None = Field(None, description="Case-insensitive.")
 
     @field_validator("platforms", "metrics", mode="before")
     @classmethod

@@ -12,12 +12,12 @@ from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from ..catalog import _without_titles
+from ..catalog import compact_schema
 from ..connector import Connector
 from ..errors import ConnectorError, InvalidParams, NotConfigured
 from ..redact import scrub
 from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
-from ..tool_results import error_result, json_result
+from ..tool_results import LeanMeta, error_result, json_result
 from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
 from .assemble import build_rows, sort_rows, totals
@@ -27,15 +27,12 @@ log = logging.getLogger("mcp_server.reporting")
 NAME = "ads_report"
 
 DESCRIPTION = (
-    "One performance report across ad platforms (LinkedIn Ads, TikTok Marketing): spend, impressions, clicks, "
-    "ctr, cpc, cpm, conversions, cost_per_conversion, conversion_rate, video_views, reach, per account, campaign "
-    "group, campaign, ad group or ad, for a date_preset or dates, in total or by day/week/month, optionally "
-    "compared with the previous period or year (<metric>_previous, <metric>_change: 0.25 = +25%).\n"
-    "Each platform is asked in its own words (native_level) and days (LinkedIn: UTC; TikTok: the advertiser's "
-    "time zone); a platform without the level is left out (meta.left_out). Ratios are computed from summed "
-    "figures. meta.totals: one per platform and currency, plus an overall one only for figures that add up "
-    "(spend in one currency; never conversions). What each metric is on each platform: connectors://metrics. "
-    "A platform that fails is named in meta.warnings with the fix; the others still answer. Read-only."
+    "Read-only performance report across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, "
+    "conversions, cost_per_conversion, conversion_rate, video_views, reach per account, campaign_group, campaign, "
+    "ad_group or ad, in total or by day/week/month; compare adds <metric>_previous and <metric>_change (0.25 = +25%).\n"
+    "Rows name platform and native_level; meta says each platform's days and levels left out. Ratios come from "
+    "summed figures. meta.totals: per platform and currency; an overall total never adds conversions or mixed "
+    "currencies. Definitions per platform: connectors://metrics. A failing platform is a warning; others answer."
 )
 
 
@@ -46,12 +43,12 @@ class Platform:
 
 
 def input_schema() -> dict[str, Any]:
-    schema = _without_titles(ReportArgs.model_json_schema())
+    schema = compact_schema(ReportArgs.model_json_schema())
     schema["additionalProperties"] = False
     return schema
 
 
-class ReportTool(Tool):
+class ReportTool(LeanMeta, Tool):
     platforms: SkipJsonSchema[Any] = Field(default=None, exclude=True)  # connector id -> Platform
     runtime: SkipJsonSchema[Any] = Field(default=None, exclude=True)
     max_tokens: SkipJsonSchema[int] = Field(default=20_000, exclude=True)

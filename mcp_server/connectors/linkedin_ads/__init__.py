@@ -14,10 +14,9 @@ CONNECTOR = Connector(
     id="linkedin-ads",
     title="LinkedIn Ads",
     summary=(
-        "Read LinkedIn Campaign Manager data: ad accounts, users, campaign groups, campaigns, creatives, "
-        "conversion rules, lead forms and responses, and ad analytics by campaign, creative, device or "
-        "member demographics. account_id defaults to the configured account; `accounts list` shows the "
-        "accounts the token can read."
+        "Read-only LinkedIn Campaign Manager: accounts, campaign groups, campaigns, creatives, conversions, lead "
+        "forms and responses, and analytics by campaign, creative, device or member demographics. account_id "
+        "defaults to the configured account."
     ),
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,

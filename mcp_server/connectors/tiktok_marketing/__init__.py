@@ -14,9 +14,8 @@ CONNECTOR = Connector(
     id="tiktok-marketing",
     title="TikTok Marketing",
     summary=(
-        "Read TikTok Ads Manager data: advertisers, campaigns, ad groups, ads, audiences, creative assets, "
-        "Spark Ads, catalogs, and daily/hourly/lifetime performance reports. advertiser_id defaults to the "
-        "configured advertiser."
+        "Read-only TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
+        "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
