@@ -394,6 +394,27 @@ async def test_previous_figures_are_a_report_of_the_earlier_range_and_change_is_
             assert total_of(now, platform)[f"{metric}_previous"] == pytest.approx(total_of(then, platform)[metric], abs=0.011)
 
 
+async def test_weekly_buckets_are_compared_with_the_same_days_of_the_earlier_period(client):
+    """A week of the range is compared with the same seven days a year earlier, not with the earlier
+    range's own calendar weeks (18-31 May 2025 starts on a Sunday: its weeks would be 1, 7 and 6 days)."""
+    body = await report(client, level="campaign", granularity="week", compare="previous_year", metrics=["spend"],
+                        limit=1000, **TWO_WEEKS)  # fmt: skip
+    day_field = {LI: "start_date", TT: "stat_time_day"}
+    for platform in (LI, TT):
+        entity, params = vendor_params(platform, "campaign", "2025-05-18", "2025-05-31", daily=True, fields=("spend",))
+        earlier: dict[tuple[str, str], float] = defaultdict(float)
+        for row in await vendor_rows(client, platform, entity, params):
+            offset = (D(row[day_field[platform]][:10]) - D("2025-05-18")).days
+            week = (D("2026-05-18") + dt.timedelta(days=offset // 7 * 7)).isoformat()  # the same days in 2026
+            earlier[str(row["campaign_id"]), week] += number(row[VENDOR[platform]["spend"]])
+        rows = by_platform(body["data"], platform)
+        assert {r["period"] for r in rows} <= {"2026-05-18", "2026-05-25"}  # only weeks of the range asked
+        assert any(earlier.values()) or platform == TT  # the TikTok fake's history starts later
+        for key, spend in earlier.items():
+            (row,) = [r for r in rows if (r["id"], r["period"]) == key]
+            assert row["spend_previous"] == pytest.approx(spend, abs=0.01), key
+
+
 # --- 5. sort, limit, name_contains ---------------------------------------------------------------------
 
 

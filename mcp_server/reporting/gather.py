@@ -16,7 +16,7 @@ import anyio
 from ..errors import ConnectorError, NotConfigured
 from .args import ReportArgs
 from .metrics import bases_for
-from .periods import bucket, compared
+from .periods import bucket, compared, onto_range
 from .source import Dates, Level, ReportSource, VendorGrain
 
 # Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
@@ -160,9 +160,13 @@ class PlatformQuery:
         start, end = await self._period(account, dates, self.report.current, "current")
         earlier = compared(start, end, args.compare)
         if earlier:
-            await self._period(account, Dates(start=earlier[0], end=earlier[1]), self.report.previous, "previous")
+            earlier_dates = Dates(start=earlier[0], end=earlier[1])
+            await self._period(account, earlier_dates, self.report.previous, "previous", onto=(start, end))
 
-    async def _period(self, account: Account, dates: Dates, into: list[Row], which: str) -> tuple[dt.date, dt.date]:
+    async def _period(
+        self, account: Account, dates: Dates, into: list[Row], which: str, onto: tuple[dt.date, dt.date] | None = None
+    ) -> tuple[dt.date, dt.date]:
+        """One period's rows; a compared period's days are bucketed as the days of `onto` they stand for."""
         source, level = self.source, self.level
         query = source.query(level, account.id, dates, self.grain, self.vendor_fields)
         for note in query.notes:
@@ -173,11 +177,13 @@ class PlatformQuery:
         records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
         start, end = source.resolved_dates(meta.get("params", {}))
         self.report.periods[which] = {"start": start.isoformat(), "end": end.isoformat()}
-        into.extend(await self._rows(account, records, start, end))
+        into.extend(await self._rows(account, records, onto or (start, end), onto is not None))
         await self.progress(f"{self.platform}: {which} period of account {account.id}")
         return start, end
 
-    async def _rows(self, account: Account, records: list[dict[str, Any]], start: dt.date, end: dt.date) -> list[Row]:
+    async def _rows(
+        self, account: Account, records: list[dict[str, Any]], span: tuple[dt.date, dt.date], earlier: bool
+    ) -> list[Row]:
         source, level, args = self.source, self.level, self.args
         parents: dict[str, tuple[str, str | None]] = {}
         if level.group is not None and records:
@@ -195,7 +201,10 @@ class PlatformQuery:
                 row_id, name = parents.get(row_id, (f"none:{row_id}", None))
             period = None
             if self.grain == "day":
-                period = bucket(source.day_of(record), args.granularity, start, end)
+                day = source.day_of(record)
+                if earlier:  # bucket i of both periods: the same days of the range asked
+                    day = onto_range(day, *span, args.compare)
+                period = bucket(day, args.granularity, *span)
             key = (row_id, period[0] if period else None)
             row = rows.get(key)
             if row is None:

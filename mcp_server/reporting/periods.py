@@ -3,11 +3,13 @@
 previous_period: a range of whole calendar months (last_month, last_quarter, last_year, ...) is compared with
 the same number of whole months before it; any other range with the same number of days just before it
 (last_7d with the 7 days before, last_week with the week before). previous_year: the same days a year
-earlier (29 February becomes 28 February).
+earlier (29 February becomes 28 February). With day, week or month buckets, each day of the compared period
+is first moved onto the range it is compared with, so bucket i of both periods covers the same days of the range.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Literal
 
@@ -32,6 +34,22 @@ def _year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    first = _add_months(day, months)
+    return first.replace(day=min(day.day, calendar.monthrange(first.year, first.month)[1]))
+
+
+def onto_range(day: dt.date, start: dt.date, end: dt.date, compare: Compare) -> dt.date:
+    """The day of start..end that `day` of its compared period stands for (the inverse of `compared`)."""
+    if compare == "previous_year":
+        later = _months_later(day, 12)
+    elif months := _whole_months(start, end):
+        later = _months_later(day, months)  # 29-31 January of a compared month count in 28 February
+    else:
+        later = day + (end - start + DAY)
+    return min(max(later, start), end)  # 28 February 2023 stands for 29 February 2024 too
 
 
 def compared(start: dt.date, end: dt.date, compare: Compare) -> tuple[dt.date, dt.date] | None:
