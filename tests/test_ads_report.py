@@ -504,6 +504,15 @@ async def test_different_currencies_give_no_overall_spend_and_say_so(client):
     assert "EUR (linkedin-ads)" in warning and "USD (tiktok-marketing)" in warning and "not added" in warning
 
 
+async def test_one_account_given_as_id_and_as_urn_is_reported_once(client, direct):
+    once = await report(client, platforms=[LI], metrics=["spend", "clicks"], limit=1000)
+    both = await report(client, platforms=[LI], metrics=["spend", "clicks"], limit=1000,
+                        accounts={LI: [LI_ACCOUNT, f"urn:li:sponsoredAccount:{LI_ACCOUNT}"]})  # fmt: skip
+    assert both["meta"]["platforms"][LI]["accounts"] == [LI_ACCOUNT]
+    assert {r["account_id"] for r in both["data"]} == {LI_ACCOUNT}
+    assert total_of(both, LI)["spend"] == total_of(once, LI)["spend"] > 0  # not counted twice
+
+
 # --- 7. a platform not configured or failing -----------------------------------------------------------
 
 

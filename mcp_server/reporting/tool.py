@@ -143,19 +143,25 @@ class ReportTool(LeanMeta, Tool):
 
     def _check_accounts(self, args: ReportArgs) -> None:
         """Account ids are checked by each connector's own params before any request, so a typo in one
-        platform's ids is the caller's error, not a platform failure after the other platform was queried."""
+        platform's ids is the caller's error, not a platform failure after the other platform was queried.
+        They are replaced by the ids the params read (a LinkedIn URN becomes its id), so one account given
+        twice in two spellings is reported once, not counted twice."""
         for platform, ids in (args.accounts or {}).items():
             connector = self.platforms[platform].connector
+            normalized = []
             for account in ids:
                 entity, action, params, _ = connector.report.account_call(account)
                 spec = connector.catalog.entities[entity].actions[action]
                 try:
-                    validate_params(entity, spec, params)
+                    read = validate_params(entity, spec, params)
                 except InvalidParams as exc:
                     raise InvalidParams(
                         f"accounts.{platform}: {account!r} is not an account id ({exc.message})",
                         fix=f"Pass the ids {platform} shows (describe(connector=\"{platform}\") tells how to list them).",
                     ) from None
+                (value,) = (getattr(read, name) for name in params)  # the account call's one param
+                normalized.append(str(value[0] if isinstance(value, list) else value))
+            args.accounts[platform] = list(dict.fromkeys(normalized))  # type: ignore[index]
 
     async def _gather(self, args: ReportArgs, runs: dict[str, list[str]], failed: dict[str, ConnectorError]) -> list[PlatformReport]:
         steps = sum(len(accounts) * (3 if args.compare != "none" else 2) for accounts in runs.values())
