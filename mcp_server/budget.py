@@ -13,9 +13,9 @@ LinkedIn analytics report is one response) counts what it needs against
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_MAX_REQUESTS = 40
 SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
@@ -25,6 +25,8 @@ SETTING = "CONNECTOR_MCP_MAX_REQUESTS_PER_CALL"
 class RequestBudget:
     limit: int
     used: int = 0
+    # Told of each request as it is counted (progress notifications); must not block.
+    on_spend: Callable[[int], None] | None = field(default=None, repr=False)
 
     @property
     def exhausted(self) -> bool:
@@ -49,6 +51,8 @@ def spend() -> None:
     budget = _current.get()
     if budget is not None:
         budget.used += 1
+        if budget.on_spend is not None:
+            budget.on_spend(budget.used)
 
 
 def exhausted() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -9,13 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .backends.base import Backend, PageRequest
-from .budget import DEFAULT_MAX_REQUESTS, exhausted, request_budget
+from .backends.base import Ahead, Backend, Page, PageRequest
+from .budget import DEFAULT_MAX_REQUESTS, exhausted, remaining, request_budget
 from .budget import SETTING as BUDGET_SETTING
 from .catalog import Action
 from .connector import Connector
 from .cursor import Cursor, Position
 from .errors import InvalidParams
+from .progress import Progress
+from .report_cache import ReportCache
 from .shaping import (
     DEFAULT_MAX_RESULT_TOKENS,
     MAX_RESULT_TOKENS_SETTING,
@@ -34,6 +37,11 @@ log = logging.getLogger("mcp_server.executor")
 MAX_PAGES_PER_CALL = 100
 # Room kept in the size budget, beside meta and the cursor as measured, for the cut warning itself.
 CUT_WARNING_ROOM = 300
+# Pages fetched at once where the vendor numbers them (CONNECTOR_MCP_PAGE_CONCURRENCY).
+DEFAULT_PAGE_CONCURRENCY = 6
+
+# Where _collect hands the whole single-response report page to execute (for the report cache).
+WHOLE_REPORT = "_whole_report"
 
 BackendProvider = Callable[[Connector], Awaitable[Backend]]
 SortKey = list[str]
@@ -82,12 +90,20 @@ class Executor:
         sandbox: bool,
         max_tokens: int = DEFAULT_MAX_RESULT_TOKENS,
         max_requests: int = DEFAULT_MAX_REQUESTS,
+        page_concurrency: int | None = None,
+        report_cache: ReportCache | None = None,
     ):
         self.connector = connector
         self.backends = backends
         self.sandbox = sandbox
         self.max_tokens = max_tokens
         self.max_requests = max_requests
+        if page_concurrency is None or report_cache is None:
+            defaults = _server_defaults()
+            page_concurrency = defaults[0] if page_concurrency is None else page_concurrency
+            report_cache = defaults[1] if report_cache is None else report_cache
+        self.page_concurrency = max(1, page_concurrency)
+        self.report_cache = report_cache
 
     async def execute(
         self,
@@ -133,11 +149,17 @@ class Executor:
             position = Position(state=None)
 
         backend = await self.backends(self.connector)
+        cached = None
+        if spec.resume_key and resumed is not None and position.state is None and position.after is not None:
+            # A report's next page: its rows may still be here from the call that started the chain.
+            cached = self.report_cache.get(self._report_key(backend, entity, spec, resumed.params, choice.pushdown))
+        progress = Progress(self.connector.tool_name)
         with request_budget(self.max_requests) as budget:
             try:
-                records, positions, next_position, extra_meta = await self._collect(
-                    backend, entity, spec, model, choice.pushdown, page_size, position, wanted
-                )
+                async with progress.watching(budget):
+                    records, positions, next_position, extra_meta = await self._collect(
+                        backend, entity, spec, model, choice.pushdown, page_size, position, wanted, cached, progress
+                    )
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 if resumed is None:
                     raise
@@ -149,6 +171,8 @@ class Executor:
                 ) from None
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
+            await progress.report(budget.used, budget.used)
+        whole_report: Page | None = extra_meta.pop(WHOLE_REPORT, None)
 
         # Params the backend resolved (dates in the account's time zone) replace what they came from, in
         # meta.params and in the cursor, so a cursor cut anywhere continues the very same range.
@@ -199,44 +223,130 @@ class Executor:
                 f"result cut to {fitting} records to stay under ~{self.max_tokens:,} tokens "
                 f"({MAX_RESULT_TOKENS_SETTING}); use fields to select less, or follow next_cursor"
             )
-        return {"data": records, "next_cursor": cursor_at(next_position), "meta": meta}
+        next_cursor = cursor_at(next_position)
+        if whole_report is not None and cached is None and next_cursor is not None:
+            # The chain goes on: keep the report's rows under the query the cursor freezes.
+            self.report_cache.put(self._report_key(backend, entity, spec, frozen, choice.pushdown), whole_report)
+        return {"data": records, "next_cursor": next_cursor, "meta": meta}
 
-    async def _collect(self, backend, entity, spec: Action, model, fields, page_size, position, wanted):
+    def _report_key(self, backend, entity: str, spec: Action, frozen: dict[str, Any], fields):
+        return self.report_cache.key(backend, self.connector.id, entity, spec.name, frozen, fields)
+
+    async def _collect(self, backend, entity, spec: Action, model, fields, page_size, position, wanted, cached, progress):
         records: list[dict[str, Any]] = []
         positions: list[Position] = []  # where each collected record can be resumed from
         meta: dict[str, Any] = {}
         state, skip = position.state, position.skip
-        for page_number in range(MAX_PAGES_PER_CALL):
-            if page_number and exhausted():
+        ahead: Ahead | None = None  # what the last page said about the pages after it
+        fetched = 0
+        while fetched < MAX_PAGES_PER_CALL:
+            if fetched and exhausted():
                 meta.setdefault("warnings", []).append(
                     f"stopped after {self.max_requests} vendor requests, this call's budget ({BUDGET_SETTING}); "
                     "the result is incomplete: follow next_cursor for the rest"
                 )
                 return records, positions, Position(state), meta
-            page = await backend.fetch(PageRequest(entity, spec.name, model, state, page_size, fields))
-            for key, value in page.meta.items():
-                if key == "resolved_params":  # defaults a backend resolved (dates in the account's time zone)
-                    meta.setdefault("resolved_params", {}).update(value)
-                elif key == "warnings":
-                    meta.setdefault("warnings", []).extend(w for w in value if w not in meta.get("warnings", []))
-                else:
-                    meta[key] = value
-            if spec.resume_key and page.next_state is None and state is None:
-                return self._by_key(page.records, spec.resume_key, position, wanted, meta)
-            fresh = page.records[skip:]
-            room = wanted - len(records)
-            for offset, record in enumerate(fresh[:room]):
-                records.append(record)
-                positions.append(Position(state, skip + offset))
-            if len(fresh) > room:
-                return records, positions, Position(state, skip + room), meta
-            if page.next_state is None:
-                return records, positions, None, meta
-            state, skip = page.next_state, 0
-            if len(records) >= wanted:
-                return records, positions, Position(state), meta
+            if cached is not None:
+                batch, pages = [state], [cached]
+                cached = None
+            else:
+                batch = self._plan(ahead, state, wanted - len(records), MAX_PAGES_PER_CALL - fetched)
+                if len(batch) > 1 and progress.wanted:
+                    progress.total = self._planned_total(ahead, wanted - len(records))
+                request = PageRequest(entity, spec.name, model, state, page_size, fields)
+                pages = await self._fetch_all(backend, request, batch)
+            fetched += len(batch)
+            for page_state, page in zip(batch, pages, strict=True):
+                if page_state != state:
+                    break  # fetched ahead, but the pages before it ended elsewhere (a shorter list): dropped
+                self._merge_meta(meta, page.meta)
+                if ahead is not None and ahead.states and ahead.states[0] == state:
+                    self._check_total(meta, ahead, page.ahead)
+                if spec.resume_key and page.next_state is None and state is None:
+                    meta[WHOLE_REPORT] = page
+                    return self._by_key(page.records, spec.resume_key, position, wanted, meta)
+                fresh = page.records[skip:]
+                room = wanted - len(records)
+                for offset, record in enumerate(fresh[:room]):
+                    records.append(record)
+                    positions.append(Position(state, skip + offset))
+                if len(fresh) > room:
+                    return records, positions, Position(state, skip + room), meta
+                if page.next_state is None:
+                    return records, positions, None, meta
+                state, skip, ahead = page.next_state, 0, page.ahead
+                if len(records) >= wanted:
+                    return records, positions, Position(state), meta
         meta.setdefault("warnings", []).append("stopped after many empty vendor pages; follow next_cursor")
         return records, positions, Position(state), meta
+
+    def _plan(self, ahead: Ahead | None, state, room: int, pages_left: int) -> list[Any]:
+        """The pages to fetch next: the one at `state`, and with it as many of the pages the vendor
+        numbered ahead as this call still needs (at most `room` records), its request budget allows
+        (one request each) and the concurrency setting permits. Never a page sequential paging would
+        not have fetched: full pages fill `room` with exactly these."""
+        if self.page_concurrency <= 1 or ahead is None or not ahead.states or ahead.states[0] != state:
+            return [state]
+        needed = -(-room // max(ahead.per_page, 1))
+        left = remaining()
+        count = min(self.page_concurrency, len(ahead.states), needed, pages_left, *([left] if left is not None else []))
+        return ahead.states[: max(count, 1)]
+
+    def _planned_total(self, ahead: Ahead | None, room: int) -> int | None:
+        """Requests the call will have sent once it has the pages it needs, if every page is full."""
+        left = remaining()
+        if left is None or ahead is None:
+            return None
+        needed = -(-room // max(ahead.per_page, 1))
+        return self.max_requests - left + min(needed, len(ahead.states), left)
+
+    @staticmethod
+    async def _fetch_all(backend, request: PageRequest, states: list[Any]) -> list[Page]:
+        """The pages at `states`, fetched at once when there are several; the first failure (in page
+        order) is raised and the fetches still running are cancelled."""
+        if len(states) == 1:
+            return [await backend.fetch(request)]
+        tasks = [
+            asyncio.ensure_future(
+                backend.fetch(PageRequest(request.entity, request.action, request.params, s, request.page_size, request.fields))
+            )
+            for s in states
+        ]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                if not task.done():
+                    task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in tasks:
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+        return [task.result() for task in tasks]
+
+    @staticmethod
+    def _merge_meta(meta: dict[str, Any], page_meta: dict[str, Any]) -> None:
+        for key, value in page_meta.items():
+            if key == "resolved_params":  # defaults a backend resolved (dates in the account's time zone)
+                meta.setdefault("resolved_params", {}).update(value)
+            elif key == "warnings":
+                meta.setdefault("warnings", []).extend(w for w in value if w not in meta.get("warnings", []))
+            else:
+                meta[key] = value
+
+    @staticmethod
+    def _check_total(meta: dict[str, Any], before: Ahead, now: Ahead | None) -> None:
+        """Page numbers shift when records are added or removed between pages (paging one page at a
+        time has the same risk): say so when the vendor's count changed while this call read them."""
+        if now is None or before.total is None or now.total is None or now.total == before.total:
+            return
+        warning = (
+            f"the vendor's record count changed from {before.total} to {now.total} while this call read its pages: "
+            "records were added or removed meanwhile, so some may be missing or repeated; read the list again "
+            "for a consistent copy"
+        )
+        if warning not in meta.get("warnings", []):
+            meta.setdefault("warnings", []).append(warning)
 
     @staticmethod
     def _by_key(rows: list[dict[str, Any]], key_fields: tuple[str, ...], position: Position, wanted: int, meta):
@@ -261,3 +371,21 @@ class Executor:
         if len(records) > wanted:
             return records[:wanted], positions[:wanted], positions[wanted], meta
         return records, positions, None, meta
+
+
+def _server_defaults() -> tuple[int, ReportCache]:
+    """Page concurrency and the report cache from the server settings (CONNECTOR_MCP_PAGE_CONCURRENCY,
+    CONNECTOR_MCP_REPORT_CACHE_*), for executors built without them."""
+    from . import report_cache
+    from .settings import ServerSettings
+
+    try:
+        settings = ServerSettings()
+    except Exception:  # unusable settings stop the CLI before any executor; keep the defaults here
+        return DEFAULT_PAGE_CONCURRENCY, report_cache.shared(ttl=600.0, max_entries=32, max_rows=200_000)
+    cache = report_cache.shared(
+        ttl=settings.report_cache_ttl,
+        max_entries=settings.report_cache_max_entries,
+        max_rows=settings.report_cache_max_rows,
+    )
+    return settings.page_concurrency, cache

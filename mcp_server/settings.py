@@ -42,6 +42,13 @@ class ServerSettings(_Base):
     max_requests_per_call: int = Field(default=DEFAULT_MAX_REQUESTS, ge=1, le=1000)
     # A result is cut (with a cursor to continue) to stay under this many tokens, estimated from its characters.
     max_result_tokens: int = Field(default=DEFAULT_MAX_RESULT_TOKENS, ge=1000, le=1_000_000)
+    # Pages of one call fetched at once where the vendor numbers its pages (TikTok); 1 = one after another.
+    page_concurrency: int = Field(default=6, ge=1, le=32)
+    # Rows of single-response reports (LinkedIn analytics) kept so a cursor chain does not re-run the report:
+    # for this many seconds (0 = no cache), at most this many reports and rows in all.
+    report_cache_ttl: float = Field(default=600.0, ge=0, le=86_400)
+    report_cache_max_entries: int = Field(default=32, ge=1, le=10_000)
+    report_cache_max_rows: int = Field(default=200_000, ge=1, le=10_000_000)
     http_token: SecretStr | None = Field(default=None, description="bearer token HTTP clients must send")
     # JWT bearer tokens from an identity provider (FastMCP's JWTVerifier): a JWKS URL or a PEM public key,
     # and the issuer and audience every token must carry. Either this or http_token (or both) may be set.

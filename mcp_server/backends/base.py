@@ -28,6 +28,19 @@ class PageRequest:
 
 
 @dataclass
+class Ahead:
+    """The pages after a page, when the vendor addresses pages by number and said how many there are
+    (TikTok's page_info): the executor may fetch several of them at once instead of one after another."""
+
+    # The state of each following page, in order (states[0] is the page's next_state).
+    states: list[dict[str, Any]]
+    # Records a full page holds: how many pages a call still needs is known before fetching them.
+    per_page: int
+    # The vendor's count of all records (page_info.total_number), to notice records added or removed meanwhile.
+    total: int | None = None
+
+
+@dataclass
 class Page:
     records: list[dict[str, Any]]
     next_state: dict[str, Any] | None = None
@@ -35,6 +48,8 @@ class Page:
     # resolved itself (e.g. default dates in the account's time zone) in {"resolved_params": {...}}, which
     # the executor puts in meta.params and the cursor's frozen query (a None removes the param it replaced).
     meta: dict[str, Any] = field(default_factory=dict)
+    # Set when the following pages can be fetched concurrently (see Ahead); None = one after another.
+    ahead: Ahead | None = None
 
 
 class Backend(Protocol):

@@ -12,7 +12,7 @@ from .api import TiktokApi
 from .clock import UTC, advertiser_zone, local_today, now
 from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
 from .report_names import name_advertiser
-from .reports import fetch_report, has_next_page
+from .reports import fetch_report, has_next_page, pages_ahead
 from .settings import TiktokMarketingSettings
 
 # entity -> (GET path, TikTok's page_size maximum)
@@ -99,7 +99,7 @@ class TiktokDirectBackend:
                 if zone is None:
                     warnings.append(unknown_zone_warning(advertiser_id))
             state = first_report_state(params, zone, self._first_page(request, REPORT_MAX_PAGE_SIZE))
-        page = await fetch_report(self.api, params, advertiser_id, state)
+        page = await fetch_report(self.api, params, advertiser_id, state, concurrent=True)
         page.meta |= report_meta(state)
         if page.records:
             cached = advertiser_id in self._advertiser_records
@@ -147,7 +147,7 @@ class TiktokDirectBackend:
         query |= {"advertiser_id": advertiser_id, "page": state["page"], "page_size": state["page_size"]}
         reply = await self.api.get(path, query)
         next_state = {**state, "page": state["page"] + 1} if has_next_page(reply.data) else None
-        return Page(list(reply.data.get("list") or []), next_state, reply.meta())
+        return Page(list(reply.data.get("list") or []), next_state, reply.meta(), ahead=pages_ahead(reply.data, state))
 
     async def _advertisers(self, request: PageRequest) -> Page:
         """advertiser/info/ takes ≤100 ids per call and has no paging: we page over the id list."""

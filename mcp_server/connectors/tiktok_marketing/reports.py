@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ...backends.base import Page
+from ...backends.base import Ahead, Page
 from ...budget import exhausted
 from ...params import split_range
 from .api import TiktokApi
@@ -86,20 +86,49 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _value(key, value) for key, value in row.items()}
 
 
+# Pages listed ahead at most: a call needs few of them (its limit and request budget are small).
+MAX_PAGES_AHEAD = 64
+
+
 def has_next_page(data: dict[str, Any]) -> bool:
     info = data.get("page_info") or {}
     return bool(data.get("list")) and int(info.get("page", 0)) < int(info.get("total_page", 0))
 
 
+def pages_ahead(data: dict[str, Any], state: dict[str, Any]) -> Ahead | None:
+    """The states of the pages after this one, from page_info: TikTok addresses pages by number
+    (page, page_size; SDK yml_files/*_get.yml, Airbyte's PageIncrement paginator), so the rest of a
+    list can be fetched at once once the first page says how many there are. The last page has none
+    ahead but still tells the total, so a change since the first page shows."""
+    info = data.get("page_info")
+    if not isinstance(info, dict):
+        return None
+    total = info.get("total_number")
+    known = int(total) if isinstance(total, int) or (isinstance(total, str) and total.isdigit()) else None
+    last = min(int(info.get("total_page") or 0), state["page"] + MAX_PAGES_AHEAD) if has_next_page(data) else 0
+    states = [{**state, "page": n} for n in range(state["page"] + 1, last + 1)]
+    return Ahead(states, per_page=int(state["page_size"]), total=known)
+
+
 async def fetch_report(
-    api: TiktokApi, params: ReportParams, advertiser_id: str | None, state: dict[str, Any], *, status_filter: bool = True
+    api: TiktokApi,
+    params: ReportParams,
+    advertiser_id: str | None,
+    state: dict[str, Any],
+    *,
+    status_filter: bool = True,
+    concurrent: bool = False,
 ) -> Page:
     """One page of one chunk; chunks that come back empty are skipped in the same call while the
     call's request budget lasts. Once it is spent, an empty page with the next state lets the call
-    stop and hand back a cursor (so 2016-to-today does not run for minutes). `status_filter=False`
-    for hosted mode, which cannot send one."""
+    stop and hand back a cursor (so 2016-to-today does not run for minutes). Only a chunk's first page
+    skips ahead: later pages may be fetched concurrently, each with one request of the call's budget.
+    `status_filter=False` for hosted mode, which cannot send one. `concurrent`: say which pages follow
+    (Page.ahead), so the executor may fetch them at once (direct mode; hosted pages stay one by one,
+    as nothing says Airbyte's Agent API serves one report's pages concurrently)."""
     chunks = date_chunks(params, state)
     index, page = state["chunk"], state["page"]
+    skips_empty = page == 1
     while True:
         query = report_query(params, advertiser_id, chunks[index], status_filter=status_filter)
         query |= {"page": page, "page_size": state["page_size"]}
@@ -111,6 +140,7 @@ async def fetch_report(
             next_state = {**state, "chunk": index + 1, "page": 1}
         else:
             next_state = None
-        if records or next_state is None or exhausted():
-            return Page(records, next_state, reply.meta())
+        if records or next_state is None or exhausted() or not skips_empty:
+            here = {**state, "chunk": index, "page": page}
+            return Page(records, next_state, reply.meta(), ahead=pages_ahead(reply.data, here) if concurrent else None)
         index, page = next_state["chunk"], 1

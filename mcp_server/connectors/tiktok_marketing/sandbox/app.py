@@ -8,7 +8,9 @@ e.g. "http_504"; "retry_after": seconds adds a Retry-After header), "ads_throttl
 X-Tt-Ads-Throttle), or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
 sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
-POST /__sandbox__/reset clears faults and app.state.requests.
+POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
+time, for timing concurrent paging; 0 = none);
+POST /__sandbox__/reset clears faults, the latency and app.state.requests.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -81,6 +84,7 @@ def create_app() -> Starlette:
     data = build_dataset(today())
     counter = itertools.count(1)
     faults, requests = FaultQueue(), RequestLog()
+    latency = {"seconds": 0.0}
 
     def envelope(code: int, message: str, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
         request_id = f"{today():%Y%m%d}{next(counter):010d}0A1B2C3D"
@@ -89,6 +93,8 @@ def create_app() -> Starlette:
 
     async def vendor(request: Request) -> Response:
         await requests.record(request)
+        if latency["seconds"]:
+            await anyio.sleep(latency["seconds"])
         path = request.url.path
         handler = HANDLERS.get(path.removeprefix(PREFIX)) if path.startswith(PREFIX) else None
         if handler is None or request.method != "GET":
@@ -125,9 +131,20 @@ def create_app() -> Starlette:
         # any kind: a code, http_<status> or a transport fault
         return {"match": spec["match"], "kind": spec["kind"], "times": spec.get("times", 1), **extras}
 
+    async def set_latency(request: Request) -> Response:
+        seconds = (await request.json()).get("seconds", 0)
+        if not isinstance(seconds, (int, float)) or not 0 <= seconds <= 30:
+            return JSONResponse({"error": "seconds must be a number from 0 to 30"}, status_code=400)
+        latency["seconds"] = float(seconds)
+        return JSONResponse({"ok": True})
+
+    def reset() -> None:
+        latency["seconds"] = 0.0
+
     app = Starlette(
         routes=[
-            *control_routes(faults, requests, admit=admit),
+            *control_routes(faults, requests, admit=admit, reset=reset,
+                            extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"])]),
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )
