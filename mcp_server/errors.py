@@ -7,6 +7,8 @@ nothing else escapes to the client.
 
 from __future__ import annotations
 
+import re
+
 
 class ConnectorError(Exception):
     """Base class. `kind` is the short label shown to the agent."""
@@ -76,3 +78,9 @@ class VendorError(ConnectorError):
     """Any other answer the vendor refused."""
 
     kind = "vendor_error"
+
+
+# A vendor's daily quota, in its own words (LinkedIn: "Resource level throttle APPLICATION DAY limit for calls to
+# this resource is reached.", or MEMBER DAY), directly or passed through Airbyte: it resets at midnight UTC, so
+# retrying within a call only fails again.
+DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)

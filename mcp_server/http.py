@@ -45,7 +45,7 @@ def new_client(options: ClientOptions, *, base_url: str = "", headers: dict[str,
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    """Seconds a 429/503 asks to wait (Retry-After in seconds; an HTTP date counts as unknown)."""
+    """Seconds a 429 asks to wait (Retry-After in seconds; an HTTP date counts as unknown)."""
     try:
         return max(0.0, float(response.headers.get("retry-after", "").strip()))
     except ValueError:
@@ -59,7 +59,7 @@ def _worth_retrying(error: BaseException, options: ClientOptions) -> bool:
     wait = getattr(error, "retry_after", None)
     if wait is not None and wait > options.retry_max_wait:
         error.retryable = False
-        error.fix = f"The API asks to wait {wait:.0f} s (Retry-After); try again after that."
+        error.fix = f"Wait about {wait:.0f} s, then try again (longer than one call may wait)."
         return False
     return True
 

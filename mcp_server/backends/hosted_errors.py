@@ -9,12 +9,12 @@ or from the vendor behind it; only the text tells them apart.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import httpx
 
 from ..errors import (
+    DAILY_QUOTA,
     AuthError,
     ConnectorError,
     InvalidParams,
@@ -64,9 +64,6 @@ def _detail_from(body: dict[str, Any]) -> str | None:
     return None
 
 
-# A vendor's daily quota passed through Airbyte (LinkedIn: "... APPLICATION DAY limit ..."; it resets at
-# midnight UTC): retrying within the call only fails again.
-DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)
 
 
 def map_error(response: httpx.Response, *, vendor: str = VENDOR) -> ConnectorError:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import httpx
 
 from ...errors import (
+    DAILY_QUOTA,
     AuthError,
     ConnectorError,
     InvalidParams,
@@ -22,9 +22,7 @@ from ...rate_limit import QuotaExhausted
 from .settings import DEFAULT_API_VERSION
 
 # LinkedIn's limits are daily, per application and per member, reset at midnight UTC (Microsoft Learn,
-# "Rate limits"); its 429 says which: "Resource level throttle APPLICATION DAY limit for calls to this
-# resource is reached." (or MEMBER DAY). Other 429s (infrastructure protection) pass within seconds.
-DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)
+# "Rate limits"); its 429 says which (errors.DAILY_QUOTA). Other 429s (infrastructure protection) pass within seconds.
 
 SCOPES_FIX = (
     "The token needs r_ads (accounts, campaigns, creatives, conversions), r_ads_reporting (analytics) and "
