@@ -251,7 +251,7 @@ class Executor:
                 cached = None
             else:
                 batch = self._plan(ahead, state, wanted - len(records), MAX_PAGES_PER_CALL - fetched)
-                if len(batch) > 1 and progress.wanted:
+                if progress.wanted and ahead is not None:
                     progress.total = self._planned_total(ahead, wanted - len(records))
                 request = PageRequest(entity, spec.name, model, state, page_size, fields)
                 pages = await self._fetch_all(backend, request, batch)

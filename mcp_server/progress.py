@@ -67,7 +67,7 @@ class Progress:
         if total is not None and total < done:  # more requests than planned (a retry): no total beats >100%
             total = None
         self._last = done
-        message = f"{done} of {total} vendor requests" if total else f"{done} vendor requests"
+        message = f"{done} of {total} vendor requests sent" if total else f"{done} vendor requests sent"
         try:
             await self._context.report_progress(done, total, message)
         except Exception as exc:  # a client gone away must not fail the call that still has its answer
@@ -88,7 +88,8 @@ class Progress:
             while True:
                 await counted.wait()
                 counted.clear()
-                await self.report(budget.used)
+                if budget.used > 1:  # a call of one request needs no progress bar
+                    await self.report(budget.used)
 
         task = asyncio.create_task(notify())
         try:
