@@ -131,7 +131,9 @@ def auth_problem(settings: ServerSettings) -> str | None:
     if missing:
         # Without them a token the same provider issued for any other application would be accepted.
         return f"JWT verification needs {' and '.join(missing)}: the issuer and audience your tokens carry (iss, aud)."
-    if settings.jwt_jwks_uri and urlsplit(settings.jwt_jwks_uri).scheme not in ("https", "http"):
+    jwks = urlsplit(settings.jwt_jwks_uri) if settings.jwt_jwks_uri else None
+    # Keys fetched over plain http could be swapped by anyone on the path; loopback (a local test provider) is safe.
+    if jwks and not (jwks.scheme == "https" or (jwks.scheme == "http" and jwks.hostname in ("127.0.0.1", "localhost", "::1"))):
         return "CONNECTOR_MCP_JWT_JWKS_URI must be an https:// URL (your identity provider's JWKS endpoint)."
     if settings.jwt_public_key:
         try:

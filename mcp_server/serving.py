@@ -138,9 +138,10 @@ async def serve_stdio(mcp: FastMCP, *, grace: float) -> None:
 
 
 async def _stop_on_sigterm(calls: InFlightCalls, grace: float, scope: anyio.CancelScope) -> None:
-    with anyio.open_signal_receiver(signal.SIGTERM) as signals:
-        async for _ in signals:
-            log.info("SIGTERM: stopping")
+    # Ctrl+C in a terminal (SIGINT) stops the same clean way, instead of a KeyboardInterrupt traceback.
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async for received in signals:
+            log.info("%s: stopping", signal.Signals(received).name)
             await calls.drain(grace)
             # The SDK reads stdin in a thread that no cancellation reaches: while the client keeps stdin open
             # the server cannot end on its own, so it leaves (answers already written) after a last moment.

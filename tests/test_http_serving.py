@@ -74,6 +74,8 @@ def test_startup_refuses_unusable_serving_settings(monkeypatch, capsys):
               "CONNECTOR_MCP_JWT_ISSUER": ISSUER, "CONNECTOR_MCP_JWT_AUDIENCE": AUDIENCE}, "not both"),
         ([], {"CONNECTOR_MCP_JWT_JWKS_URI": "file:///etc/keys.json", "CONNECTOR_MCP_JWT_ISSUER": ISSUER,
               "CONNECTOR_MCP_JWT_AUDIENCE": AUDIENCE}, "must be an https:// URL"),
+        ([], {"CONNECTOR_MCP_JWT_JWKS_URI": "http://idp.example.com/jwks", "CONNECTOR_MCP_JWT_ISSUER": ISSUER,
+              "CONNECTOR_MCP_JWT_AUDIENCE": AUDIENCE}, "must be an https:// URL"),  # keys over plain http: swappable
         ([], {"CONNECTOR_MCP_JWT_ALGORITHM": "HS256"}, "CONNECTOR_MCP_JWT_ALGORITHM='HS256' is not valid"),
         ([], {"CONNECTOR_MCP_SHUTDOWN_GRACE": "-1"}, "CONNECTOR_MCP_SHUTDOWN_GRACE='-1' is not valid"),
     ]  # fmt: skip

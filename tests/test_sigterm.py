@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import subprocess
 import sys
 import time
 
+import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 
@@ -74,7 +76,8 @@ async def test_http_call_within_the_grace_finishes(tiktok_fake, tmp_path):
     assert "Traceback" not in server.stderr()
 
 
-def test_stdio_sigterm_with_a_call_in_flight(tiktok_fake, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT (Ctrl+C)"])
+def test_stdio_signal_with_a_call_in_flight(tiktok_fake, tmp_path, stop):
     proc = subprocess.Popen(
         [sys.executable, "-m", "mcp_server"], env=direct_tiktok_env(tiktok_fake.url), cwd=tmp_path,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -94,7 +97,7 @@ def test_stdio_sigterm_with_a_call_in_flight(tiktok_fake, tmp_path):
     while not tiktok_fake.calls("campaign/get") and time.monotonic() < deadline:
         time.sleep(0.05)
     start = time.monotonic()
-    proc.terminate()  # SIGTERM; stdin stays open, as a client that just signals would leave it
+    proc.send_signal(stop)  # stdin stays open, as a client that just signals would leave it
     try:
         proc.wait(timeout=15)  # not communicate(): that would close stdin
     except subprocess.TimeoutExpired:
