@@ -580,6 +580,7 @@ async def test_every_platform_failing_is_an_error(client, direct):
         ({"accounts": {"linkedin-ads": ["abc"]}}, "accounts.linkedin-ads"),  # checked before any platform runs
         ({"accounts": {"tiktok-marketing": ["x1"]}}, "accounts.tiktok-marketing"),
         ({"platforms": []}, "platforms"),
+        ({"accounts": {"linkedin-ads": [str(500000000 + n) for n in range(21)]}}, "at most 20"),
         ({"metrics": []}, "metrics"),
     ],
 )

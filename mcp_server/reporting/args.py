@@ -17,6 +17,7 @@ from .periods import Compare, Granularity
 from .source import LevelName
 
 DEFAULT_LIMIT, MAX_LIMIT = 25, 1000
+MAX_ACCOUNTS = 20
 DEFAULT_PRESET = "last_30d"
 ROW_TEXT = ("platform", "native_level", "account_id", "account_name", "currency", "id", "name", "period")
 
@@ -60,6 +61,15 @@ class ReportArgs(BaseModel):
     def _not_a_bool(cls, value: Any) -> Any:
         if isinstance(value, bool):  # pydantic would read true as 1; *_execute refuses it too
             raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}")
+        return value
+
+    @field_validator("accounts")
+    @classmethod
+    def _few_accounts(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        # Each account is a query per period, each with the per-call request budget: keep one call bounded.
+        for platform, ids in (value or {}).items():
+            if len(ids) > MAX_ACCOUNTS:
+                raise ValueError(f"{platform} lists {len(ids)} accounts; one report takes at most {MAX_ACCOUNTS} per platform")
         return value
 
     @field_validator("accounts", mode="before")

@@ -50,7 +50,8 @@ def build_rows(reports: list[PlatformReport], args: ReportArgs) -> list[dict[str
                 row["period"] = (now or base).period[1]
                 if args.granularity != "day":
                     row["period_end"] = (now or base).period[2]
-            zero = {b: 0 for b in bases_for(wanted) if b != "reach"}  # no row in a period: nothing delivered
+            # No row in a period: nothing delivered, so 0 for the figures this platform has (and null for the rest).
+            zero = {b: 0 for b in bases_for(wanted) if b != "reach" and b in report.source.metrics}
             if not compare:
                 row.update(figures(now.bases if now else zero, wanted))
             else:

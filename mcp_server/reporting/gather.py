@@ -176,7 +176,14 @@ class PlatformQuery:
         keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
         records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
         start, end = source.resolved_dates(meta.get("params", {}))
-        self.report.periods[which] = {"start": start.isoformat(), "end": end.isoformat()}
+        span = {"start": start.isoformat(), "end": end.isoformat()}
+        shown = self.report.periods.setdefault(which, span)
+        if shown != span:  # advertisers in other time zones resolve a preset to other days: say so, never blend silently
+            self.report.warn(
+                f"{self.platform}: account {account.id}'s {which} period is {span['start']} – {span['end']} (its own "
+                f"time zone), not {shown['start']} – {shown['end']}; its rows cover its own days. Pass start_date/end_date "
+                "for the same calendar days everywhere."
+            )
         into.extend(await self._rows(account, records, onto or (start, end), onto is not None))
         await self.progress(f"{self.platform}: {which} period of account {account.id}")
         return start, end

@@ -108,7 +108,7 @@ class ReportTool(LeanMeta, Tool):
                 first = next(iter(failed.values()))
                 same = all(type(e) is type(first) for e in failed.values())
                 parts = [f"{p}: {e.render().removeprefix(e.kind + ': ') if same else e.render()}" for p, e in failed.items()]
-                raise type(first)("; ".join(parts))
+                raise (type(first) if same else ConnectorError)("; ".join(parts))
             raise next(iter(ConnectorError(f"{p}: {why}") for p, why in skipped.items()))
 
         rows = build_rows(reports, args)
