@@ -7,8 +7,22 @@ from .catalog import CATALOG
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .client import LinkedinDirectBackend
-from .sandbox import create_app, sandbox_settings
 from .settings import LinkedinAdsSettings
+
+
+
+def create_app():
+    """The fake vendor API, imported only when a sandbox is wanted (it is not on the start-up path)."""
+    from .sandbox import create_app
+
+    return create_app()
+
+
+def sandbox_settings(base_url: str) -> dict:
+    from .sandbox import sandbox_settings
+
+    return sandbox_settings(base_url)
+
 
 CONNECTOR = Connector(
     id="linkedin-ads",
