@@ -18,7 +18,7 @@ from .connector import Connector
 from .cursor import Cursor, Position
 from .errors import InvalidParams
 from .progress import Progress
-from .report_cache import ReportCache
+from .report_cache import REPORT_CACHE_DEFAULTS, ReportCache
 from .shaping import (
     DEFAULT_MAX_RESULT_TOKENS,
     MAX_RESULT_TOKENS_SETTING,
@@ -90,7 +90,7 @@ class Executor:
         sandbox: bool,
         max_tokens: int = DEFAULT_MAX_RESULT_TOKENS,
         max_requests: int = DEFAULT_MAX_REQUESTS,
-        page_concurrency: int | None = None,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         report_cache: ReportCache | None = None,
     ):
         self.connector = connector
@@ -98,12 +98,9 @@ class Executor:
         self.sandbox = sandbox
         self.max_tokens = max_tokens
         self.max_requests = max_requests
-        if page_concurrency is None or report_cache is None:
-            defaults = _server_defaults()
-            page_concurrency = defaults[0] if page_concurrency is None else page_concurrency
-            report_cache = defaults[1] if report_cache is None else report_cache
         self.page_concurrency = max(1, page_concurrency)
-        self.report_cache = report_cache
+        # The server passes one cache to all its executors (settings CONNECTOR_MCP_REPORT_CACHE_*).
+        self.report_cache = ReportCache(**REPORT_CACHE_DEFAULTS) if report_cache is None else report_cache
 
     async def execute(
         self,
@@ -371,21 +368,3 @@ class Executor:
         if len(records) > wanted:
             return records[:wanted], positions[:wanted], positions[wanted], meta
         return records, positions, None, meta
-
-
-def _server_defaults() -> tuple[int, ReportCache]:
-    """Page concurrency and the report cache from the server settings (CONNECTOR_MCP_PAGE_CONCURRENCY,
-    CONNECTOR_MCP_REPORT_CACHE_*), for executors built without them."""
-    from . import report_cache
-    from .settings import ServerSettings
-
-    try:
-        settings = ServerSettings()
-    except Exception:  # unusable settings stop the CLI before any executor; keep the defaults here
-        return DEFAULT_PAGE_CONCURRENCY, report_cache.shared(ttl=600.0, max_entries=32, max_rows=200_000)
-    cache = report_cache.shared(
-        ttl=settings.report_cache_ttl,
-        max_entries=settings.report_cache_max_entries,
-        max_rows=settings.report_cache_max_rows,
-    )
-    return settings.page_concurrency, cache

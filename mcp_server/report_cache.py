@@ -35,6 +35,10 @@ class _Entry:
     expires: float
 
 
+# The settings' defaults (CONNECTOR_MCP_REPORT_CACHE_TTL, _MAX_ENTRIES, _MAX_ROWS).
+REPORT_CACHE_DEFAULTS = {"ttl": 600.0, "max_entries": 32, "max_rows": 200_000}
+
+
 class ReportCache:
     def __init__(self, *, ttl: float, max_entries: int, max_rows: int, clock: Callable[[], float] = time.monotonic):
         self.ttl = ttl
@@ -89,15 +93,3 @@ class ReportCache:
 def _copy(page: Page) -> Page:
     """Callers shape and cut what they get: each keeps its own rows and meta."""
     return Page(copy.deepcopy(page.records), None, copy.deepcopy(page.meta))
-
-
-_shared: ReportCache | None = None
-
-
-def shared(*, ttl: float, max_entries: int, max_rows: int) -> ReportCache:
-    """The process's cache (every executor of every server in it shares one, keyed by backend);
-    made anew when the settings differ from the ones it was made with."""
-    global _shared
-    if _shared is None or (_shared.ttl, _shared.max_entries, _shared.max_rows) != (ttl, max_entries, max_rows):
-        _shared = ReportCache(ttl=ttl, max_entries=max_entries, max_rows=max_rows)
-    return _shared

@@ -23,6 +23,7 @@ from .errors import ConnectorError, InvalidParams
 from .executor import Executor
 from .http_auth import build_auth
 from .redact import scrub
+from .report_cache import ReportCache
 from .reporting.metrics import metrics_document
 from .reporting.tool import DESCRIPTION as REPORT_DESCRIPTION
 from .reporting.tool import NAME as REPORT_TOOL
@@ -223,6 +224,12 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         auth=build_auth(settings),
     )
 
+    # One cache of computed reports for every executor of this server, so a cursor continues without re-running.
+    report_cache = ReportCache(
+        ttl=settings.report_cache_ttl,
+        max_entries=settings.report_cache_max_entries,
+        max_rows=settings.report_cache_max_rows,
+    )
     for connector in connectors:
         mcp.add_tool(
             ExecuteTool(
@@ -238,6 +245,8 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                     sandbox=runtime.demo,
                     max_tokens=settings.max_result_tokens,
                     max_requests=settings.max_requests_per_call,
+                    page_concurrency=settings.page_concurrency,
+                    report_cache=report_cache,
                 ),
             )
         )
@@ -247,7 +256,8 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         # Its own executors: same backends, clients and request budget per call; its rows are cut by its own limit.
         platforms = {
             c.id: Platform(c, Executor(c, runtime.backend, sandbox=runtime.demo, max_tokens=REPORT_PULL_TOKENS,
-                                       max_requests=settings.max_requests_per_call).execute)
+                                       max_requests=settings.max_requests_per_call,
+                                       page_concurrency=settings.page_concurrency, report_cache=report_cache).execute)
             for c in reporting
         }  # fmt: skip
         mcp.add_tool(
