@@ -40,22 +40,8 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 # describe reads only our own catalog: nothing outside this process.
 CLOSED_READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 
-OUTPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "data": {"type": "array", "items": {"type": "object"}},
-        "next_cursor": {"type": ["string", "null"]},
-        "meta": {"type": "object"},
-    },
-    "required": ["data", "next_cursor", "meta"],
-}
-
-
-REPORT_OUTPUT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"data": {"type": "array", "items": {"type": "object"}}, "meta": {"type": "object"}},
-    "required": ["data", "meta"],
-}
+# No outputSchema on our tools: the descriptions say {data, next_cursor, meta}, and a schema would cost every
+# agent ~500 bytes of tools/list and every client a validation of each result (structuredContent is sent anyway).
 # The report reads whole vendor answers (its own limit and size cap apply to what it returns).
 REPORT_PULL_TOKENS = 10**9
 
@@ -237,7 +223,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                 title=f"{connector.title}: read",
                 description=tool_description(connector),
                 parameters=execute_input_schema(connector),
-                output_schema=OUTPUT_SCHEMA,
+                output_schema=None,
                 annotations=READ_ONLY,
                 executor=Executor(
                     connector,
@@ -266,7 +252,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                 title="Ads report: every platform",
                 description=REPORT_DESCRIPTION,
                 parameters=report_input_schema(),
-                output_schema=REPORT_OUTPUT_SCHEMA,
+                output_schema=None,
                 annotations=READ_ONLY,
                 platforms=platforms,
                 runtime=runtime,
@@ -285,7 +271,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             name="describe",
             description=DESCRIBE_TEXT,
             parameters=describe_input_schema(tuple(by_id)),
-            output_schema=None,  # any JSON object: a schema would only say so, in every agent's context
+            output_schema=None,
             annotations=CLOSED_READ_ONLY,
             connectors=by_id,
         )
