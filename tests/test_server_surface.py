@@ -56,6 +56,16 @@ async def test_tools_list_names_enums_annotations(client):
     assert 200 < len(report.description) <= 2500, len(report.description)
 
 
+async def test_tools_list_and_instructions_stay_small():
+    """What every agent pays before its first call. Issue 11's target is 5,000 bytes; four tools measure ~6,800
+    (BENCHMARKS.md says what bounds it: the entity enums, ads_report's arguments). This keeps it from growing."""
+    async with Client(demo_server()) as c:
+        tools = await c.list_tools()
+        instructions = c.instructions or ""
+    listed = json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools], separators=(",", ":"))
+    assert len(listed.encode()) + len(instructions.encode()) <= 7_000
+
+
 async def test_tools_list_matches_snapshot():
     async with Client(demo_server()) as c:
         tools = await c.list_tools()
