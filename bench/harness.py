@@ -57,6 +57,10 @@ class Fakes:
     def control(self, connector_id: str, route: str, body: dict[str, Any] | None = None) -> None:
         self.http.post(f"{self.urls[connector_id]}/__sandbox__/{route}", json=body or {}).raise_for_status()
 
+    def bench(self, connector_id: str, route: str, body: dict[str, Any]) -> None:
+        """A route bench/fakes.py adds (e.g. the big TikTok fake's ad count)."""
+        self.http.post(f"{self.urls[connector_id]}/__bench__/{route}", json=body, timeout=60).raise_for_status()
+
     def close(self) -> None:
         self.http.close()
         self.proc.stdin.close()
