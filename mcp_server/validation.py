@@ -71,13 +71,13 @@ def parse_params(raw: Any) -> dict[str, Any]:
     return raw
 
 
-def _describe_error(err: dict[str, Any], valid: list[str], label: str) -> str:
+def _describe_error(err: dict[str, Any], valid: list[str], owner: str, within: str | None, noun: str) -> str:
     loc = ".".join(str(p) for p in err["loc"])
-    name = f"params.{loc}" if loc else "params"
+    name = (f"{within}.{loc}" if within else loc) if loc else (within or "arguments")
     if err["type"] == "extra_forbidden":
         close = difflib.get_close_matches(loc, valid, n=1) if len(err["loc"]) == 1 else []
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{name} is not a parameter of {label}{hint} (valid: {', '.join(valid) or 'none'})"
+        return f"{name} is not a{'n' if noun[0] in 'aeiou' else ''} {noun} of {owner}{hint} (valid: {', '.join(valid) or 'none'})"
     if err["type"] == "missing":
         return f"{name} is required"
     message = err["msg"]
@@ -88,15 +88,22 @@ def _describe_error(err: dict[str, Any], valid: list[str], label: str) -> str:
     return f"{name}: {message}" + (f" (got {shown})" if shown else "")
 
 
+def describe_problems(
+    exc: ValidationError, valid: list[str], owner: str, *, within: str | None = "params", noun: str = "parameter"
+) -> str:
+    """pydantic's errors as one sentence an agent can act on: each names the argument (under `within`:
+    params.x), an unknown one gets a did-you-mean among `valid`; at most five."""
+    problems = [_describe_error(e, valid, owner, within, noun) for e in exc.errors(include_url=False)]
+    return "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "") + "."
+
+
 def validate_params(entity: str, action: Action, raw: dict[str, Any]) -> BaseModel:
     try:
         return action.params.model_validate(raw)
     except ValidationError as exc:
-        valid = list(action.params.model_fields)
         label = f"{entity}.{action.name}"
-        problems = [_describe_error(e, valid, label) for e in exc.errors(include_url=False)]
         raise InvalidParams(
-            "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "") + ".",
+            describe_problems(exc, list(action.params.model_fields), label),
             fix=f"Correct the params above; `describe` shows the params of {label}.",
         ) from None
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import InvalidParams
 from ..params import as_list
 from ..presets import DatePreset
+from ..validation import describe_problems
 from .metrics import METRICS
 from .periods import Compare, Granularity
 from .source import LevelName
@@ -137,29 +138,14 @@ class ReportArgs(BaseModel):
         return keys
 
 
-def _problem(err: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    name = loc or "arguments"
-    if err["type"] == "extra_forbidden":
-        fields = list(ReportArgs.model_fields)
-        close = difflib.get_close_matches(loc, fields, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{name} is not an argument of ads_report{hint} (valid: {', '.join(fields)})"
-    message = err["msg"].removeprefix("Value error, ")
-    given = err.get("input")
-    shown = json.dumps(given, default=str)[:80] if given is not None and not isinstance(given, dict) else None
-    return f"{name}: {message}" + (f" (got {shown})" if shown else "")
-
-
 def parse_args(raw: dict[str, Any]) -> ReportArgs:
     try:
         args = ReportArgs.model_validate(raw)
     except (ValidationError, json.JSONDecodeError) as exc:
         if isinstance(exc, json.JSONDecodeError):
             raise InvalidParams("accounts is a string but not a JSON object.", fix='Send e.g. {"linkedin-ads": ["507"]}.') from None
-        problems = [_problem(e) for e in exc.errors(include_url=False)]
         raise InvalidParams(
-            "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "") + ".",
+            describe_problems(exc, list(ReportArgs.model_fields), "ads_report", within=None, noun="argument"),
             fix="Correct the arguments above; describe(connector=...) and connectors://metrics explain them.",
         ) from None
     args.sort_keys()
