@@ -22,7 +22,6 @@ from .documents import catalog_document, connector_document, entity_document, to
 from .errors import ConnectorError, InvalidParams
 from .executor import Executor
 from .http_auth import build_auth
-from .redact import scrub
 from .report_cache import ReportCache
 from .reporting.metrics import metrics_document
 from .reporting.tool import DESCRIPTION as REPORT_DESCRIPTION
@@ -31,10 +30,8 @@ from .reporting.tool import Platform, ReportTool
 from .reporting.tool import input_schema as report_input_schema
 from .runtime import Runtime
 from .settings import ServerSettings
-from .tool_results import LeanMeta, error_result, json_result
+from .tool_results import LeanMeta, answer, error_result, json_result
 from .validation import DEFAULT_LIMIT, MAX_LIMIT, choices
-
-log = logging.getLogger("mcp_server.server")
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=True)
 # describe reads only our own catalog: nothing outside this process.
@@ -110,18 +107,7 @@ class ExecuteTool(LeanMeta, Tool):
         missing = [name for name in self.parameters.get("required", []) if arguments.get(name) is None]
         if missing:
             return error_result(missing_arguments(missing, self.parameters))
-        try:
-            result = await self.executor.execute(**arguments)
-        except ConnectorError as exc:
-            log.info("%s failed: %s", self.name, exc.kind)
-            return error_result(exc.render())
-        except Exception as exc:  # the server keeps serving; the agent gets a short, secret-free message
-            log.error("%s: unexpected %s: %s", self.name, type(exc).__name__, scrub(str(exc)))
-            return error_result(
-                f"internal_error: unexpected {type(exc).__name__} in {self.name}. "
-                "The server is still running; try again, and report it if it repeats."
-            )
-        return json_result(result)
+        return await answer(self.name, self.executor.execute(**arguments))
 
 
 DESCRIBE_TEXT = "An entity's params (JSON Schema), defaults, pagination and record fields; or a connector's entities."

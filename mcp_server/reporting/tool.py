@@ -17,7 +17,7 @@ from ..connector import Connector
 from ..errors import ConnectorError, InvalidParams, NotConfigured
 from ..redact import scrub
 from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
-from ..tool_results import LeanMeta, error_result, json_result
+from ..tool_results import LeanMeta, answer
 from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
 from .assemble import build_rows, sort_rows, totals
@@ -54,17 +54,7 @@ class ReportTool(LeanMeta, Tool):
     max_tokens: SkipJsonSchema[int] = Field(default=20_000, exclude=True)
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
-        try:
-            return json_result(await self.report(arguments))
-        except ConnectorError as exc:
-            log.info("%s failed: %s", NAME, exc.kind)
-            return error_result(exc.render())
-        except Exception as exc:  # the server keeps serving; the agent gets a short, secret-free message
-            log.error("%s: unexpected %s: %s", NAME, type(exc).__name__, scrub(str(exc)))
-            return error_result(
-                f"internal_error: unexpected {type(exc).__name__} in {NAME}. "
-                "The server is still running; try again, and report it if it repeats."
-            )
+        return await answer(NAME, self.report(arguments))
 
     async def report(self, arguments: dict[str, Any]) -> dict[str, Any]:
         args = parse_args(arguments)
