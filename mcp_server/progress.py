@@ -60,14 +60,15 @@ class Progress:
     def wanted(self) -> bool:
         return self._context is not None
 
-    async def report(self, done: int, total: int | None = None) -> None:
+    async def report(self, done: int, total: int | None = None, message: str | None = None) -> None:
         if self._context is None or done <= self._last:
             return
         total = total if total is not None else self.total
         if total is not None and total < done:  # more requests than planned (a retry): no total beats >100%
             total = None
         self._last = done
-        message = f"{done} of {total} vendor requests sent" if total else f"{done} vendor requests sent"
+        if message is None:
+            message = f"{done} of {total} vendor requests sent" if total else f"{done} vendor requests sent"
         try:
             await self._context.report_progress(done, total, message)
         except Exception as exc:  # a client gone away must not fail the call that still has its answer

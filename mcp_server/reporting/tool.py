@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from fastmcp.server.dependencies import get_context
 from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
@@ -15,6 +14,7 @@ from pydantic.json_schema import SkipJsonSchema
 from ..catalog import compact_schema
 from ..connector import Connector
 from ..errors import ConnectorError, InvalidParams, NotConfigured
+from ..progress import Progress
 from ..redact import scrub
 from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
 from ..tool_results import LeanMeta, answer
@@ -156,16 +156,12 @@ class ReportTool(LeanMeta, Tool):
     async def _gather(self, args: ReportArgs, runs: dict[str, list[str]], failed: dict[str, ConnectorError]) -> list[PlatformReport]:
         steps = sum(len(accounts) * (3 if args.compare != "none" else 2) for accounts in runs.values())
         done = 0
-        try:
-            context = get_context()
-        except RuntimeError:  # called outside a request (tests of the engine alone)
-            context = None
+        notifier = Progress(NAME)  # sends only when the client asked, for this tool
 
         async def progress(message: str) -> None:
             nonlocal done
             done += 1
-            if context is not None:
-                await context.report_progress(done, steps, message)
+            await notifier.report(done, steps, message)
 
         reports: dict[str, PlatformReport] = {}
 
