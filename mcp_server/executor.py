@@ -23,10 +23,8 @@ from .shaping import (
     DEFAULT_MAX_RESULT_TOKENS,
     MAX_RESULT_TOKENS_SETTING,
     WIDEN_HINT,
-    chars_for,
     choose_fields,
-    compact_json,
-    fit_budget,
+    records_that_fit,
     shape,
 )
 from .validation import parse_fields, parse_limit, parse_params, resolve_action, validate_params
@@ -35,8 +33,6 @@ log = logging.getLogger("mcp_server.executor")
 
 # A safety stop: a backend that keeps answering empty pages must not spin forever.
 MAX_PAGES_PER_CALL = 100
-# Room kept in the size budget, beside meta and the cursor as measured, for the cut warning itself.
-CUT_WARNING_ROOM = 300
 # Pages fetched at once where the vendor numbers them (CONNECTOR_MCP_PAGE_CONCURRENCY).
 DEFAULT_PAGE_CONCURRENCY = 6
 
@@ -210,8 +206,7 @@ class Executor:
 
         # The whole result must stay under the token cap: records get what meta and a cursor leave.
         sample_cursor = cursor_at(positions[-1] if positions else next_position) or ""
-        envelope = len(compact_json({"data": [], "next_cursor": sample_cursor, "meta": meta})) + CUT_WARNING_ROOM
-        fitting = fit_budget(records, chars_for(self.max_tokens) - envelope)
+        fitting = records_that_fit(records, {"data": [], "next_cursor": sample_cursor, "meta": meta}, self.max_tokens)
         if fitting < len(records):
             next_position = positions[fitting]
             records = records[:fitting]

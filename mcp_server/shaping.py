@@ -114,3 +114,12 @@ def fit_budget(records: list[dict[str, Any]], max_chars: int) -> int:
         if used > max_chars and index > 0:
             return index
     return len(records)
+
+
+# Room kept in the size budget, beside the envelope as measured, for the cut warning itself.
+CUT_WARNING_ROOM = 300
+
+
+def records_that_fit(records: list[dict[str, Any]], envelope: dict[str, Any], max_tokens: int) -> int:
+    """How many leading records fit under the token cap beside `envelope` (the answer without its records)."""
+    return fit_budget(records, chars_for(max_tokens) - len(compact_json(envelope)) - CUT_WARNING_ROOM)

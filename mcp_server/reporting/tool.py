@@ -16,7 +16,7 @@ from ..connector import Connector
 from ..errors import ConnectorError, InvalidParams, NotConfigured
 from ..progress import Progress
 from ..redact import scrub
-from ..shaping import MAX_RESULT_TOKENS_SETTING, chars_for, compact_json, fit_budget
+from ..shaping import MAX_RESULT_TOKENS_SETTING, records_that_fit
 from ..tool_results import LeanMeta, answer
 from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
@@ -183,8 +183,7 @@ class ReportTool(LeanMeta, Tool):
 
     def _fit(self, result: dict[str, Any]) -> dict[str, Any]:
         """Keep the answer under the result size cap: rows are cut, totals and meta stay."""
-        envelope = len(compact_json({**result, "data": []})) + 300
-        fitting = fit_budget(result["data"], chars_for(self.max_tokens) - envelope)
+        fitting = records_that_fit(result["data"], {**result, "data": []}, self.max_tokens)
         if fitting < len(result["data"]):
             result["data"] = result["data"][:fitting]
             result["meta"]["returned"] = fitting
