@@ -8,6 +8,7 @@ The spine only ever sees this dataclass. Vendor quirks stay behind `direct`
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,6 +19,15 @@ from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
     from .reporting.source import ReportSource
+
+
+def lazy(module: str, name: str) -> Callable[..., Any]:
+    """`module.name`, imported at its first call: keeps a module (a sandbox fake) off the start-up path."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    return call
 
 
 @dataclass
@@ -65,7 +75,7 @@ class Connector:
     settings_cls: type[ConnectorSettings]
     # Build the direct vendor client.
     direct: Callable[[ConnectorSettings, ClientOptions], Backend]
-    # A fresh ASGI app faking the vendor API (token endpoint included).
+    # A fresh ASGI app faking the vendor API (token endpoint included); `lazy` keeps it off start-up.
     sandbox_app: Callable[[], Any]
     # Settings kwargs that point the direct client at a fake served at base_url.
     sandbox_settings: Callable[[str], dict[str, Any]]

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from ...connector import Connector
+from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .client import LinkedinDirectBackend
 from .settings import LinkedinAdsSettings
-
-
-
-def create_app():
-    """The fake vendor API, imported only when a sandbox is wanted (it is not on the start-up path)."""
-    from .sandbox import create_app
-
-    return create_app()
-
-
-def sandbox_settings(base_url: str) -> dict:
-    from .sandbox import sandbox_settings
-
-    return sandbox_settings(base_url)
-
 
 CONNECTOR = Connector(
     id="linkedin-ads",
@@ -35,8 +20,8 @@ CONNECTOR = Connector(
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,
     direct=LinkedinDirectBackend,
-    sandbox_app=create_app,
-    sandbox_settings=sandbox_settings,
+    sandbox_app=lazy(f"{__name__}.sandbox", "create_app"),
+    sandbox_settings=lazy(f"{__name__}.sandbox", "sandbox_settings"),
     airbyte_definition_id="137ece28-5434-455c-8f34-69dc3782f451",
     airbyte_connector_type="Linkedin-Ads",
     hosted=HOSTED_ADAPTER,

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from ...connector import Connector
+from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .settings import TiktokMarketingSettings
-
-
-
-def create_app():
-    """The fake vendor API, imported only when a sandbox is wanted (it is not on the start-up path)."""
-    from .sandbox import create_app
-
-    return create_app()
-
-
-def sandbox_settings(base_url: str) -> dict:
-    from .sandbox import sandbox_settings
-
-    return sandbox_settings(base_url)
-
 
 CONNECTOR = Connector(
     id="tiktok-marketing",
@@ -34,8 +19,8 @@ CONNECTOR = Connector(
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
     direct=TiktokDirectBackend,
-    sandbox_app=create_app,
-    sandbox_settings=sandbox_settings,
+    sandbox_app=lazy(f"{__name__}.sandbox", "create_app"),
+    sandbox_settings=lazy(f"{__name__}.sandbox", "sandbox_settings"),
     airbyte_definition_id="4bfac00d-ce15-44ff-95b9-9e3c3e8fbd35",
     airbyte_connector_type="Tiktok-Marketing",
     hosted=HOSTED_ADAPTER,
