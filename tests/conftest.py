@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -230,6 +231,20 @@ class ToolCalls:
         result = await self.call(arguments)
         assert result.is_error, result.structured_content
         return result.content[0].text
+
+
+async def follow_cursor(client, tool: str, arguments: dict, cursor: str | None = None, *, pause: float = 0) -> list[dict]:
+    """Every result of a cursor chain from `cursor` (None: the first call), each call resending `arguments`."""
+    results = []
+    for _ in range(200):
+        result = await client.call_tool(tool, {**arguments, "cursor": cursor}, raise_on_error=False)
+        assert not result.is_error, result.content[0].text
+        results.append(result.structured_content)
+        cursor = result.structured_content["next_cursor"]
+        if not cursor:
+            return results
+        await asyncio.sleep(pause)
+    raise AssertionError("the chain did not end")
 
 
 def point_at_fake(monkeypatch, connector_id: str, url: str) -> None:

@@ -17,7 +17,7 @@ from mcp_server.params import today
 from mcp_server.sandbox.serve import serve_in_thread
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
-from tests.conftest import Fake, point_at_fake
+from tests.conftest import Fake, follow_cursor, point_at_fake
 
 TOOL = "tiktok_marketing_execute"
 ADS = 2_500
@@ -48,16 +48,8 @@ def fake(big_fake, monkeypatch):
 async def chain(monkeypatch, arguments: dict, *, concurrency: int, cursor: str | None = None) -> list[dict]:
     """Every result of a cursor chain (from `cursor`), on one server built with this page concurrency."""
     monkeypatch.setenv("CONNECTOR_MCP_PAGE_CONCURRENCY", str(concurrency))
-    results = []
     async with Client(build_server(ServerSettings(connectors=["tiktok-marketing"]))) as client:
-        for _ in range(50):
-            result = await client.call_tool(TOOL, {**arguments, "cursor": cursor}, raise_on_error=False)
-            assert not result.is_error, result.content[0].text
-            results.append(result.structured_content)
-            cursor = result.structured_content["next_cursor"]
-            if not cursor:
-                return results
-    raise AssertionError("the chain did not end")
+        return await follow_cursor(client, TOOL, arguments, cursor)
 
 
 def pages_asked(fake) -> list[int]:

@@ -4,14 +4,12 @@ re-runs it and continues exactly as before."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from fastmcp import Client
 
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
-from tests.conftest import point_at_fake
+from tests.conftest import follow_cursor, point_at_fake
 
 TOOL = "linkedin_ads_execute"
 REPORT = {"entity": "ad_campaign_analytics", "action": "list", "params": {"timeGranularity": "DAILY"}, "limit": 40}
@@ -28,16 +26,7 @@ def analytics_calls(fake) -> int:
 
 
 async def follow(client: Client, arguments: dict, cursor: str | None = None, *, pause: float = 0) -> list[dict]:
-    results = []
-    for _ in range(200):
-        result = await client.call_tool(TOOL, {**arguments, "cursor": cursor}, raise_on_error=False)
-        assert not result.is_error, result.content[0].text
-        results.append(result.structured_content)
-        cursor = result.structured_content["next_cursor"]
-        if not cursor:
-            return results
-        await asyncio.sleep(pause)
-    raise AssertionError("the chain did not end")
+    return await follow_cursor(client, TOOL, arguments, cursor, pause=pause)
 
 
 def rows(results: list[dict]) -> list[dict]:

@@ -35,7 +35,7 @@ async def call_then_sigterm(server: ServerProcess, after: float) -> tuple[object
     async def call():
         try:
             async with Client(StreamableHttpTransport(server.url)) as client:
-                await client.list_tools()  # the client checks results against output schemas it lists first
+                await client.list_tools()  # else the client lists tools after the answer, from a server gone
                 answers.append(await client.call_tool("tiktok_marketing_execute", CALL, raise_on_error=False))
         except Exception as exc:  # noqa: BLE001 - asserted on by the caller
             answers.append(exc)  # after the answer: the client's closing request finds the server gone
