@@ -204,6 +204,14 @@ async def expected_spend(session: Client, platform: str, level: str, start: str,
     return dict(spend)
 
 
+async def test_campaign_groups_are_looked_up_once_for_both_compared_periods(client, direct):
+    body = await report(client, level="campaign_group", metrics=["spend"], compare="previous_period", platforms=[LI], **TWO_WEEKS)
+    assert body["data"] and all(r["spend_previous"] is not None for r in body["data"])
+    for listing in ("/adCampaigns", "/adCampaignGroups"):  # each list paged once, not once per period
+        pages = [r for r in direct[LI].requests if r["path"].endswith(listing)]
+        assert pages and len({r["query"] for r in pages}) == len(pages), listing
+
+
 @pytest.mark.parametrize("level", list(LEVELS))
 async def test_each_level_on_each_platform_reports_the_native_entity(client, direct, level):
     body = await report(client, level=level, metrics=["spend"], limit=1000, **TWO_WEEKS)

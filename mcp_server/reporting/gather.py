@@ -98,6 +98,8 @@ class PlatformQuery:
         self.report = PlatformReport(platform, source, self.level)
         self.grain: VendorGrain = "total" if args.granularity == "total" else "day"
         self.vendor_fields = [source.metrics[b].field for b in bases_for(args.wanted) if b in source.metrics]
+        # Per account, each row id's parent (level.group): looked up once for both compared periods.
+        self.parents: dict[str, dict[str, tuple[str, str | None]]] = {}
 
     async def pull(self, entity: str, action: str, params: dict[str, Any], fields: list[str]):
         """Every record of one query, following next_cursor; and the first page's meta."""
@@ -192,10 +194,11 @@ class PlatformQuery:
         self, account: Account, records: list[dict[str, Any]], span: tuple[dt.date, dt.date], earlier: bool
     ) -> list[Row]:
         source, level, args = self.source, self.level, self.args
-        parents: dict[str, tuple[str, str | None]] = {}
+        parents = self.parents.setdefault(account.id, {})
         if level.group is not None and records:
-            ids = sorted({str(r.get(level.id_field)) for r in records})
-            parents = await level.group(self.fetch, account.id, ids)
+            missing = sorted({str(r.get(level.id_field)) for r in records} - set(parents))
+            if missing:
+                parents.update(await level.group(self.fetch, account.id, missing))
         rows: dict[tuple[str, int | None], Row] = {}
         orphans = set()
         for record in records:
