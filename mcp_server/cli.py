@@ -15,7 +15,7 @@ from typing import Any, get_args
 import anyio
 from pydantic import ValidationError
 
-from . import __version__
+from . import __version__, signing
 from .logs import configure as configure_logging
 from .settings import LogLevel, ServerSettings, settings_problem
 from .validation import DEFAULT_LIMIT, MAX_LIMIT
@@ -226,6 +226,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     mcp = _build(args)
     _log_backends(settings, hosted_demo=bool(args.hosted and settings.demo))
+    signing.log_key_in_use(stateless=args.stateless)
     if args.transport == "stdio":
         anyio.run(partial(serve_stdio, mcp, grace=settings.shutdown_grace))
         return 0

@@ -85,6 +85,9 @@ class Connector:
     hosted: HostedAdapter | None = None
     # What the cross-platform `ads_report` reads here (levels, metric fields); None = not part of it.
     report: ReportSource | None = None
+    # Checks a resumed call's page state (from its cursor) with the params' rules, raising through
+    # mcp_server.page_state.refuse; None = this connector's backends make no page state.
+    page_state: Callable[[PageRequest], None] | None = None
 
     @property
     def tool_name(self) -> str:

@@ -6,22 +6,42 @@ that page, or, for re-run reports, the key of the last record returned), so
 resuming returns exactly the records that came next. It also keeps the params
 as the agent gave them: resending those on a later day is the same query, even
 when the resolved params hold clock-derived defaults ("the last 30 days").
+
+Every cursor is signed with the server key (signing.py, purpose "cursor"): one that was edited, cut short
+or made by another key is refused by its tag, before it is even inflated. What a signed cursor holds is
+still checked where it is used: its params by the action's params model, its page state by the
+connector's page_state rules (the same rules), so a cursor made by a careless change of ours cannot
+reach a vendor either.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from . import signing
 from .errors import InvalidParams
 from .validation import MAX_LIMIT
 
-_VERSION = 2
-# Far above any real cursor (its params and page state are a few KB): a forged one cannot make us inflate more.
+_VERSION = 3
+PURPOSE = "cursor"
+# Far above any real cursor (its params and page state are a few KB): nothing we signed inflates to more.
 MAX_DECODED_BYTES = 1_000_000
+# Raw deflate: the signature already guards the bytes, so zlib's header and checksum would be 8 characters for nothing.
+_RAW_DEFLATE = -15
+# Records already returned from one vendor page (or with one report key): a page holds far fewer.
+MAX_SKIP = 1_000_000
+
+
+def invalid_cursor() -> InvalidParams:
+    """The one answer to a cursor we cannot use: the agent cannot repair one, only start over."""
+    return InvalidParams(
+        "cursor is not valid; call again without it.",
+        fix="Omit cursor to start the query over. A cursor works only unchanged, on the server that made it "
+        "(or a replica with the same CONNECTOR_MCP_SECRET_KEY).",
+    )
 
 
 @dataclass(frozen=True)
@@ -60,37 +80,42 @@ class Cursor:
         }
         data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
         # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
-        return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
+        deflate = zlib.compressobj(9, zlib.DEFLATED, _RAW_DEFLATE)
+        return signing.sign(PURPOSE, deflate.compress(data) + deflate.flush())
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
-        bad = InvalidParams(
-            "cursor is not valid.",
-            fix="Pass next_cursor from the previous result unchanged, or omit cursor to start over.",
-        )
+        bad = invalid_cursor()
+        payload = signing.unsign(PURPOSE, text)
+        if payload is None:  # edited, cut short, another server's key, or another kind of token
+            raise bad
         try:
-            padded = text + "=" * (-len(text) % 4)
-            inflate = zlib.decompressobj()
-            data = inflate.decompress(base64.urlsafe_b64decode(padded.encode()), MAX_DECODED_BYTES)
-            if not inflate.eof:  # cut short, or a forged cursor that inflates to megabytes
+            inflate = zlib.decompressobj(_RAW_DEFLATE)
+            data = inflate.decompress(payload, MAX_DECODED_BYTES)
+            if not inflate.eof:  # only a signed cursor of ours gets here: never, but never unbounded either
                 raise bad
             raw = json.loads(data)
             if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):
                 raise bad
-            if not 1 <= int(raw["n"]) <= MAX_LIMIT or int(raw["k"]) < 0:  # edited: never sent to a vendor
-                raise bad
+            page_size, skip = _whole(raw["n"], 1, MAX_LIMIT), _whole(raw["k"], 0, MAX_SKIP)
             return cls(
                 connector=str(raw["c"]),
                 entity=str(raw["e"]),
                 action=str(raw["a"]),
                 params=dict(raw["p"]),
-                page_size=int(raw["n"]),
-                position=Position(state=raw["s"], skip=int(raw["k"]), after=_key(raw.get("after"))),
+                page_size=page_size,
+                position=Position(state=raw["s"], skip=skip, after=_key(raw.get("after"))),
                 given=dict(raw["g"]) if raw.get("g") is not None else None,
                 shown=dict(raw["m"]) if raw.get("m") is not None else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error):
             raise bad from None
+
+
+def _whole(value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError("out of bounds")
+    return value
 
 
 def _key(value: Any) -> list[str] | None:

@@ -15,7 +15,8 @@ from .budget import DEFAULT_MAX_REQUESTS, exhausted, remaining, request_budget
 from .budget import SETTING as BUDGET_SETTING
 from .catalog import Action
 from .connector import Connector
-from .cursor import Cursor, Position
+from . import page_state
+from .cursor import Cursor, Position, invalid_cursor
 from .errors import InvalidParams
 from .progress import Progress
 from .report_cache import REPORT_CACHE_DEFAULTS, ReportCache
@@ -77,6 +78,20 @@ def _clashing_params(entity: str, spec: Action, given: dict[str, Any], resumed: 
     return sorted(k for k in now if now[k] != then.get(k))
 
 
+def _foreign_cursor(resumed: Cursor, connector: Connector, entity: str, action: str) -> InvalidParams:
+    """A cursor of another query; naming the tool when it is another connector's (same entity names on both)."""
+    if resumed.connector == connector.id:
+        return InvalidParams(
+            f"cursor belongs to {resumed.entity}.{resumed.action}, not {entity}.{action}.",
+            fix="Call with the entity and action the cursor came from, or omit cursor.",
+        )
+    tool = resumed.connector.replace("-", "_") + "_execute"  # Connector.tool_name, from a cursor we signed
+    return InvalidParams(
+        f"cursor belongs to {tool} {resumed.entity}.{resumed.action}, not {connector.tool_name} {entity}.{action}.",
+        fix=f"Pass it to {tool} (entity {resumed.entity!r}, action {resumed.action!r}), or omit cursor.",
+    )
+
+
 class Executor:
     def __init__(
         self,
@@ -117,10 +132,7 @@ class Executor:
                 raise InvalidParams("cursor must be a string.", fix="Pass next_cursor unchanged.")
             resumed = Cursor.decode(cursor)
             if (resumed.connector, resumed.entity, resumed.action) != (self.connector.id, entity, spec.name):
-                raise InvalidParams(
-                    f"cursor belongs to {resumed.entity}.{resumed.action}, not {entity}.{spec.name}.",
-                    fix="Call with the entity and action the cursor came from, or omit cursor.",
-                )
+                raise _foreign_cursor(resumed, self.connector, entity, spec.name)
             if raw_params and raw_params == resumed.shown:
                 # meta.params copied back: the resolved query itself, taken as is (no re-validation "now").
                 raw_params = {}
@@ -137,6 +149,9 @@ class Executor:
             model = validate_params(entity, spec, resumed.params)
             given = resumed.given or {}
             page_size, position = resumed.page_size, resumed.position
+            if position.state is not None:
+                # Before the backend, the report cache or any plan sees it: a state the params would refuse stops here.
+                page_state.check(self.connector, PageRequest(entity, spec.name, model, position.state, page_size))
         else:
             page_size = min(wanted, spec.max_page_size or wanted)
             position = Position(state=None)
@@ -158,10 +173,7 @@ class Executor:
                     raise
                 # Only the backend reads its page state: a cursor edited or forged outside breaks it there.
                 log.warning("%s: cursor page state refused by the backend: %s", self.connector.id, type(exc).__name__)
-                raise InvalidParams(
-                    "cursor is not valid.",
-                    fix="Pass next_cursor from the previous result unchanged, or omit cursor to start over.",
-                ) from None
+                raise invalid_cursor() from None
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
             await progress.report(budget.used, budget.used)

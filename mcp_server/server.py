@@ -14,7 +14,7 @@ from mcp.types import ToolAnnotations
 from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
-from . import __version__
+from . import __version__, signing
 from .catalog import compact_schema
 from .connector import Connector
 from .connectors import REGISTRY
@@ -173,6 +173,7 @@ def _served(settings: ServerSettings) -> list[Connector]:
 
 def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = False) -> FastMCP:
     settings = settings or ServerSettings()
+    signing.use_key(settings.secret_key.get_secret_value() if settings.secret_key else None)
     connectors = _served(settings)
     runtime = Runtime(settings, connectors, hosted_demo=hosted_demo)
     by_id = {c.id: c for c in connectors}

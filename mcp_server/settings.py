@@ -15,6 +15,8 @@ from .shaping import DEFAULT_MAX_RESULT_TOKENS
 Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 # Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
+# CONNECTOR_MCP_SECRET_KEY: 32 characters, as secrets.token_urlsafe(24) gives, is 192 bits or more when random.
+MIN_SECRET_KEY_CHARS = 32
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
 
@@ -62,6 +64,8 @@ class ServerSettings(_Base):
     allowed_hosts: list[str] | None = None
     # Seconds calls in flight get to finish after SIGTERM before they are stopped with an error.
     shutdown_grace: float = Field(default=2.0, ge=0, le=600)
+    # Signs cursors (signing.py); every replica behind one address needs the same. Unset: a random key per process.
+    secret_key: SecretStr | None = Field(default=None, description="key that signs cursors")
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
@@ -71,6 +75,16 @@ class ServerSettings(_Base):
     def _comma_list(cls, value):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()] or None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_KEY_CHARS} characters (a guessable key lets anyone sign cursors), e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
     @field_validator("log_level", mode="before")
@@ -152,5 +166,6 @@ def settings_problem(settings_cls: type[BaseSettings], exc: ValidationError) -> 
         secret = SecretStr in (info.annotation, *get_args(info.annotation))
         given = "" if secret or isinstance(err.get("input"), dict) else f"={err.get('input')!r}"
         allowed = _allowed(info.annotation, info.metadata)
-        problems.append(f"{name}{given} is not valid: use {allowed}" if allowed else f"{name}{given}: {err['msg']}")
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}{given} is not valid: use {allowed}" if allowed else f"{name}{given}: {message}")
     return "; ".join(dict.fromkeys(problems)) + "."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 
 # 128 bits of HMAC-SHA256: far beyond guessing, and 22 characters less than the full tag in every cursor.
@@ -30,6 +31,24 @@ def use_key(secret: str | None) -> None:
 def key_is_shared() -> bool:
     """True when the key came from the setting (tokens survive restarts and work on other replicas)."""
     return _key_from_setting
+
+
+def log_key_in_use(*, stateless: bool) -> None:
+    """The start-up line saying which key signs: a per-process key breaks cursors across restarts and replicas."""
+    log = logging.getLogger("mcp_server.signing")
+    if _key_from_setting:
+        log.info("cursors are signed with CONNECTOR_MCP_SECRET_KEY: valid across restarts and on replicas with the same key")
+    elif stateless:
+        log.warning(
+            "--stateless without CONNECTOR_MCP_SECRET_KEY: this replica signs cursors with its own random key, so a "
+            "cursor that reaches another replica is refused (cursor is not valid); set the same "
+            "CONNECTOR_MCP_SECRET_KEY (32+ characters) on every replica"
+        )
+    else:
+        log.info(
+            "cursors are signed with a per-process key (CONNECTOR_MCP_SECRET_KEY is not set): they stop working when "
+            "this process restarts; replicas behind one address (--stateless) need the same CONNECTOR_MCP_SECRET_KEY"
+        )
 
 
 def _tag(purpose: str, payload: bytes) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .hosted import ADAPTER as HOSTED_ADAPTER
+from .page_state import check as check_page_state
 from .report import REPORT
 from .client import LinkedinDirectBackend
 from .settings import LinkedinAdsSettings
@@ -26,4 +27,5 @@ CONNECTOR = Connector(
     airbyte_connector_type="Linkedin-Ads",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    page_state=check_page_state,
 )

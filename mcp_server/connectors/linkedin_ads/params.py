@@ -75,8 +75,12 @@ class CursorPaged(Params):
     pageToken: str | None = Field(None, description="Start from this LinkedIn page token; normally use cursor.")
 
 
+# Rest.li reads start and count into Java ints (com.linkedin.restli.server.PagingContext): no larger offset exists.
+MAX_START = 2**31 - 1
+
+
 class OffsetPaged(Params):
-    start: int | None = Field(None, ge=0, description="Start offset; normally use cursor.")
+    start: int | None = Field(None, ge=0, le=MAX_START, description="Start offset; normally use cursor.")
     count: int | None = Field(None, ge=1, le=500, description="Vendor page size; normally set by limit.")
 
 

@@ -6,6 +6,7 @@ from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
+from .page_state import check as check_page_state
 from .report import REPORT
 from .settings import TiktokMarketingSettings
 
@@ -25,4 +26,5 @@ CONNECTOR = Connector(
     airbyte_connector_type="Tiktok-Marketing",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    page_state=check_page_state,
 )

@@ -157,7 +157,8 @@ class TiktokHostedAdapter:
                     "bc_id is missing: catalogs belong to a Business Center, and hosted mode cannot look yours up.",
                     fix=f"Pass params.bc_id or set {BC_SETTING} (Business Center > Business settings > Business info).",
                 )
-        data = (await api.get(LIST_ENDPOINTS[request.entity][0], query | state)).data
+        query |= {"page": state["page"], "page_size": state["page_size"]}  # the paging keys only, never the rest of a state
+        data = (await api.get(LIST_ENDPOINTS[request.entity][0], query)).data
         next_state = {**state, "page": state["page"] + 1} if has_next_page(data) else None
         return api.meta(Page(list(data["list"]), next_state))
 

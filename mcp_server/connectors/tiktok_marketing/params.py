@@ -44,8 +44,14 @@ def numeric_id(name: str, value: str | None) -> str | None:
     return None if value is None else numeric_ids(name, [value])[0]
 
 
+# TikTok's SDK types page as a Java Integer (java_sdk/docs/CampaignCreationApi.md, campaignGet): no larger page exists.
+MAX_PAGE = 2**31 - 1
+
+
 def page_field() -> Any:
-    return Field(default=None, ge=1, description="First TikTok page to read (1-based); later pages come via cursor.")
+    return Field(
+        default=None, ge=1, le=MAX_PAGE, description="First TikTok page to read (1-based); later pages come via cursor."
+    )
 
 
 def page_size_field(maximum: int) -> Any:

@@ -70,6 +70,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # not fit the level, e.g. campaign_status at AUCTION_AD; AUCTION_ADVERTISER needs none).
 STATUS_FIELDS = {"AUCTION_CAMPAIGN": "campaign_status", "AUCTION_ADGROUP": "adgroup_status", "AUCTION_AD": "ad_status"}
 DEFAULT_DAYS = 30  # a lone end_date covers the 30 days up to it
+MAX_DAYS_AHEAD = 366  # an end_date at most this far after today (UTC)
 # No dates at all: what Ads Manager calls "last 30 days" (whole days, today excluded); hourly: yesterday.
 DEFAULT_PRESET, DEFAULT_HOURLY_PRESET = "last_30d", "yesterday"
 
@@ -242,6 +243,9 @@ def check_dates(start: dt.date | None, end: dt.date | None, *, hourly: bool) -> 
         raise ValueError(f"start_date {start} is in the future; TikTok has data up to today (advertiser time zone)")
     if hourly and start and end and (end - start).days + 1 > MAX_HOURLY_RANGE_DAYS:
         raise ValueError(f"hourly reports cover at most {MAX_HOURLY_RANGE_DAYS} days per call; narrow start_date/end_date")
+    # Days ahead hold no rows; the bound keeps a range's request plan (one per 30 days) small and its dates in range.
+    if end and end > today() + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise ValueError(f"end_date {end} is more than {MAX_DAYS_AHEAD} days ahead; TikTok has data up to today")
 
 
 def check_preset(preset: str | None, start: dt.date | None, end: dt.date | None, *, hourly: bool) -> None:
