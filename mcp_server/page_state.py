@@ -47,8 +47,10 @@ def keys(state: dict[str, Any], required: Iterable[str], optional: Iterable[str]
     """The state has every required key, and no key beyond the optional ones."""
     required = set(required)
     missing, extra = required - set(state), set(state) - required - set(optional)
-    if missing or extra:
-        refuse(f"lacks {sorted(missing)} or has unknown keys {sorted(extra)[:5]}")
+    if missing:
+        refuse(f"lacks {', '.join(sorted(missing))}")
+    if extra:
+        refuse(f"has keys no state of this action has: {', '.join(sorted(extra)[:5])}")
 
 
 def as_params(params: BaseModel, **values: Any) -> BaseModel:

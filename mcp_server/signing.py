@@ -66,6 +66,10 @@ def unsign(purpose: str, token: str) -> bytes | None:
         raw = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
     except (ValueError, UnicodeEncodeError):
         return None
+    # Exactly the text sign() wrote: base64 decoding skips stray characters and ignores spare bits, so an
+    # edited token could otherwise still decode to the signed bytes.
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != token:
+        return None
     tag, payload = raw[:_TAG_BYTES], raw[_TAG_BYTES:]
     if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(purpose, payload)):
         return None

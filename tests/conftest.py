@@ -32,6 +32,8 @@ CANARIES = {
     "LinkedIn access token minted on refresh (prefix)": linkedin_sandbox.MINTED_TOKEN_PREFIX,
     "AIRBYTE_CLIENT_SECRET": hosted_data.DEMO_CLIENT_SECRET,
     "CONNECTOR_MCP_HTTP_TOKEN": "canary-http-token-9f3b6c0e1a7d",
+    "CONNECTOR_MCP_SECRET_KEY": "canary-http-secret-key-3e8a1f5c7b9d2e4f6a8c0b1d",
+    "a signing key of another server": "canary-http-other-server-key-6d2f8b4a1c3e5f7a",
     "a TikTok token the fake does not know (revoked)": "canary-tt-revoked-token-9f3b1d5e",
     "an Airbyte secret the fake does not know": "canary-ab-wrong-secret-9f3b4f2a",
 }
