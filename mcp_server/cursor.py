@@ -78,22 +78,13 @@ class Cursor:
             "g": self.given,
             "m": self.shown,
         }
-        data = json.dumps(raw, separators=(",", ":"), sort_keys=True).encode()
-        # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
-        deflate = zlib.compressobj(9, zlib.DEFLATED, _RAW_DEFLATE)
-        return signing.sign(PURPOSE, deflate.compress(data) + deflate.flush())
+        return seal(json.dumps(raw, separators=(",", ":"), sort_keys=True).encode())
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
         bad = invalid_cursor()
-        payload = signing.unsign(PURPOSE, text)
-        if payload is None:  # edited, cut short, another server's key, or another kind of token
-            raise bad
+        data = unseal(text)
         try:
-            inflate = zlib.decompressobj(_RAW_DEFLATE)
-            data = inflate.decompress(payload, MAX_DECODED_BYTES)
-            if not inflate.eof:  # only a signed cursor of ours gets here: never, but never unbounded either
-                raise bad
             raw = json.loads(data)
             if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):
                 raise bad
@@ -108,8 +99,30 @@ class Cursor:
                 given=dict(raw["g"]) if raw.get("g") is not None else None,
                 shown=dict(raw["m"]) if raw.get("m") is not None else None,
             )
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise bad from None
+
+
+def seal(data: bytes) -> str:
+    """A cursor's text: its JSON compressed, then signed."""
+    # Compressed: resolved params (e.g. report metric lists) repeat a lot and cost the agent context.
+    deflate = zlib.compressobj(9, zlib.DEFLATED, _RAW_DEFLATE)
+    return signing.sign(PURPOSE, deflate.compress(data) + deflate.flush())
+
+
+def unseal(text: str) -> bytes:
+    """The JSON of a cursor this key signed; anything else is refused before it is inflated."""
+    payload = signing.unsign(PURPOSE, text)
+    if payload is None:  # edited, cut short, another server's key, or another kind of token
+        raise invalid_cursor()
+    try:
+        inflate = zlib.decompressobj(_RAW_DEFLATE)
+        data = inflate.decompress(payload, MAX_DECODED_BYTES)
+    except zlib.error:
+        raise invalid_cursor() from None
+    if not inflate.eof:  # only a signed cursor of ours gets here: never, but never unbounded either
+        raise invalid_cursor()
+    return data
 
 
 def _whole(value: Any, low: int, high: int) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from mcp_server.connectors import REGISTRY
+from mcp_server.cursor import seal, unseal
 from mcp_server.presets import PRESETS
 from mcp_server.reporting.metrics import METRICS
 
@@ -218,8 +219,12 @@ def broken_params(draw, connector_id: str, entity: str, action: str) -> Any:
 # --- cursors ----------------------------------------------------------------------------------------
 
 
-def _pack(raw: Any) -> str:
+def _pack(raw: Any, *, signed: bool = True) -> str:
+    """A cursor's text for `raw`: signed with this process's key, which the fuzzed server (built in this process)
+    signs with too, so only the checks of what a cursor holds can refuse it; or unsigned, in the old format."""
     data = raw if isinstance(raw, bytes) else json.dumps(raw).encode()
+    if signed:
+        return seal(data)
     return base64.urlsafe_b64encode(zlib.compress(data)).decode().rstrip("=")
 
 
@@ -227,7 +232,7 @@ def _pack(raw: Any) -> str:
 def forged_cursor(draw, connector_id: str, entity: str, action: str) -> str:
     """A cursor someone made up: right format, fields of any type, sometimes aimed at this very call."""
     fields = {
-        "v": draw(st.sampled_from([2, 2, 1, "2", None])),
+        "v": draw(st.sampled_from([3, 3, 2, "3", None])),
         "c": draw(st.sampled_from([connector_id, "other"]) | junk),
         "e": draw(st.sampled_from([entity]) | junk),
         "a": draw(st.sampled_from([action]) | junk),
@@ -241,7 +246,7 @@ def forged_cursor(draw, connector_id: str, entity: str, action: str) -> str:
     }
     kept = draw(st.lists(st.sampled_from(list(fields)), unique=True, min_size=len(fields) - 2))
     raw = {k: fields[k] for k in kept}
-    return _pack(draw(st.sampled_from([raw, raw, [raw], "x"])))
+    return _pack(draw(st.sampled_from([raw, raw, [raw], "x"])), signed=not draw(one_in(4)))
 
 
 @st.composite
@@ -262,9 +267,9 @@ def mangled_cursor(draw, real: list[str]) -> str:
         return text[:spot] + draw(st.sampled_from("A_-=+/ \n%")) + text[spot + 1 :]
     if how == 3:
         return text + "=="
-    decoded = json.loads(zlib.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
+    decoded = json.loads(unseal(text))
     if how == 5 and isinstance(decoded.get("s"), dict) and decoded["s"]:
-        # Inside the backend's page state, which only the backend reads: drop a key or give it junk.
+        # Inside the page state, signed again: only the connector's page-state rules stand between it and a vendor.
         key = draw(st.sampled_from(sorted(decoded["s"])))
         if draw(st.booleans()):
             del decoded["s"][key]
