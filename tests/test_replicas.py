@@ -18,7 +18,11 @@ from starlette.routing import Route
 
 from mcp_server.sandbox.serve import serve_in_thread
 
+from .conftest import CANARIES
 from .server_process import ServerProcess, clean_env
+
+# The same key on both replicas: each one's cursors are signed with it, so either replica can follow a chain.
+SECRET_KEY = CANARIES["CONNECTOR_MCP_SECRET_KEY"]
 
 TIKTOK_ADS = ("tiktok_marketing_execute", {"entity": "ads", "action": "list", "fields": ["*"]})
 LINKEDIN_REPORT = (
@@ -53,7 +57,8 @@ def round_robin(upstreams: list[str]) -> tuple[Starlette, list[str]]:
 def replicas(tmp_path_factory):
     cwd = tmp_path_factory.mktemp("replicas")
     servers = [
-        ServerProcess("--demo", "serve", "--transport", "http", "--stateless", env=clean_env(), cwd=cwd) for _ in range(2)
+        ServerProcess("--demo", "serve", "--transport", "http", "--stateless", env=clean_env(CONNECTOR_MCP_SECRET_KEY=SECRET_KEY), cwd=cwd)
+        for _ in range(2)
     ]
     try:
         yield [server.wait_until_listening() for server in servers]
@@ -63,6 +68,7 @@ def replicas(tmp_path_factory):
     for server in servers:
         assert "Traceback" not in server.stderr()
         assert "(stateless)" in server.stderr()
+        assert "cursors are signed with CONNECTOR_MCP_SECRET_KEY" in server.stderr()
 
 
 async def read_chain(client: Client, tool: str, arguments: dict, limit: int) -> tuple[list[dict], int]:
