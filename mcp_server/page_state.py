@@ -59,8 +59,9 @@ def as_params(params: BaseModel, **values: Any) -> BaseModel:
     try:
         checked = type(params).model_validate({**params.model_dump(mode="json", exclude_none=True), **values})
     except ValidationError as exc:
-        where = ", ".join(".".join(str(p) for p in e["loc"]) or "params" for e in exc.errors(include_url=False)[:3])
-        refuse(f"fails the params' own rules ({where})")
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "params"
+        refuse(f"fails the params' own rules: {where}: {first['msg'][:160]}")
     dumped = checked.model_dump(mode="json")
     for name, value in values.items():
         if value is not None and _json(dumped.get(name)) != _json(value):
