@@ -274,6 +274,31 @@ async def test_servers_with_the_same_key_accept_each_others_cursors_and_others_d
         assert other.is_error and other.content[0].text.startswith(NOT_VALID)
 
 
+def test_cli_call_continues_an_earlier_calls_cursor_with_a_shared_key(monkeypatch, capsys):
+    monkeypatch.setattr(signing, "_key", signing._key)  # restored after the test
+    monkeypatch.setattr(signing, "_key_from_setting", False)
+    ads = ["--demo", "call", "tiktok-marketing", "ads", "list", "--limit", "1"]
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as stopped:
+            main([*ads, *argv])
+        out, err = capsys.readouterr()
+        return stopped.value.code, out, err
+
+    code, out, _ = run()
+    cursor = json.loads(out)["next_cursor"]
+    monkeypatch.setattr(signing, "_key", b"\x02" * 32)  # the next run is another process: another random key
+    code, _, err = run("--cursor", cursor)
+    assert code == 1 and "cursor is not valid" in err and "CONNECTOR_MCP_SECRET_KEY" in err
+
+    monkeypatch.setenv("CONNECTOR_MCP_SECRET_KEY", SECRET_KEY)
+    code, out, _ = run()
+    cursor = json.loads(out)["next_cursor"]
+    monkeypatch.setattr(signing, "_key", b"\x03" * 32)  # a new process, which the setting gives the same key
+    code, out, _ = run("--cursor", cursor)
+    assert code == 0 and json.loads(out)["data"]
+
+
 @pytest.mark.parametrize(
     ("shared", "stateless", "level", "words"),
     [
