@@ -82,8 +82,8 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
-        bad = invalid_cursor()
         data = unseal(text)
+        bad = invalid_cursor()
         try:
             raw = json.loads(data)
             if raw.get("v") != _VERSION or not isinstance(raw["s"], (dict, type(None))):

@@ -14,9 +14,9 @@ from .shaping import DEFAULT_MAX_RESULT_TOKENS
 
 Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
-# Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
 # CONNECTOR_MCP_SECRET_KEY: 32 characters, as secrets.token_urlsafe(24) gives, is 192 bits or more when random.
 MIN_SECRET_KEY_CHARS = 32
+# Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
 
