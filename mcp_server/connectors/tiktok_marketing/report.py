@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from ...reporting.source import Dates, Level, MetricField, Query, ReportSource, VendorGrain
+from .report_params import MAX_SPAN_DAYS
 
 DAY_FIELD = "stat_time_day"
 
@@ -71,5 +72,10 @@ REPORT = ReportSource(
     account_info=lambda record: (record.get("name"), record.get("currency")),
     default_account=lambda settings: settings.advertiser_id,
     account_setting="TIKTOK_MARKETING_ADVERTISER_ID",
-    notes=("no campaign group level: TikTok campaigns sit directly under the advertiser",),
+    notes=(
+        "no campaign group level: TikTok campaigns sit directly under the advertiser",
+        f"reach is null for ranges over {MAX_SPAN_DAYS[None]} days: one request covers at most {MAX_SPAN_DAYS[None]} "
+        "days without a day dimension, and the rows of several requests cannot add up unique people",
+    ),
+    total_span_days=MAX_SPAN_DAYS[None],
 )
