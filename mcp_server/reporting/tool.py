@@ -102,11 +102,10 @@ class ReportTool(LeanMeta, Tool):
                 parts = [f"{p}: {e.render().removeprefix(e.kind + ': ') if same else e.render()}" for p, e in failed.items()]
                 raise (type(first) if same else ConnectorError)("; ".join(parts))
             # Nothing configured: each platform's own fix (its settings), not only the first one's.
-            kinds = {why.split(":", 1)[0] for why in skipped.values()}
-            text = "; ".join(f"{p}: {why}" for p, why in skipped.items())
-            if kinds == {NotConfigured.kind}:
-                raise NotConfigured("; ".join(f"{p}: {why.removeprefix(NotConfigured.kind + ': ')}" for p, why in skipped.items()))
-            raise ConnectorError(text)
+            prefix = f"{NotConfigured.kind}: "
+            if all(why.startswith(prefix) for why in skipped.values()):
+                raise NotConfigured("; ".join(f"{p}: {why.removeprefix(prefix).rstrip('.')}" for p, why in skipped.items()) + ".")
+            raise ConnectorError("; ".join(f"{p}: {why.rstrip('.')}" for p, why in skipped.items()) + ".")
 
         rows = build_rows(reports, args)
         total_rows, warnings = totals(rows, args, totals_only(reports, args))
@@ -125,7 +124,7 @@ class ReportTool(LeanMeta, Tool):
             }
             for r in reports
         }
-        meta.update({"rows": len(rows), "returned": len(shown), "sort": args.sort or _sort_text(args), "totals": total_rows})
+        meta.update({"rows": len(rows), "returned": len(shown), "sort": _sort_text(args), "totals": total_rows})
         notes = [f"{r.platform}: {n}" for r in reports for n in r.notes]
         all_warnings = [w for r in reports for w in r.warnings] + warnings
         all_warnings += [f"{p} failed, its rows are missing: {e.render()}" for p, e in failed.items()]
