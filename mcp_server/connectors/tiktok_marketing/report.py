@@ -4,7 +4,8 @@ Sources (TikTok Business API "Basic report – Supported metrics", doc 174030284
 doc 1843337909199938): `spend` is Ads Manager's Cost in the advertiser's currency; `clicks` is Clicks
 (destination), which TikTok's own CTR and CPC use; `conversion` counts the optimization event, dated by
 impression time, with each ad group's attribution (default 7-day click / 1-day view); Ads Manager's Video
-views are `video_play_actions`; a report without stat_time_day spans up to 365 days per request.
+views are `video_play_actions`; a report without stat_time_day spans up to 365 days per request (unverified:
+see report_params.MAX_SPAN_DAYS), so a longer range takes several requests and its rows have no reach.
 """
 
 from __future__ import annotations
