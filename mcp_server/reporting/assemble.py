@@ -6,6 +6,7 @@ from typing import Any
 
 from .args import ReportArgs
 from .gather import PlatformReport, Row
+from .source import ReportSource
 from .metrics import ADDITIVE, MONEY, NOT_ACROSS, RATIOS, bases_for, compared_figures, figures
 
 Key = tuple[str, str, str, int | None]  # platform, account, row id, bucket index
@@ -76,10 +77,14 @@ def totals_only(reports: list[PlatformReport], args: ReportArgs) -> list[dict[st
 
 
 def totals(
-    rows: list[dict[str, Any]], args: ReportArgs, earlier_only: list[dict[str, Any]] = ()  # type: ignore[assignment]
+    rows: list[dict[str, Any]],
+    args: ReportArgs,
+    earlier_only: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    sources: dict[str, ReportSource] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """One total per platform and currency; an overall one of additive, same-currency figures only.
-    `earlier_only` (from totals_only) adds to the compared period's figures without counting as rows."""
+    `earlier_only` (from totals_only) adds to the compared period's figures without counting as rows;
+    `sources` (platform -> its declaration) lets a warning quote each platform's definition."""
     wanted, compare = args.wanted, args.compare != "none"
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for row in [*rows, *(earlier_only if compare else ())]:
@@ -108,9 +113,11 @@ def totals(
 
         shared = tuple(m for m in wanted if (m in ADDITIVE or m in RATIOS) and apart(m) is None)
         for base in dict.fromkeys(b for m in wanted if (b := apart(m))):
+            defined = [f"{p}: {s.metrics[base].definition}" for p, s in (sources or {}).items() if base in s.metrics]
+            reason = NOT_ACROSS[base] + (f" ({' '.join(defined)})" if defined and base != "conversions" else "")
             warnings.append(
-                f"{base} are not added across platforms: {NOT_ACROSS[base]} (see connectors://metrics); compare them "
-                "per platform in meta.totals"
+                f"{base} are not added across platforms: {reason}; compare them per platform in meta.totals "
+                "(connectors://metrics defines them)"
             )
         everything = [*rows, *(earlier_only if compare else ())]
         if len(currencies) == 1 and None not in currencies:

@@ -230,14 +230,17 @@ class PlatformQuery:
         if missing:
             self.report.note(
                 f"{_days(missing)} {'has' if len(missing) == 1 else 'have'} no counterpart in the compared period "
-                f"(days are matched by day number within their month): {'its' if len(missing) == 1 else 'their'} "
-                f"{args.granularity}'s _previous {'is null' if args.granularity == 'day' else 'covers the other days only'}"
+                "(days are matched by day number within their month): "
+                + ("its row's _previous is null, not 0" if args.granularity == "day" and len(missing) == 1 else
+                   "their rows' _previous is null, not 0" if args.granularity == "day" else
+                   "a week holding one compares its other days only (null if it has none)")
             )
         spare = unplaced_days(start, end, args.compare)
         if spare:
             self.report.note(
                 f"{_days(spare)} of the compared period {'stands' if len(spare) == 1 else 'stand'} for no day of "
-                f"{start} – {end} (no such day number in its month): counted in meta.totals' _previous only, in no row"
+                f"{start} – {end} (days are matched by day number within their month): counted in meta.totals' "
+                "_previous only, in no row"
             )
 
     async def _rows(

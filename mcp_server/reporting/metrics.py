@@ -54,10 +54,7 @@ MONEY = ("spend", "cpc", "cpm", "cost_per_conversion")
 # Bases each platform defines its own way: never added across platforms (nor ratios computed from them), why.
 NOT_ACROSS = {
     "conversions": "each platform counts its own conversions with its own attribution",
-    "video_views": (
-        "each platform counts a view its own way (LinkedIn: 2+ continuous seconds at 50% in view, or a CTA click; "
-        "TikTok: plays started)"
-    ),
+    "video_views": "each platform counts a view its own way",
 }
 CHANGE = "_change_pct"  # the suffix of a metric's change against the compared period, in percent
 UNITS = {
@@ -171,10 +168,10 @@ RULES = [
     "Ratios (ctr, cpc, cpm, cost_per_conversion, conversion_rate) are computed from summed bases, never averaged.",
     "Spend and money ratios are in each account's currency; totals add spend only within one currency.",
     "Conversions are never added across platforms: each platform counts its own conversions with its own attribution.",
-    "video_views are never added across platforms: LinkedIn counts 2+ continuous seconds at 50% in view (or a CTA "
-    "click), TikTok counts plays started; compare them per platform.",
+    "video_views are never added across platforms: each platform counts a view its own way (see each platform's "
+    "definition under metrics.video_views.per_platform); compare them per platform.",
     "Reach is unique people: it is not added up, so it is null for rows and totals that combine several vendor rows "
-    "(weeks, months, LinkedIn account rows, TikTok ranges over 365 days: several requests).",
+    "(weeks, months, rows that add up finer vendor rows, ranges a platform answers in several requests; see notes).",
     "A null metric means the platform has no such figure (or, for a ratio, its denominator is 0).",
     "Units: ctr and conversion_rate are percentages (0.6 = 0.6%); <metric>_change_pct is the relative change against "
     "the compared period, in percent (1.4 = +1.4%, -25.0 = -25%); null when the earlier value is 0 or missing.",

@@ -108,7 +108,8 @@ class ReportTool(LeanMeta, Tool):
             raise ConnectorError("; ".join(f"{p}: {why.rstrip('.')}" for p, why in skipped.items()) + ".")
 
         rows = build_rows(reports, args)
-        total_rows, warnings = totals(rows, args, totals_only(reports, args))
+        sources = {r.platform: r.source for r in reports}
+        total_rows, warnings = totals(rows, args, totals_only(reports, args), sources)
         rows = sort_rows(rows, args.sort_keys())
         shown = rows[: args.limit]
         for row in rows:
