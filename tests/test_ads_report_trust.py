@@ -225,3 +225,15 @@ async def test_nothing_configured_names_each_platforms_fix():
     assert result.is_error and text.startswith("not_configured")
     assert LI in text and TT in text
     assert "LINKEDIN_ADS_" in text and "TIKTOK_MARKETING_ACCESS_TOKEN" in text
+
+
+def test_the_drift_mode_is_checked_and_reset(direct):
+    import httpx
+
+    fake = direct[TT]
+    for bad in ({"page_size": 0}, {"page_size": 10, "shift": 10}, {"page_size": "25"}, {"page_size": 1001}):
+        assert httpx.post(f"{fake.url}/__sandbox__/report_pages", json=bad).status_code == 400, bad
+    fake.control("report_pages", {"page_size": 5, "shift": 1})
+    assert fake.app.state.data.report_drift == {"page_size": 5, "shift": 1}
+    fake.reset()
+    assert fake.app.state.data.report_drift == {}
