@@ -6,8 +6,8 @@ from typing import Any
 
 from .args import ReportArgs
 from .gather import PlatformReport, Row
-from .source import ReportSource
 from .metrics import ADDITIVE, MONEY, NOT_ACROSS, RATIOS, bases_for, compared_figures, figures
+from .source import ReportSource
 
 Key = tuple[str, str, str, int | None]  # platform, account, row id, bucket index
 

@@ -16,7 +16,7 @@ import anyio
 from ..errors import ConnectorError, NotConfigured
 from .args import ReportArgs
 from .metrics import bases_for
-from .periods import bucket, compared, onto_range, unplaced_days, uncompared_days
+from .periods import bucket, compared, onto_range, uncompared_days, unplaced_days
 from .source import Dates, Level, ReportSource, VendorGrain
 
 # Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
@@ -247,8 +247,10 @@ class PlatformQuery:
         self, account: Account, records: list[dict[str, Any]], span: tuple[dt.date, dt.date], earlier: bool, requests: int
     ) -> list[Row]:
         """Vendor records summed into rows. Each record is keyed by its dimensions (its id, and its day in the day
-        grain): a key seen more often than the requests that answer the range (one) is a row that moved across
-        a page boundary between requests, so it is kept once and named in a warning."""
+        grain): a key seen more often than the requests that answer the range is a row that moved across a page
+        boundary between requests (TikTok pages are numbered, with no order sent), so it is kept once and named
+        in a warning. A range split into several requests (`requests` > 1, total grain only) legitimately has
+        one row per object per request; a repeat within that allowance cannot be told apart from it."""
         source, level, args = self.source, self.level, self.args
         parents = self.parents.setdefault(account.id, {})
         if level.group is not None and records:
