@@ -97,6 +97,20 @@ async def test_a_day_without_a_counterpart_has_a_null_previous_and_a_note(client
     assert any("2026-05-31" in n and "no counterpart" in n for n in body["meta"]["notes"]), body["meta"]["notes"]
 
 
+async def test_a_week_compares_the_counterparts_it_has_and_is_null_without_any(client):
+    """March 2026 by week against February (28 days): the week of 23-29 March compares 23-28 February only, and
+    the clipped week of 30-31 March, none of whose days has a counterpart, has a null _previous."""
+    body = await report(client, level="account", granularity="week", compare="previous_period", metrics=["spend"],
+                        platforms=[TT], start_date="2026-03-01", end_date="2026-03-31")  # fmt: skip
+    february = await daily_spend(client, TT, "2026-02-01", "2026-02-28")
+    rows = {r["period"]: r for r in body["data"]}
+    assert rows["2026-03-23"]["spend_previous"] == pytest.approx(sum(february[D(f"2026-02-{n}")] for n in range(23, 29)), abs=0.01)
+    assert rows["2026-03-30"]["period_end"] == "2026-03-31" and rows["2026-03-30"]["spend"] > 0
+    assert rows["2026-03-30"]["spend_previous"] is None and rows["2026-03-30"]["spend_change_pct"] is None
+    assert total_of(body, TT)["spend_previous"] == pytest.approx(sum(february.values()), abs=0.02)
+    assert any("2026-03-29, 2026-03-30, 2026-03-31 have no counterpart" in n for n in body["meta"]["notes"])
+
+
 async def test_month_buckets_compare_whole_months(client):
     """By month, May is compared with all of April, and April with all of March (its 31st included)."""
     body = await report(client, level="account", granularity="month", compare="previous_period", metrics=["spend"],
