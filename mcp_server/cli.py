@@ -141,7 +141,7 @@ def _report_parser(sub: Any) -> None:
         help='per platform: PLATFORM=ID,ID (repeat the flag for another platform) or a JSON object '
         '\'{"linkedin-ads": ["507"]}\'; default the configured accounts',
     )  # fmt: skip
-    report.add_argument("--sort", default=None, help='e.g. "spend desc" or "period asc, clicks desc"')
+    report.add_argument("--sort", default=None, help='e.g. "spend desc" or "period, clicks" (no asc/desc: metrics high to low, text A to Z)')
     report.add_argument("--limit", type=int, default=None, help="rows to show, 1 to 1000 (default 25); totals cover all")
     report.add_argument("--name-contains", default=None, help="keep rows whose name contains this (any case)")
     report.add_argument(

@@ -391,11 +391,11 @@ async def test_previous_figures_are_a_report_of_the_earlier_range_and_change_is_
             current, previous = row[metric], row[f"{metric}_previous"]
             if current is None or previous is None or previous == 0:
                 zero_base += previous == 0
-                assert row[f"{metric}_change"] is None, (row["id"], metric)
+                assert row[f"{metric}_change_pct"] is None, (row["id"], metric)
             else:  # from the exact figures: the bases for a ratio, not its 2-decimal rounding
                 current, previous = exact(row, metric, ""), exact(row, metric, "_previous")
-                # spend is shown to the cent, so a money ratio rebuilt here may differ in the 4th decimal
-                assert row[f"{metric}_change"] == pytest.approx((current - previous) / previous, abs=1.5e-4), (row["id"], metric)
+                # spend is shown to the cent, so a money ratio rebuilt here may differ in the 2nd decimal of a percent
+                assert row[f"{metric}_change_pct"] == pytest.approx((current - previous) / previous * 100, abs=1.5e-2), (row["id"], metric)
     assert zero_base  # some figure was 0 the week before (a video metric of a non-video campaign): change null
     for platform in (LI, TT):  # the totals' earlier figures are the earlier report's totals
         for metric in ("spend", "clicks", "ctr", "conversions"):
@@ -576,7 +576,7 @@ async def test_every_platform_failing_is_an_error(client, direct):
         ({"platforms": ["facebook-ads"]}, "facebook-ads"),
         ({"accounts": {"meta-ads": ["1"]}}, "meta-ads"),
         ({"sort": "revenue desc"}, "sort column 'revenue'"),
-        ({"sort": "spend_change desc"}, "needs compare"),
+        ({"sort": "spend_change_pct desc"}, "needs compare"),
         ({"sort": "spend sideways"}, "sort"),
         ({"date_preset": "last_7d", "start_date": "2026-05-01", "end_date": "2026-05-02"}, "date_preset"),
         ({"start_date": "2026-05-10", "end_date": "2026-05-01"}, "end_date is before start_date"),
@@ -685,7 +685,8 @@ async def test_demo_top_10_campaigns_by_spend_last_7_days_with_change():
     assert {r["platform"] for r in every["data"]} == {LI, TT}
     for row in rows:
         assert row["native_level"] == "campaign" and row["name"] and row["currency"]
-        assert row["spend_change"] == round((row["spend"] - row["spend_previous"]) / row["spend_previous"], 4)
+        # Changes are in percent (the column says so): +12.5 is +12.5%.
+        assert row["spend_change_pct"] == round((row["spend"] - row["spend_previous"]) / row["spend_previous"] * 100, 2)
     for platform in (LI, TT):
         assert meta["platforms"][platform]["period"] == {"start": "2026-05-25", "end": "2026-05-31"}
         assert meta["platforms"][platform]["compared_with"] == {"start": "2026-05-18", "end": "2026-05-24"}

@@ -46,7 +46,7 @@ def money(value: float, currency: str) -> str:
 
 
 def signed(change: float | None) -> str:
-    return "—" if change is None else f"{change * 100:+.1f}%"
+    return "—" if change is None else f"{change:+.1f}%"  # already in percent (<metric>_change_pct)
 
 
 def figure(name: str, value, currency: str | None) -> str:
@@ -64,7 +64,7 @@ def expected_cells(record: dict, metrics: list[str]) -> list[str]:
     return [
         cell
         for name in metrics
-        for cell in (figure(name, record.get(name), record.get("currency")), signed(record.get(f"{name}_change")))
+        for cell in (figure(name, record.get(name), record.get("currency")), signed(record.get(f"{name}_change_pct")))
     ]
 
 
@@ -142,7 +142,7 @@ def test_csv_parses_back_to_the_json_rows(capsys):
                 assert float(got[key]) == value, key
             else:
                 assert got[key] == str(value), key
-    assert {"period", "spend_change", "ctr_previous"} <= set(reader.fieldnames)
+    assert {"period", "spend_change_pct", "ctr_previous"} <= set(reader.fieldnames)  # the unit in the name
     assert {r["platform"] for r in parsed} == {"tiktok-marketing"}
     # What the CSV cannot hold goes to stderr.
     assert "note: " in err and "more rows" in err

@@ -13,7 +13,7 @@ from ..errors import InvalidParams
 from ..params import as_list
 from ..presets import DatePreset
 from ..validation import describe_problems
-from .metrics import METRICS
+from .metrics import CHANGE, METRICS
 from .periods import Compare, Granularity
 from .source import LevelName
 
@@ -45,7 +45,9 @@ class ReportArgs(BaseModel):
     )
     metrics: list[str] | None = Field(None, description="Default: all.")
     compare: Compare = "none"
-    sort: str | None = Field(None, description='e.g. "spend desc" (the default), "period asc, clicks desc".')
+    sort: str | None = Field(
+        None, description='e.g. "spend desc" (the default), "period, clicks"; no asc/desc: metrics high to low, text A to Z.'
+    )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows; meta.totals cover all.")
     name_contains: str | None = Field(None, description="Case-insensitive.")
 
@@ -118,7 +120,7 @@ class ReportArgs(BaseModel):
         # By spend when asked, else by the first metric asked (a default must never name a column rows lack).
         first = "spend" if "spend" in self.wanted else self.wanted[0]
         text = self.sort or (f"period asc, {first} desc" if self.granularity != "total" else f"{first} desc")
-        columns = [*ROW_TEXT, *(f"{m}{s}" for m in self.wanted for s in ("", "_previous", "_change"))]
+        columns = [*ROW_TEXT, *(f"{m}{s}" for m in self.wanted for s in ("", "_previous", CHANGE))]
         keys = []
         for part in text.split(","):
             words = part.split()
@@ -130,11 +132,13 @@ class ReportArgs(BaseModel):
                 hint = f"Did you mean '{close[0]}'? " if close else ""
                 raise InvalidParams(
                     f"sort column {column!r} is not a row column.",
-                    fix=f"{hint}Sort by a metric asked ({', '.join(self.wanted)}), its _previous/_change, name or period.",
+                    fix=f"{hint}Sort by a metric asked ({', '.join(self.wanted)}), its _previous/{CHANGE}, name or period.",
                 )
-            if column.endswith(("_previous", "_change")) and self.compare == "none":
+            if column.endswith(("_previous", CHANGE)) and self.compare == "none":
                 raise InvalidParams(f"sort column {column!r} needs compare.", fix="Pass compare=previous_period or previous_year.")
-            keys.append((column, len(words) == 2 and words[1].lower() == "desc"))
+            # No direction: figures high to low (as marketers read spend), text (name, period) A to Z.
+            descending = words[1].lower() == "desc" if len(words) == 2 else column not in ROW_TEXT
+            keys.append((column, descending))
         return keys
 
 

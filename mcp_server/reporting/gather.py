@@ -16,7 +16,7 @@ import anyio
 from ..errors import ConnectorError, NotConfigured
 from .args import ReportArgs
 from .metrics import bases_for
-from .periods import bucket, compared, onto_range
+from .periods import bucket, compared, onto_range, uncompared_days, unplaced_days
 from .source import Dates, Level, ReportSource, VendorGrain
 
 # Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
@@ -64,6 +64,10 @@ class PlatformReport:
     accounts: dict[str, Account] = field(default_factory=dict)
     current: list[Row] = field(default_factory=list)
     previous: list[Row] = field(default_factory=list)
+    # Compared-period rows of days that stand for no day of the range: in the totals only, never in a row.
+    unplaced: list[Row] = field(default_factory=list)
+    # (account, bucket index) of buckets none of whose days has a counterpart: their _previous is null.
+    uncompared: set[tuple[str, int]] = field(default_factory=set)
     periods: dict[str, dict[str, str]] = field(default_factory=dict)  # "current"/"previous" -> {start, end}
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -72,6 +76,10 @@ class PlatformReport:
     def warn(self, text: str) -> None:
         if text not in self.warnings:
             self.warnings.append(text)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 def _number(value: Any) -> float | None:
@@ -147,6 +155,7 @@ class PlatformQuery:
             report.accounts.pop(account, None)
             report.current = [r for r in report.current if r.account_id != account]
             report.previous = [r for r in report.previous if r.account_id != account]
+            report.unplaced = [r for r in report.unplaced if r.account_id != account]
             report.warn(f"{self.platform}: account {account} failed, its rows are missing: {exc.render()}")
         return report
 
@@ -160,6 +169,7 @@ class PlatformQuery:
         args = self.args
         dates = Dates(preset=args.date_preset) if args.date_preset else Dates(start=args.start_date, end=args.end_date)
         start, end = await self._period(account, dates, self.report.current, "current")
+        self._counterparts(account.id, start, end)
         earlier = compared(start, end, args.compare)
         if earlier:
             earlier_dates = Dates(start=earlier[0], end=earlier[1])
@@ -172,8 +182,7 @@ class PlatformQuery:
         source, level = self.source, self.level
         query = source.query(level, account.id, dates, self.grain, self.vendor_fields)
         for note in query.notes:
-            if note not in self.report.notes:
-                self.report.notes.append(note)
+            self.report.note(note)
         asked = [f for f in self.vendor_fields if f not in query.left_out]  # else the executor warns it is missing
         keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
         records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
@@ -186,13 +195,62 @@ class PlatformQuery:
                 f"time zone), not {shown['start']} – {shown['end']}; its rows cover its own days. Pass start_date/end_date "
                 "for the same calendar days everywhere."
             )
-        into.extend(await self._rows(account, records, onto or (start, end), onto is not None))
+        requests = self._requests(start, end)
+        into.extend(await self._rows(account, records, onto or (start, end), onto is not None, requests))
         await self.progress(f"{self.platform}: {which} period of account {account.id}")
         return start, end
 
+    def _requests(self, start: dt.date, end: dt.date) -> int:
+        """How many vendor requests answer the range: one row per object per request in the total grain."""
+        span = self.source.total_span_days
+        if self.grain != "total" or span is None:
+            return 1
+        requests = -(-((end - start).days + 1) // span)
+        if requests > 1 and "reach" in self.args.wanted:
+            self.report.note(
+                f"reach is null for {start} – {end}: {self.source.platform} answers at most {span} days per request "
+                f"without a day dimension, so these {(end - start).days + 1} days took {requests} requests whose rows "
+                "add up, and unique people do not add up"
+            )
+        return requests
+
+    def _counterparts(self, account: str, start: dt.date, end: dt.date) -> None:
+        """Day and week buckets compare their days' counterparts only: say which days have none, and which
+        earlier days stand for no day of the range (they count in the totals only)."""
+        args = self.args
+        if args.compare == "none" or args.granularity not in ("day", "week"):
+            return
+        missing = uncompared_days(start, end, args.compare)
+        per_bucket: dict[int, int] = {}
+        for day in missing:
+            index, first, last = bucket(day, args.granularity, start, end)
+            per_bucket[index] = per_bucket.get(index, 0) + 1
+            if per_bucket[index] == (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1:
+                self.report.uncompared.add((account, index))
+        if missing:
+            self.report.note(
+                f"{_days(missing)} {'has' if len(missing) == 1 else 'have'} no counterpart in the compared period "
+                "(days are matched by day number within their month): "
+                + ("its row's _previous is null, not 0" if args.granularity == "day" and len(missing) == 1 else
+                   "their rows' _previous is null, not 0" if args.granularity == "day" else
+                   "a week holding one compares its other days only (null if it has none)")
+            )
+        spare = unplaced_days(start, end, args.compare)
+        if spare:
+            self.report.note(
+                f"{_days(spare)} of the compared period {'stands' if len(spare) == 1 else 'stand'} for no day of "
+                f"{start} – {end} (days are matched by day number within their month): counted in meta.totals' "
+                "_previous only, in no row"
+            )
+
     async def _rows(
-        self, account: Account, records: list[dict[str, Any]], span: tuple[dt.date, dt.date], earlier: bool
+        self, account: Account, records: list[dict[str, Any]], span: tuple[dt.date, dt.date], earlier: bool, requests: int
     ) -> list[Row]:
+        """Vendor records summed into rows. Each record is keyed by its dimensions (its id, and its day in the day
+        grain): a key seen more often than the requests that answer the range is a row that moved across a page
+        boundary between requests (TikTok pages are numbered, with no order sent), so it is kept once and named
+        in a warning. A range split into several requests (`requests` > 1, total grain only) legitimately has
+        one row per object per request; a repeat within that allowance cannot be told apart from it."""
         source, level, args = self.source, self.level, self.args
         parents = self.parents.setdefault(account.id, {})
         if level.group is not None and records:
@@ -200,33 +258,57 @@ class PlatformQuery:
             if missing:
                 parents.update(await level.group(self.fetch, account.id, missing))
         rows: dict[tuple[str, int | None], Row] = {}
+        unplaced: dict[str, Row] = {}
         orphans = set()
+        seen: dict[tuple[str, str | None], int] = {}
+        repeated: list[str] = []
         for record in records:
             row_id, name = str(record.get(level.id_field)), record.get(level.name_field)
+            day = source.day_of(record) if self.grain == "day" else None
+            key = (row_id, day.isoformat() if day else None)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > requests:
+                repeated.append(f"{level.id_field} {row_id}" + (f" on {day}" if day else ""))
+                continue
             if level.whole_account:
                 row_id, name = account.id, account.name
             elif level.group is not None:
                 if row_id not in parents:
                     orphans.add(row_id)
                 row_id, name = parents.get(row_id, (f"none:{row_id}", None))
+            bases = {b: _number(record.get(source.metrics[b].field)) if b in source.metrics else None
+                     for b in bases_for(args.wanted)}  # fmt: skip
             period = None
-            if self.grain == "day":
-                day = source.day_of(record)
-                if earlier:  # bucket i of both periods: the same days of the range asked
-                    day = onto_range(day, *span, args.compare)
+            if day is not None:
+                if earlier:  # bucket i of both periods: the days of the range asked that these days stand for
+                    day = onto_range(day, *span, args.compare, args.granularity)
+                    if day is None:  # stands for no day of the range: in the totals only
+                        unplaced.setdefault(row_id, Row(account.id, row_id, name, None)).add(bases)
+                        continue
                 period = bucket(day, args.granularity, *span)
-            key = (row_id, period[0] if period else None)
-            row = rows.get(key)
+            row_key = (row_id, period[0] if period else None)
+            row = rows.get(row_key)
             if row is None:
-                row = rows[key] = Row(account.id, row_id, name, period)
-            row.add({b: _number(record.get(source.metrics[b].field)) if b in source.metrics else None
-                     for b in bases_for(args.wanted)})  # fmt: skip
+                row = rows[row_key] = Row(account.id, row_id, name, period)
+            row.add(bases)
+        self.report.unplaced.extend(unplaced.values())
         if orphans:
             self.report.warn(
                 f"{self.platform}: {len(orphans)} row(s) have no {level.native} (ids {', '.join(sorted(orphans)[:5])}); "
                 "they are shown under their own id."
             )
+        if repeated:
+            self.report.warn(
+                f"{self.platform}: {len(repeated)} report row(s) of account {account.id} came back twice ("
+                f"{', '.join(repeated[:5])}{', ...' if len(repeated) > 5 else ''}): rows moved across a page boundary "
+                "between requests (live data); each was counted once."
+            )
         return list(rows.values())
+
+
+def _days(days: list[dt.date]) -> str:
+    shown = ", ".join(d.isoformat() for d in days[:6])
+    return shown + (f" and {len(days) - 6} more" if len(days) > 6 else "")
 
 
 def accounts_for(source: ReportSource, platform: str, args: ReportArgs, settings: Any) -> list[str]:

@@ -3,6 +3,10 @@
 A ratio is never read from a vendor nor averaged across rows: it is recomputed from the summed bases
 of exactly the rows it describes (a campaign's days, a platform's campaigns), so a total's CTR is its
 clicks over its impressions.
+
+Units: every rate and every change is in percent, so no column mixes 0.014 and 1.4 for the same +1.4%:
+ctr and conversion_rate are percentages (0.6 = 0.6%), and the change column is named <metric>_change_pct
+(1.4 = +1.4%).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ BASE_TEXT = {
     "impressions": "times an ad was shown",
     "clicks": "clicks as the platform's UI counts them for CTR and CPC",
     "conversions": "conversions as the platform counts them (its own attribution; never added across platforms)",
-    "video_views": "video views as the platform's UI counts them",
+    "video_views": "video views as the platform's UI counts them (never added across platforms: each defines a view its own way)",
     "reach": "unique people reached; not additive (null when a row adds up several vendor rows)",
 }
 
@@ -47,6 +51,18 @@ METRICS = (
 )  # fmt: skip
 # Figures in a currency: never added or compared across currencies.
 MONEY = ("spend", "cpc", "cpm", "cost_per_conversion")
+# Bases each platform defines its own way: never added across platforms (nor ratios computed from them), why.
+NOT_ACROSS = {
+    "conversions": "each platform counts its own conversions with its own attribution",
+    "video_views": "each platform counts a view its own way",
+}
+CHANGE = "_change_pct"  # the suffix of a metric's change against the compared period, in percent
+UNITS = {
+    **{m: "count" for m in ("impressions", "clicks", "conversions", "video_views", "reach")},
+    **{m: "account currency" for m in MONEY},
+    "ctr": "percent (0.6 = 0.6%)",
+    "conversion_rate": "percent (12.5 = 12.5%)",
+}
 
 
 def bases_for(metrics: tuple[str, ...]) -> tuple[str, ...]:
@@ -86,10 +102,10 @@ def figures(bases: dict[str, float | None], metrics: tuple[str, ...]) -> dict[st
 
 
 def change(current: float | None, previous: float | None) -> float | None:
-    """Relative change (0.25 = +25%); null when there is no base to compare with."""
+    """Relative change in percent (25.0 = +25%); null when there is no base to compare with."""
     if current is None or previous is None or previous == 0:
         return None
-    return round((current - previous) / abs(previous), 4)
+    return round((current - previous) / abs(previous) * 100, 2)
 
 
 def compared_figures(now: dict[str, float | None], then: dict[str, float | None], metrics: tuple[str, ...]) -> dict[str, Any]:
@@ -100,7 +116,7 @@ def compared_figures(now: dict[str, float | None], then: dict[str, float | None]
     for name in metrics:
         out[name] = _shown(name, current[name])
         out[f"{name}_previous"] = _shown(name, earlier[name])
-        out[f"{name}_change"] = change(current[name], earlier[name])
+        out[f"{name}{CHANGE}"] = change(current[name], earlier[name])
     return out
 
 
@@ -133,6 +149,7 @@ def metrics_document(sources: dict[str, ReportSource]) -> dict[str, Any]:
                 )
                 for platform, source in sources.items()
             }
+        entry["unit"] = UNITS[name]
         metrics[name] = entry
     return {
         "metrics": metrics,
@@ -151,7 +168,20 @@ RULES = [
     "Ratios (ctr, cpc, cpm, cost_per_conversion, conversion_rate) are computed from summed bases, never averaged.",
     "Spend and money ratios are in each account's currency; totals add spend only within one currency.",
     "Conversions are never added across platforms: each platform counts its own conversions with its own attribution.",
-    "Reach is unique people: it is not added up, so it is null for rows and totals that combine several vendor rows.",
+    "video_views are never added across platforms: each platform counts a view its own way (see each platform's "
+    "definition under metrics.video_views.per_platform); compare them per platform.",
+    "Reach is unique people: it is not added up, so it is null for rows and totals that combine several vendor rows "
+    "(weeks, months, rows that add up finer vendor rows, ranges a platform answers in several requests; see notes).",
     "A null metric means the platform has no such figure (or, for a ratio, its denominator is 0).",
-    "<metric>_change is the relative change against the compared period: 0.25 = +25%; null when the earlier value is 0.",
+    "Units: ctr and conversion_rate are percentages (0.6 = 0.6%); <metric>_change_pct is the relative change against "
+    "the compared period, in percent (1.4 = +1.4%, -25.0 = -25%); null when the earlier value is 0 or missing.",
+    "compare=previous_period: a range of whole calendar months against as many whole months before it, any other "
+    "range against as many days just before it. compare=previous_year: whole months against the same whole months "
+    "a year earlier (February 2025 against all of February 2024, the 29th included); any other range against the "
+    "same calendar days a year earlier.",
+    "By day or week, a day is compared with its counterpart: the day the range's length earlier, or, for whole "
+    "months, the same day number of the compared month (30 November with 30 October). A day with no counterpart "
+    "(31 October against September) has a null _previous; a compared day that stands for no day (31 October "
+    "against November, 29 February against a 28-day February) counts in meta.totals only; a note names them. By "
+    "month, a month is compared with the whole month it stands for.",
 ]

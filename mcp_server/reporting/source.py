@@ -83,3 +83,6 @@ class ReportSource:
     default_account: Callable[[Any], str | None]
     account_setting: str  # the setting that names the default account
     notes: tuple[str, ...] = field(default=())  # platform-wide facts shown with the metric definitions
+    # The longest range one vendor request answers without a day dimension (None: any). A longer range is
+    # answered in several requests, one row per object each: those rows add up (and reach cannot).
+    total_span_days: int | None = None

@@ -1,7 +1,8 @@
 """An ads_report result for a person or a spreadsheet: an aligned text table (rich), or CSV rows.
 
 The figures are the tool's, only formatted: money with its currency, ctr and conversion_rate as percentages
-(they already are ×100), changes as signed percentages (0.25 → +25.0%), null as an em dash.
+(they already are in percent), changes as signed percentages (<metric>_change_pct 25.0 → +25.0%), null as an
+em dash. CSV keeps the tool's column names and values, so its units are the tool's (connectors://metrics).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .metrics import METRICS, MONEY
+from .metrics import CHANGE, METRICS, MONEY
 
 PERCENT = ("ctr", "conversion_rate")
 # What the table asks for when no metrics are named: Ads Manager's usual columns, so that a comparison
@@ -45,7 +46,7 @@ def metric_text(name: str, value: Any, currency: str | None) -> str:
 
 
 def change_text(value: float | None) -> str:
-    return NULL if value is None else f"{value * 100:+,.1f}%"
+    return NULL if value is None else f"{value:+,.1f}%"
 
 
 def _metrics(records: list[dict[str, Any]]) -> list[str]:
@@ -63,7 +64,7 @@ def _table(records: list[dict[str, Any]], labels: list[str], compare: bool) -> T
     metrics = _metrics(records)
     figures = [(name, name) for name in metrics]
     if compare:
-        figures = [pair for name in metrics for pair in ((name, name), ("Δ", f"{name}_change"))]
+        figures = [pair for name in metrics for pair in ((name, name), ("Δ", f"{name}{CHANGE}"))]
     rows = []
     for record in records:
         cells = [NULL if record.get(label) is None else str(record[label]) for label in labels]
@@ -71,7 +72,7 @@ def _table(records: list[dict[str, Any]], labels: list[str], compare: bool) -> T
             cells[labels.index("period")] = _period(record)
         for header, key in figures:
             value = record.get(key)
-            is_change = key.endswith("_change")
+            is_change = key.endswith(CHANGE)
             cells.append(change_text(value) if is_change else metric_text(key, value, record.get("currency")))
         rows.append(cells)
     # No edges and no outer padding: lines end with the last figure (no trailing blanks in a file).

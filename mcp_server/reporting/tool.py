@@ -20,7 +20,7 @@ from ..shaping import MAX_RESULT_TOKENS_SETTING, records_that_fit
 from ..tool_results import LeanMeta, answer
 from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
-from .assemble import build_rows, sort_rows, totals
+from .assemble import build_rows, sort_rows, totals, totals_only
 from .gather import PlatformQuery, PlatformReport, accounts_for
 
 log = logging.getLogger("mcp_server.reporting")
@@ -29,10 +29,12 @@ NAME = "ads_report"
 DESCRIPTION = (
     "Read-only performance report across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, "
     "conversions, cost_per_conversion, conversion_rate, video_views, reach per account, campaign_group, campaign, "
-    "ad_group or ad, in total or by day/week/month; compare adds <metric>_previous and <metric>_change (0.25 = +25%).\n"
+    "ad_group or ad, in total or by day/week/month; compare adds <metric>_previous and <metric>_change_pct. Units: "
+    "ctr, conversion_rate and every _change_pct are percent (0.6 = 0.6%, 1.4 = +1.4%).\n"
     "Rows name platform and native_level; meta says each platform's days and levels left out. Ratios come from "
-    "summed figures. meta.totals: per platform and currency; an overall total never adds conversions or mixed "
-    "currencies. Definitions per platform: connectors://metrics. A failing platform is a warning; others answer."
+    "summed figures. meta.totals: per platform and currency; an overall total never adds conversions, video_views "
+    "or mixed currencies. Definitions, units and compare rules: connectors://metrics. A failing platform is a "
+    "warning; others answer."
 )
 
 
@@ -99,10 +101,15 @@ class ReportTool(LeanMeta, Tool):
                 same = all(type(e) is type(first) for e in failed.values())
                 parts = [f"{p}: {e.render().removeprefix(e.kind + ': ') if same else e.render()}" for p, e in failed.items()]
                 raise (type(first) if same else ConnectorError)("; ".join(parts))
-            raise next(iter(ConnectorError(f"{p}: {why}") for p, why in skipped.items()))
+            # Nothing configured: each platform's own fix (its settings), not only the first one's.
+            prefix = f"{NotConfigured.kind}: "
+            if all(why.startswith(prefix) for why in skipped.values()):
+                raise NotConfigured("; ".join(f"{p}: {why.removeprefix(prefix).rstrip('.')}" for p, why in skipped.items()) + ".")
+            raise ConnectorError("; ".join(f"{p}: {why.rstrip('.')}" for p, why in skipped.items()) + ".")
 
         rows = build_rows(reports, args)
-        total_rows, warnings = totals(rows, args)
+        sources = {r.platform: r.source for r in reports}
+        total_rows, warnings = totals(rows, args, totals_only(reports, args), sources)
         rows = sort_rows(rows, args.sort_keys())
         shown = rows[: args.limit]
         for row in rows:
@@ -118,7 +125,7 @@ class ReportTool(LeanMeta, Tool):
             }
             for r in reports
         }
-        meta.update({"rows": len(rows), "returned": len(shown), "sort": args.sort or _sort_text(args), "totals": total_rows})
+        meta.update({"rows": len(rows), "returned": len(shown), "sort": _sort_text(args), "totals": total_rows})
         notes = [f"{r.platform}: {n}" for r in reports for n in r.notes]
         all_warnings = [w for r in reports for w in r.warnings] + warnings
         all_warnings += [f"{p} failed, its rows are missing: {e.render()}" for p, e in failed.items()]

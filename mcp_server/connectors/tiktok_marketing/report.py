@@ -4,7 +4,8 @@ Sources (TikTok Business API "Basic report – Supported metrics", doc 174030284
 doc 1843337909199938): `spend` is Ads Manager's Cost in the advertiser's currency; `clicks` is Clicks
 (destination), which TikTok's own CTR and CPC use; `conversion` counts the optimization event, dated by
 impression time, with each ad group's attribution (default 7-day click / 1-day view); Ads Manager's Video
-views are `video_play_actions`; a report without stat_time_day spans up to 365 days per request.
+views are `video_play_actions`; a report without stat_time_day spans up to 365 days per request (unverified:
+see report_params.MAX_SPAN_DAYS), so a longer range takes several requests and its rows have no reach.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from ...reporting.source import Dates, Level, MetricField, Query, ReportSource, VendorGrain
+from .report_params import MAX_SPAN_DAYS
 
 DAY_FIELD = "stat_time_day"
 
@@ -71,5 +73,10 @@ REPORT = ReportSource(
     account_info=lambda record: (record.get("name"), record.get("currency")),
     default_account=lambda settings: settings.advertiser_id,
     account_setting="TIKTOK_MARKETING_ADVERTISER_ID",
-    notes=("no campaign group level: TikTok campaigns sit directly under the advertiser",),
+    notes=(
+        "no campaign group level: TikTok campaigns sit directly under the advertiser",
+        f"reach is null for ranges over {MAX_SPAN_DAYS[None]} days: one request covers at most {MAX_SPAN_DAYS[None]} "
+        "days without a day dimension, and the rows of several requests cannot add up unique people",
+    ),
+    total_span_days=MAX_SPAN_DAYS[None],
 )

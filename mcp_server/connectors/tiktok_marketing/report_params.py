@@ -56,6 +56,11 @@ AD_METRICS = ["campaign_name", "campaign_id", "adgroup_name", "adgroup_id", "ad_
 
 DAY, HOUR = "stat_time_day", "stat_time_hour"
 # TikTok's longest date span per request, by time dimension (None = no time dimension).
+# 30 (day) and 1 (hour) match Airbyte's chunking. 365 without a time dimension is NOT verified from a primary
+# source (2026-12 review): TikTok's doc page could not be read here, the official tiktok-business-api-sdk
+# (ReportingApi) states no span, and Airbyte's former Python source (source_tiktok_marketing/streams.py,
+# BasicReports._get_time_interval, citing TikTok doc 1714590313280513) chunked such reports by 364 days. If
+# TikTok refuses 365-day requests, lower this to 364 (ads_report then splits and nulls reach one day sooner).
 MAX_SPAN_DAYS = {DAY: 30, HOUR: 1, None: 365}
 # Hourly rows cost one request per day; keep one call's range bounded.
 MAX_HOURLY_RANGE_DAYS = 31

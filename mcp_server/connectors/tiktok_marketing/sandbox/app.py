@@ -10,7 +10,10 @@ sandbox.control.transport_fault). A code fault may carry its own "message" (TikT
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
 time, for timing concurrent paging; 0 = none);
-POST /__sandbox__/reset clears faults, the latency and app.state.requests.
+POST /__sandbox__/report_pages {"page_size": N, "shift": S} serves report pages of at most N rows, every page
+after the first starting S rows earlier (rows that moved across a page boundary between requests come back
+twice; sandbox.reports._page_bounds); {} turns it off;
+POST /__sandbox__/reset clears faults, the latency, the report page drift and app.state.requests.
 """
 
 from __future__ import annotations
@@ -138,13 +141,26 @@ def create_app() -> Starlette:
         latency["seconds"] = float(seconds)
         return JSONResponse({"ok": True})
 
+    async def set_report_pages(request: Request) -> Response:
+        spec = await request.json()
+        if spec == {}:
+            data.report_drift.clear()
+            return JSONResponse({"ok": True})
+        size, shift = spec.get("page_size"), spec.get("shift", 0)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (size, shift)) or not 0 <= shift < size <= 1000:
+            return JSONResponse({"error": "page_size must be 1-1000 and shift 0 to page_size - 1"}, status_code=400)
+        data.report_drift.update(page_size=size, shift=shift)
+        return JSONResponse({"ok": True})
+
     def reset() -> None:
         latency["seconds"] = 0.0
+        data.report_drift.clear()
 
     app = Starlette(
         routes=[
             *control_routes(faults, requests, admit=admit, reset=reset,
-                            extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"])]),
+                            extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"]),
+                                   Route("/__sandbox__/report_pages", set_report_pages, methods=["POST"])]),
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )

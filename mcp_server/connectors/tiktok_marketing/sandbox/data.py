@@ -60,6 +60,8 @@ class Dataset:
     business_centers: dict[str, dict[str, Any]] = field(default_factory=dict)
     # kind ("campaigns", "adgroups", "ads", "audiences", "images", "videos", "spark_ads", "catalogs") -> advertiser -> records
     objects: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    # Control state, not data: the report page drift mode (POST /__sandbox__/report_pages), {} when off.
+    report_drift: dict[str, int] = field(default_factory=dict)
 
     def add(self, kind: str, advertiser_id: str, record: dict[str, Any]) -> dict[str, Any]:
         self.objects.setdefault(kind, {}).setdefault(advertiser_id, []).append(record)

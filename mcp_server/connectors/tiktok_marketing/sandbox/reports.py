@@ -75,11 +75,28 @@ def integrated_report(data: Dataset, query: Query, advertiser_id: str) -> dict[s
         buckets = list(_buckets(query, time_dim, today))
     rows = [row for row in _rows(data, advertiser_id, ads, id_dim, time_dim, buckets, metrics, today) if row]
     rows = _ordered(rows, query.text("order_field"), query.text("order_type", choices=("ASC", "DESC")) or "DESC")
+    first, last, page_size = _page_bounds(data.report_drift, page, page_size, len(rows))
     total_page = -(-len(rows) // page_size)
     return {
-        "list": rows[(page - 1) * page_size : page * page_size],
+        "list": rows[first:last],
         "page_info": {"page": page, "page_size": page_size, "total_number": len(rows), "total_page": total_page},
     }
+
+
+def _page_bounds(drift: dict[str, int], page: int, page_size: int, count: int) -> tuple[int, int, int]:
+    """Where a numbered page starts and stops. TikTok sends no sort order unless asked (order_field), so on live
+    data a row can move across a page boundary between the requests of one walk. The drift mode
+    (POST /__sandbox__/report_pages {"page_size": N, "shift": S}) shows it: pages of at most N rows, and every
+    page after the first starts S rows earlier, as if S rows had moved from the end of page 1 to the start of
+    page 2 after page 1 was served. Those rows come back twice; the last page runs to the end, so no row is lost
+    and the whole data set stays the true total."""
+    if not drift:
+        return (page - 1) * page_size, page * page_size, page_size
+    size = min(page_size, drift["page_size"])
+    shift = drift["shift"] if page > 1 else 0
+    last_page = -(-count // size)
+    stop = count if page >= last_page else page * size - (drift["shift"] if page > 1 else 0)
+    return max((page - 1) * size - shift, 0), stop, size
 
 
 def _ordered(rows: list[dict[str, Any]], field: str | None, direction: str) -> list[dict[str, Any]]:
