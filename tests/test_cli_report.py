@@ -13,6 +13,7 @@ import sys
 import anyio
 import pytest
 from fastmcp import Client
+from rich.cells import cell_len
 
 from mcp_server.cli import main
 from mcp_server.server import build_server
@@ -209,17 +210,53 @@ class NarrowTerminal(io.StringIO):
         return True
 
 
-def test_in_a_narrow_terminal_names_wrap_but_figures_are_never_cut(monkeypatch):
+def terminal_text(result: dict, columns: int, monkeypatch) -> str:
     from mcp_server.reporting.table import print_table
 
-    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("COLUMNS", str(columns))
     monkeypatch.delenv("NO_COLOR", raising=False)
-    result = tool_result({"date_preset": "last_7d", "compare": "previous_period", "limit": 5, "metrics": TABLE_METRICS})
     screen = NarrowTerminal()
     print_table(result, screen)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
     assert "\x1b[" in screen.getvalue()  # a terminal gets rich's styling
-    assert "…" not in text
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
+
+
+@pytest.mark.parametrize("compare", ["previous_period", "none"])
+def test_in_an_80_column_terminal_no_line_wraps_and_figures_are_never_cut(monkeypatch, compare):
+    """Each record stacked: its labels on one line (a long name cut with an ellipsis), then its figures."""
+    result = tool_result({"date_preset": "last_7d", "compare": compare, "limit": 8, "metrics": TABLE_METRICS})
+    text = terminal_text(result, 80, monkeypatch)
+    rows_part = text[text.index("8 of ") : text.index("totals (per platform")]
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    cut = 0
     for row in result["data"]:
-        assert money(row["spend"], row["currency"]) in text and row["id"] in text
-        assert row["name"] not in text  # wrapped inside its column, not cut
+        label_line = next(line for line in rows_part.splitlines() if f"  {row['id']}  " in line)
+        assert label_line.startswith(f"{row['platform']}  {row['id']}  ")
+        if row["name"] in label_line:
+            assert label_line.endswith(row["name"])
+        else:  # cut to the width, with an ellipsis
+            cut += 1
+            assert label_line.endswith("…") and cell_len(label_line) == 80
+            assert row["name"].startswith(label_line.split("  ", 2)[2][:-1])
+        block = rows_part[rows_part.index(label_line) :].split("\n")[1:5]
+        figures = " ".join(block)
+        assert re.search(rf"spend +{re.escape(money(row['spend'], row['currency']))}\b", figures)
+        if compare != "none":
+            spend = f"{re.escape(money(row['spend'], row['currency']))} +{re.escape(signed(row['spend_change']))}"
+            assert re.search(spend, figures), figures
+    assert cut  # the demo has names longer than 80 columns allow
+
+
+def test_in_a_wide_terminal_the_table_keeps_one_line_per_row(monkeypatch):
+    result = tool_result({"date_preset": "last_7d", "limit": 5, "metrics": TABLE_METRICS})
+    text = terminal_text(result, 200, monkeypatch)
+    header = next(line for line in text.splitlines() if line.startswith("platform "))
+    assert header.split() == ["platform", "id", "name", *TABLE_METRICS]
+    for row in result["data"]:  # whole names, every figure, one line
+        line = line_of(text, row["id"])
+        assert row["name"] in line and money(row["spend"], row["currency"]) in line
+    assert max(cell_len(line) for line in text.splitlines()) <= 200
+    # a little narrower: names are cut with an ellipsis before the table gives way to stacked records
+    text = terminal_text(result, 150, monkeypatch)
+    assert "…" in text and max(cell_len(line) for line in text.splitlines()) <= 150
+    assert all(money(row["spend"], row["currency"]) in line_of(text, row["id"]) for row in result["data"])
