@@ -156,10 +156,25 @@ def test_hosted_demo_report(capsys):
     assert {info["backend"] for info in platforms.values()} == {"hosted"}
 
 
-def test_a_bad_choice_is_an_argparse_error(capsys):
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err  # not argparse's whole usage text
+    return lines[0]
+
+
+def test_a_bad_choice_is_one_line_naming_the_flag_exit_2(capsys):
     code, out, err = run_main(capsys, "--demo", "report", "--compare", "last_week")
     assert code == 2 and out == ""
-    assert "argument --compare: invalid choice: 'last_week'" in err and "previous_period" in err
+    line = one_line_error(err)
+    assert "argument --compare: invalid choice: 'last_week'" in line and "previous_period" in line
+    assert "`connector-mcp report --help`" in line
+
+
+def test_a_bad_preset_is_one_line_naming_the_flag_exit_2(capsys):
+    code, out, err = run_main(capsys, "--demo", "report", "--date-preset", "last_7days")
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert "argument --date-preset: invalid choice: 'last_7days'" in line and "'last_7d'" in line
 
 
 @pytest.mark.parametrize(
@@ -173,15 +188,51 @@ def test_a_bad_choice_is_an_argparse_error(capsys):
 def test_malformed_flags_exit_2_naming_the_flag(capsys, argv, message):
     code, out, err = run_main(capsys, "--demo", "report", *argv)
     assert code == 2 and out == ""
-    assert message in err
+    assert message in one_line_error(err)
 
 
-def test_a_tool_error_is_one_line_on_stderr_exit_1(capsys):
-    code, out, err = run_main(capsys, "--demo", "report", "--metrics", "spend,clickz", "--format", "csv")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--metrics", "spend,clickz"], "--metrics: unknown metric 'clickz'; did you mean 'clicks'?"),
+        (["--start-date", "2026-05-01"], "pass --start-date and --end-date together (or a --date-preset)"),
+        (
+            ["--date-preset", "last_7d", "--start-date", "2026-05-01", "--end-date", "2026-05-02"],
+            "--date-preset and --start-date/--end-date both give the range",
+        ),
+        (["--limit", "0"], "--limit: "),
+        (["--sort", "spend_change desc"], "--sort column 'spend_change' needs --compare. Fix: Pass --compare previous_period"),
+        (["--accounts", "linkedin-ads=abc"], "--accounts linkedin-ads=…: 'abc' is not an account id"),
+    ],
+)
+def test_a_value_the_tool_refuses_is_one_line_in_flags_exit_2(capsys, argv, message):
+    """Values argparse cannot check are checked by the tool; the command says them in its own flags."""
+    code, out, err = run_main(capsys, "--demo", "report", *argv, "--format", "csv")
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert message in line, line
+    for tool_word in ("date_preset", "start_date", "describe(", "Correct the arguments", "invalid_params"):
+        assert tool_word not in line, line
+
+
+def test_a_report_that_cannot_be_made_exits_1(capsys):
+    code, out, err = run_main(capsys, "report", "--metrics", "spend")  # no credentials, no --demo
     assert code == 1 and out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: invalid_params: metrics")
-    assert "did you mean 'clicks'" in lines[0]
+    line = one_line_error(err)
+    assert "not_configured" in line and not line.startswith("error: error:")
+
+
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_a_platform_that_failed_exits_3_after_the_others_rows(capsys, direct_env, output):
+    direct_env["tiktok-marketing"].fault("report/integrated", "40105", times=20)
+    code, out, err = run_main(capsys, "report", "--metrics", "spend", "--format", output)
+    assert code == 3, err
+    assert "linkedin-ads" in out  # the other platform's rows are printed
+    assert err.strip().splitlines()[-1] == "error: tiktok-marketing failed; the report lacks their rows (exit 3)"
+    if output == "json":
+        assert json.loads(out)["meta"]["failed"] == ["tiktok-marketing"]
+    else:
+        assert "warning: tiktok-marketing failed, its rows are missing: auth_error" in out
 
 
 def test_done_when_the_demo_prints_last_7d_against_the_previous_7d_as_a_table():
