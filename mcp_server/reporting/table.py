@@ -81,10 +81,15 @@ def _cells(records: list[dict[str, Any]], labels: list[str], compare: bool) -> t
     return [header for header, _key in figures], rows
 
 
-def _table(labels: list[str], headers: list[str], rows: list[list[str]], *, name_width: int | None) -> Table:
-    """Label columns, then each figure (never cut); a name longer than name_width ends in an ellipsis."""
+def _table(
+    labels: list[str], headers: list[str], rows: list[list[str]], *, terminal: bool = False, name_width: int | None = None
+) -> Table:
+    """Label columns, then each figure (never cut); a name longer than name_width ends in an ellipsis. In a
+    terminal, columns are 2 spaces apart instead of 3 (a comparison then fits in 200 columns)."""
     # No edges and no outer padding: lines end with the last figure (no trailing blanks in a file).
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=terminal, highlight=False
+    )
     for label in labels:
         justify = "right" if label == "rows" else "left"
         if label == "name" and name_width:
@@ -246,14 +251,14 @@ def _fitted_table(out: Console, labels: list[str], headers: list[str], rows: lis
     """A file or a pipe gets the whole table, as wide as it needs. A terminal gets it when it fits its width with
     names cut to no fewer than NAME_WIDTH characters; else None: each record is then stacked (see _stacked), so
     the terminal never wraps a line of figures."""
-    table = _table(labels, headers, rows, name_width=None)
     if not out.is_terminal:
-        return table
+        return _table(labels, headers, rows)
+    longest = max(cell_len(cells[labels.index("name")]) for cells in rows) if "name" in labels else 0
+    table = _table(labels, headers, rows, terminal=True)
     needed = out.measure(table, options=out.options.update_width(UNLIMITED)).maximum
     if needed > out.width and "name" in labels:  # cut long names, down to NAME_WIDTH, to fit
-        longest = max(cell_len(cells[labels.index("name")]) for cells in rows)
         if longest - (needed - out.width) >= min(NAME_WIDTH, longest):
-            return _table(labels, headers, rows, name_width=longest - (needed - out.width))
+            return _table(labels, headers, rows, terminal=True, name_width=longest - (needed - out.width))
     return table if needed <= out.width else None
 
 
