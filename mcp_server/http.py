@@ -93,26 +93,22 @@ async def send(
     request: httpx.Request,
     *,
     service: str,
-    setting: str,
+    setting: str | None = None,
     limiter: AsyncLimiter | None = None,
 ) -> httpx.Response:
     """Send a request once the vendor's limiter allows; transport failures become NetworkError naming the host
-    and the setting that chose it (`setting`), never the whole URL (its query may hold ids or secrets)."""
+    and the setting that points at it (`setting`, e.g. TIKTOK_MARKETING_API_BASE_URL), never the whole URL
+    (its query may hold ids or secrets)."""
     spend()
     await throttle(limiter)
     where = host_of(request)
+    check = f"the network and {setting} (it points at {where})" if setting else f"the network (the host is {where})"
     try:
         return await client.send(request)
     except httpx.TimeoutException:
-        raise NetworkError(
-            f"{service} at {where} did not answer in time.",
-            fix=f"Try again; if it persists, check the network and {setting} (it points at {where}).",
-        ) from None
+        raise NetworkError(f"{service} at {where} did not answer in time.", fix=f"Try again; if it persists, check {check}.") from None
     except httpx.TransportError as exc:
-        raise NetworkError(
-            f"could not reach {service} at {where} ({type(exc).__name__}).",
-            fix=f"Check the network, and {setting}: it points at {where}.",
-        ) from None
+        raise NetworkError(f"could not reach {service} at {where} ({type(exc).__name__}).", fix=f"Check {check}.") from None
 
 
 def host_of(request: httpx.Request) -> str:
