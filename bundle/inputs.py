@@ -47,7 +47,7 @@ DECLARED = (
     Input("AIRBYTE_CLIENT_SECRET", "Airbyte client secret", "Hosted mode: your Airbyte application's client secret."),
     Input("AIRBYTE_WORKSPACE_NAME", "Airbyte workspace", "Hosted mode: the workspace holding your connectors."),
     Input("CONNECTOR_MCP_WRITES", "Allow changes",
-          "Off (default): read-only. On: the tools that change campaigns are served; every change is previewed first.",
+          "Off (default): changes can be previewed, not applied. On: apply_change is listed to apply a previewed one.",
           kind="boolean", default=False),
 )  # fmt: skip
 
