@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from functools import partial
-from typing import Any, get_args
+from typing import Any, NoReturn, get_args
 
 import anyio
 from pydantic import ValidationError
@@ -30,6 +30,15 @@ REPORT_ARGUMENTS = (
 LOG_LEVELS = get_args(LogLevel)
 # What a bad command line or setting exits with (argparse's own usage errors exit 2 too).
 USAGE_ERROR = 2
+# `report` printed a report, but a platform (or an account) it asked for failed and its rows are missing.
+PARTLY_FAILED = 3
+
+
+class Parser(argparse.ArgumentParser):
+    """A wrong flag is one line naming it, exit 2, not the whole usage text (subcommands inherit the class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"error: {message}. `{self.prog} --help` lists the flags and their choices.\n")
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -46,7 +55,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from .connectors import REGISTRY
 
-    parser = argparse.ArgumentParser(prog="connector-mcp", description="MCP server for LinkedIn Ads and TikTok Marketing.")
+    parser = Parser(prog="connector-mcp", description="MCP server for LinkedIn Ads and TikTok Marketing.")
     parser.add_argument("--version", action="version", version=f"connector-mcp {__version__}")
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command")
@@ -117,8 +126,9 @@ def _report_parser(sub: Any) -> None:
     report = sub.add_parser(
         "report",
         help="run ads_report and print it as a table, JSON or CSV",
-        description="Run the ads_report tool (every platform, normalized metrics) and print the result; "
-        "an error is one line on stderr, exit 1.",
+        description="Run the ads_report tool (every platform, normalized metrics) and print the result. "
+        f"An error is one line on stderr: exit {USAGE_ERROR} for a wrong flag, 1 when no report could be made, "
+        f"{PARTLY_FAILED} when a platform or account asked for failed (the others' rows are printed).",
         epilog="example: connector-mcp --demo report --date-preset last_7d --compare previous_period --limit 10",
     )
     _common(report, top=False)
@@ -307,6 +317,8 @@ def cmd_call(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from fastmcp import Client
 
+    from .errors import InvalidParams
+    from .reporting.flags import in_flags
     from .reporting.table import TABLE_METRICS, messages, print_table, write_csv
     from .reporting.tool import NAME
 
@@ -330,7 +342,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = anyio.run(run)
     text = result.content[0].text if result.content else ""
     if result.is_error:
-        return fail(" ".join(text.split()))
+        if text.startswith(f"{InvalidParams.kind}:"):
+            return fail(in_flags(text), USAGE_ERROR)
+        return fail(" ".join(text.split()).removeprefix("error: "))
     report = result.structured_content
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -340,6 +354,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
     else:
         print_table(report, sys.stdout)
+    failed = report.get("meta", {}).get("failed")
+    if failed:  # the warnings (printed above, or in the JSON) say why and the fix
+        print(f"error: {', '.join(failed)} failed; the report lacks their rows (exit {PARTLY_FAILED})", file=sys.stderr)
+        return PARTLY_FAILED
     return 0
 
 

@@ -89,18 +89,29 @@ async def with_retries(options: ClientOptions, call: Callable[[], Awaitable[T]])
 
 
 async def send(
-    client: httpx.AsyncClient, request: httpx.Request, *, service: str, limiter: AsyncLimiter | None = None
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    service: str,
+    setting: str | None = None,
+    limiter: AsyncLimiter | None = None,
 ) -> httpx.Response:
-    """Send a request once the vendor's limiter allows; transport failures become NetworkError without
-    the URL (it may hold secrets)."""
+    """Send a request once the vendor's limiter allows; transport failures become NetworkError naming the host
+    and the setting that points at it (`setting`, e.g. TIKTOK_MARKETING_API_BASE_URL), never the whole URL
+    (its query may hold ids or secrets)."""
     spend()
     await throttle(limiter)
+    where = host_of(request)
+    check = f"the network and {setting} (it points at {where})" if setting else f"the network (the host is {where})"
     try:
         return await client.send(request)
     except httpx.TimeoutException:
-        raise NetworkError(f"{service} did not answer in time.", fix="Try again; if it persists, check the network.") from None
+        raise NetworkError(f"{service} at {where} did not answer in time.", fix=f"Try again; if it persists, check {check}.") from None
     except httpx.TransportError as exc:
-        raise NetworkError(
-            f"could not reach {service} ({type(exc).__name__}).",
-            fix="Check the network and the API base URL setting.",
-        ) from None
+        raise NetworkError(f"could not reach {service} at {where} ({type(exc).__name__}).", fix=f"Check {check}.") from None
+
+
+def host_of(request: httpx.Request) -> str:
+    """The host (and port, when not the scheme's default) a request went to: what a user checks first."""
+    url = request.url
+    return f"{url.host}:{url.port}" if url.port else url.host

@@ -555,7 +555,16 @@ async def test_a_failing_platform_leaves_the_others_rows_with_a_warning(client, 
     assert body["data"] and {r["platform"] for r in body["data"]} == {other}
     (warning,) = [w for w in body["meta"]["warnings"] if w.startswith(platform)]
     assert f"{platform} failed" in warning and error in warning
+    assert body["meta"]["failed"] == [platform]
     assert [t["platform"] for t in body["meta"]["totals"]] == [other]
+
+
+async def test_a_failing_account_is_named_in_meta_failed(client, direct):
+    direct[LI].fault(f"/adAccounts/{EUR_ACCOUNT}", "forbidden", times=20)
+    body = await report(client, accounts={LI: [LI_ACCOUNT, EUR_ACCOUNT]}, metrics=["spend"])
+    assert body["meta"]["failed"] == [f"{LI} account {EUR_ACCOUNT}"]
+    assert {r["account_id"] for r in body["data"] if r["platform"] == LI} == {LI_ACCOUNT}
+    assert any(w.startswith(f"{LI}: account {EUR_ACCOUNT} failed") for w in body["meta"]["warnings"])
 
 
 async def test_every_platform_failing_is_an_error(client, direct):

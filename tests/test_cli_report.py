@@ -13,6 +13,7 @@ import sys
 import anyio
 import pytest
 from fastmcp import Client
+from rich.cells import cell_len
 
 from mcp_server.cli import main
 from mcp_server.server import build_server
@@ -155,10 +156,25 @@ def test_hosted_demo_report(capsys):
     assert {info["backend"] for info in platforms.values()} == {"hosted"}
 
 
-def test_a_bad_choice_is_an_argparse_error(capsys):
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err  # not argparse's whole usage text
+    return lines[0]
+
+
+def test_a_bad_choice_is_one_line_naming_the_flag_exit_2(capsys):
     code, out, err = run_main(capsys, "--demo", "report", "--compare", "last_week")
     assert code == 2 and out == ""
-    assert "argument --compare: invalid choice: 'last_week'" in err and "previous_period" in err
+    line = one_line_error(err)
+    assert "argument --compare: invalid choice: 'last_week'" in line and "previous_period" in line
+    assert "`connector-mcp report --help`" in line
+
+
+def test_a_bad_preset_is_one_line_naming_the_flag_exit_2(capsys):
+    code, out, err = run_main(capsys, "--demo", "report", "--date-preset", "last_7days")
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert "argument --date-preset: invalid choice: 'last_7days'" in line and "'last_7d'" in line
 
 
 @pytest.mark.parametrize(
@@ -172,15 +188,51 @@ def test_a_bad_choice_is_an_argparse_error(capsys):
 def test_malformed_flags_exit_2_naming_the_flag(capsys, argv, message):
     code, out, err = run_main(capsys, "--demo", "report", *argv)
     assert code == 2 and out == ""
-    assert message in err
+    assert message in one_line_error(err)
 
 
-def test_a_tool_error_is_one_line_on_stderr_exit_1(capsys):
-    code, out, err = run_main(capsys, "--demo", "report", "--metrics", "spend,clickz", "--format", "csv")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--metrics", "spend,clickz"], "--metrics: unknown metric 'clickz'; did you mean 'clicks'?"),
+        (["--start-date", "2026-05-01"], "pass --start-date and --end-date together (or a --date-preset)"),
+        (
+            ["--date-preset", "last_7d", "--start-date", "2026-05-01", "--end-date", "2026-05-02"],
+            "--date-preset and --start-date/--end-date both give the range",
+        ),
+        (["--limit", "0"], "--limit: "),
+        (["--sort", "spend_change desc"], "--sort column 'spend_change' needs --compare. Fix: Pass --compare previous_period"),
+        (["--accounts", "linkedin-ads=abc"], "--accounts linkedin-ads=…: 'abc' is not an account id"),
+    ],
+)
+def test_a_value_the_tool_refuses_is_one_line_in_flags_exit_2(capsys, argv, message):
+    """Values argparse cannot check are checked by the tool; the command says them in its own flags."""
+    code, out, err = run_main(capsys, "--demo", "report", *argv, "--format", "csv")
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert message in line, line
+    for tool_word in ("date_preset", "start_date", "describe(", "Correct the arguments", "invalid_params"):
+        assert tool_word not in line, line
+
+
+def test_a_report_that_cannot_be_made_exits_1(capsys):
+    code, out, err = run_main(capsys, "report", "--metrics", "spend")  # no credentials, no --demo
     assert code == 1 and out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: invalid_params: metrics")
-    assert "did you mean 'clicks'" in lines[0]
+    line = one_line_error(err)
+    assert "not_configured" in line and not line.startswith("error: error:")
+
+
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_a_platform_that_failed_exits_3_after_the_others_rows(capsys, direct_env, output):
+    direct_env["tiktok-marketing"].fault("report/integrated", "40105", times=20)
+    code, out, err = run_main(capsys, "report", "--metrics", "spend", "--format", output)
+    assert code == 3, err
+    assert "linkedin-ads" in out  # the other platform's rows are printed
+    assert err.strip().splitlines()[-1] == "error: tiktok-marketing failed; the report lacks their rows (exit 3)"
+    if output == "json":
+        assert json.loads(out)["meta"]["failed"] == ["tiktok-marketing"]
+    else:
+        assert "warning: tiktok-marketing failed, its rows are missing: auth_error" in out
 
 
 def test_done_when_the_demo_prints_last_7d_against_the_previous_7d_as_a_table():
@@ -209,17 +261,53 @@ class NarrowTerminal(io.StringIO):
         return True
 
 
-def test_in_a_narrow_terminal_names_wrap_but_figures_are_never_cut(monkeypatch):
+def terminal_text(result: dict, columns: int, monkeypatch) -> str:
     from mcp_server.reporting.table import print_table
 
-    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("COLUMNS", str(columns))
     monkeypatch.delenv("NO_COLOR", raising=False)
-    result = tool_result({"date_preset": "last_7d", "compare": "previous_period", "limit": 5, "metrics": TABLE_METRICS})
     screen = NarrowTerminal()
     print_table(result, screen)
-    text = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
     assert "\x1b[" in screen.getvalue()  # a terminal gets rich's styling
-    assert "…" not in text
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
+
+
+@pytest.mark.parametrize("compare", ["previous_period", "none"])
+def test_in_an_80_column_terminal_no_line_wraps_and_figures_are_never_cut(monkeypatch, compare):
+    """Each record stacked: its labels on one line (a long name cut with an ellipsis), then its figures."""
+    result = tool_result({"date_preset": "last_7d", "compare": compare, "limit": 8, "metrics": TABLE_METRICS})
+    text = terminal_text(result, 80, monkeypatch)
+    rows_part = text[text.index("8 of ") : text.index("totals (per platform")]
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    cut = 0
     for row in result["data"]:
-        assert money(row["spend"], row["currency"]) in text and row["id"] in text
-        assert row["name"] not in text  # wrapped inside its column, not cut
+        label_line = next(line for line in rows_part.splitlines() if f"  {row['id']}  " in line)
+        assert label_line.startswith(f"{row['platform']}  {row['id']}  ")
+        if row["name"] in label_line:
+            assert label_line.endswith(row["name"])
+        else:  # cut to the width, with an ellipsis
+            cut += 1
+            assert label_line.endswith("…") and cell_len(label_line) == 80
+            assert row["name"].startswith(label_line.split("  ", 2)[2][:-1])
+        block = rows_part[rows_part.index(label_line) :].split("\n")[1:5]
+        figures = " ".join(block)
+        assert re.search(rf"spend +{re.escape(money(row['spend'], row['currency']))}\b", figures)
+        if compare != "none":
+            spend = f"{re.escape(money(row['spend'], row['currency']))} +{re.escape(signed(row['spend_change']))}"
+            assert re.search(spend, figures), figures
+    assert cut  # the demo has names longer than 80 columns allow
+
+
+def test_in_a_wide_terminal_the_table_keeps_one_line_per_row(monkeypatch):
+    result = tool_result({"date_preset": "last_7d", "limit": 5, "metrics": TABLE_METRICS})
+    text = terminal_text(result, 200, monkeypatch)
+    header = next(line for line in text.splitlines() if line.startswith("platform "))
+    assert header.split() == ["platform", "id", "name", *TABLE_METRICS]
+    for row in result["data"]:  # whole names, every figure, one line
+        line = line_of(text, row["id"])
+        assert row["name"] in line and money(row["spend"], row["currency"]) in line
+    assert max(cell_len(line) for line in text.splitlines()) <= 200
+    # a little narrower: names are cut with an ellipsis before the table gives way to stacked records
+    text = terminal_text(result, 150, monkeypatch)
+    assert "…" in text and max(cell_len(line) for line in text.splitlines()) <= 150
+    assert all(money(row["spend"], row["currency"]) in line_of(text, row["id"]) for row in result["data"])

@@ -23,7 +23,7 @@ import httpx
 from ..connector import Connector, HostedReply
 from ..budget import spend
 from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
-from ..http import ClientOptions, new_client, with_retries
+from ..http import ClientOptions, host_of, new_client, with_retries
 from ..rate_limit import limiter, throttle
 from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
@@ -129,11 +129,13 @@ class HostedClient:
         (NotSent) or its answer was lost."""
         spend()
         await throttle(limiter("airbyte", self.airbyte.max_qps, in_process=self.options.transport is not None))
+        where = host_of(request)
         try:
             return await self._http.send(request)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise NotSent(
-                f"could not reach {SERVICE} ({type(exc).__name__}).", fix="Check the network and AIRBYTE_API_URL."
+                f"could not reach {SERVICE} at {where} ({type(exc).__name__}).",
+                fix=f"Check the network, and AIRBYTE_API_URL: it points at {where}.",
             ) from None
         except httpx.TimeoutException:
             raise AnswerTimeout(
@@ -142,8 +144,8 @@ class HostedClient:
             ) from None
         except httpx.TransportError as exc:  # URL left out: it may hold ids
             raise AnswerLost(
-                f"the connection to {SERVICE} broke before its answer arrived ({type(exc).__name__}).",
-                fix="Try again; if it persists, check the network.",
+                f"the connection to {SERVICE} at {where} broke before its answer arrived ({type(exc).__name__}).",
+                fix=f"Try again; if it persists, check the network and AIRBYTE_API_URL (it points at {where}).",
             ) from None
 
     async def _checked(self, request: httpx.Request, *, vendor: str) -> httpx.Response:

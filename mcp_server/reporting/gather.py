@@ -72,6 +72,7 @@ class PlatformReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     backend: str | None = None
+    failed_accounts: list[str] = field(default_factory=list)  # accounts whose rows are missing (meta.failed)
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:
@@ -157,6 +158,7 @@ class PlatformQuery:
             report.previous = [r for r in report.previous if r.account_id != account]
             report.unplaced = [r for r in report.unplaced if r.account_id != account]
             report.warn(f"{self.platform}: account {account} failed, its rows are missing: {exc.render()}")
+            report.failed_accounts.append(account)
         return report
 
     async def _account(self, account_id: str) -> None:

@@ -25,6 +25,9 @@ TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", 
 NULL = "—"
 # Wide enough for any report: in a pipe or a file nothing is wrapped or cut (the lines are as long as the table).
 UNLIMITED = 100_000
+# In a terminal, names are cut with an ellipsis to fit the table, down to this (the id tells rows apart; JSON and
+# CSV keep the whole name); below it, each record is stacked instead.
+NAME_WIDTH = 24
 COLUMN_TEXT = {"account_name": "account", "name": "name", "period": "period", "rows": "rows"}
 
 
@@ -59,8 +62,9 @@ def _period(row: dict[str, Any]) -> str:
     return f"{start} – {end}" if end and end != start else str(start)
 
 
-def _table(records: list[dict[str, Any]], labels: list[str], compare: bool) -> Table:
-    """Label columns (text, may wrap in a narrow terminal), then each metric and its change (never cut)."""
+def _cells(records: list[dict[str, Any]], labels: list[str], compare: bool) -> tuple[list[str], list[list[str]]]:
+    """The figure headers (each metric, then its change "Δ" when comparing) and each record's cells: its labels,
+    then its figures, as text."""
     metrics = _metrics(records)
     figures = [(name, name) for name in metrics]
     if compare:
@@ -70,23 +74,102 @@ def _table(records: list[dict[str, Any]], labels: list[str], compare: bool) -> T
         cells = [NULL if record.get(label) is None else str(record[label]) for label in labels]
         if "period" in labels:
             cells[labels.index("period")] = _period(record)
-        for header, key in figures:
+        for _header, key in figures:
             value = record.get(key)
             is_change = key.endswith(CHANGE)
             cells.append(change_text(value) if is_change else metric_text(key, value, record.get("currency")))
         rows.append(cells)
+    return [header for header, _key in figures], rows
+
+
+def _table(
+    labels: list[str], headers: list[str], rows: list[list[str]], *, terminal: bool = False, name_width: int | None = None
+) -> Table:
+    """Label columns, then each figure (never cut); a name longer than name_width ends in an ellipsis. In a
+    terminal, columns are 2 spaces apart instead of 3 (a comparison then fits in 200 columns)."""
     # No edges and no outer padding: lines end with the last figure (no trailing blanks in a file).
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, highlight=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=terminal, highlight=False
+    )
     for label in labels:
         justify = "right" if label == "rows" else "left"
-        table.add_column(COLUMN_TEXT.get(label, label), overflow="fold", justify=justify)
-    for index, (header, _key) in enumerate(figures, start=len(labels)):
+        if label == "name" and name_width:
+            table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=name_width)
+        else:
+            table.add_column(COLUMN_TEXT.get(label, label), no_wrap=True, justify=justify)
+    for index, header in enumerate(headers, start=len(labels)):
         # A figure's full width is its column's minimum, so a narrow terminal can never shorten it to "1,2…".
         widest = max([cell_len(header), *(cell_len(cells[index]) for cells in rows)])
         table.add_column(header, justify="right", no_wrap=True, min_width=widest)
     for cells in rows:
         table.add_row(*(Text(cell) for cell in cells))
     return table
+
+
+def _stacked(labels: list[str], headers: list[str], rows: list[list[str]], width: int) -> list[str]:
+    """For a terminal too narrow for the table: each record is a line of its labels (the name cut with an
+    ellipsis to fit), then its figures as "metric value Δ" cells, indented, as many to a line as fit. Every
+    record packs its cells the same way, so a metric stays in the same place from one record to the next."""
+    named = [(header if header != "Δ" else None, index) for index, header in enumerate(headers, start=len(labels))]
+    groups: list[list[int]] = []  # a metric's cell: its value's index, then its change's when comparing
+    for header, index in named:
+        if header is None:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+
+    def part_width(index: int) -> int:
+        return max(cell_len(cells[index]) for cells in rows)
+
+    def name_of(number: int) -> str:
+        return headers[groups[number][0] - len(labels)]
+
+    # The most metrics to a line whose slots, each padded to its widest name and figures, still fit: the
+    # lines then read as a grid. One to a line when even two do not fit.
+    indent, gap = "  ", "   "
+    for per_line in range(len(groups), 0, -1):
+        lines_of_cells = [list(range(len(groups)))[i : i + per_line] for i in range(0, len(groups), per_line)]
+        slots = range(per_line)
+        name_w = [max(cell_len(name_of(ns[j])) for ns in lines_of_cells if j < len(ns)) for j in slots]
+        # each slot's figure parts (value, then change) padded to the widest value and change in it
+        part_w = [
+            [max(part_width(groups[ns[j]][p]) for ns in lines_of_cells if j < len(ns)) for p in range(len(groups[0]))]
+            for j in slots
+        ]  # fmt: skip
+        slot_w = [name_w[j] + sum(1 + w for w in part_w[j]) for j in slots]
+        if len(indent) + sum(slot_w) + len(gap) * (per_line - 1) <= width:
+            break
+    out = []
+    for cells in rows:
+        out.append(_label_line(labels, cells, width))
+        for numbers in lines_of_cells:
+            parts = []
+            for slot, number in enumerate(numbers):
+                group = groups[number]
+                header = headers[group[0] - len(labels)]
+                figures = " ".join(_rjust(cells[i], w) for i, w in zip(group, part_w[slot], strict=True))
+                parts.append(f"{_ljust(header, name_w[slot])} {figures}")
+            out.append((indent + gap.join(parts)).rstrip())
+    return out
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * max(width - cell_len(text), 0) + text
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(width - cell_len(text), 0)
+
+
+def _label_line(labels: list[str], cells: list[str], width: int) -> str:
+    """A record's labels on one line, the name (last, the only long one) cut with an ellipsis to fit."""
+    texts = [cells[i] + (" rows" if label == "rows" else "") for i, label in enumerate(labels) if label != "name"]
+    line = "  ".join(texts)
+    if "name" not in labels:
+        return line
+    name = Text(cells[labels.index("name")])
+    name.truncate(max(width - cell_len(line) - 2, 1), overflow="ellipsis")
+    return f"{line}  {name.plain}"
 
 
 def _range(period: dict[str, str] | None) -> str:
@@ -139,14 +222,25 @@ def print_table(result: dict[str, Any], file: IO[str]) -> None:
     if any("period" in r for r in rows):
         labels.append("period")
     shown = f"{meta.get('returned', len(rows))} of {meta.get('rows', len(rows))} rows"
+    sections = []
     if rows:
-        _print_fitted(out, f"{shown}:", _table(rows, labels, compare))
-    else:
-        out.print(f"\nno rows ({shown})")
+        sections.append((f"{shown}:", labels, *_cells(rows, labels, compare)))
     totals = meta.get("totals") or []
     if totals:
         title = "totals (per platform and currency; all rows, not only those shown):"
-        _print_fitted(out, title, _table(totals, ["platform", "rows"], compare))
+        sections.append((title, ["platform", "rows"], *_cells(totals, ["platform", "rows"], compare)))
+    tables = [_fitted_table(out, *section[1:]) for section in sections]
+    stacked = None in tables  # one layout for rows and totals alike
+    if not rows:
+        out.print(f"\nno rows ({shown})")
+    for (title, *section), table in zip(sections, tables, strict=True):
+        out.print()
+        out.print(title)
+        if not stacked:
+            _print_wide(out, table)
+            continue
+        for line in _stacked(*section, out.width):  # a record's label line (unindented) in bold
+            out.print(Text(line, style="" if line.startswith(" ") else "bold"))
     lines = messages(meta)
     if lines:
         out.print()
@@ -154,15 +248,25 @@ def print_table(result: dict[str, Any], file: IO[str]) -> None:
         out.print(line)
 
 
-def _print_fitted(out: Console, title: str, table: Table) -> None:
-    """In a terminal narrower than the table, label columns wrap but figures are never cut: the table
-    then runs past the edge instead."""
-    out.print()
-    out.print(title)
-    needed = out.measure(table, options=out.options.update_width(UNLIMITED)).minimum
+def _fitted_table(out: Console, labels: list[str], headers: list[str], rows: list[list[str]]) -> Table | None:
+    """A file or a pipe gets the whole table, as wide as it needs. A terminal gets it when it fits its width with
+    names cut to no fewer than NAME_WIDTH characters; else None: each record is then stacked (see _stacked), so
+    the terminal never wraps a line of figures."""
+    if not out.is_terminal:
+        return _table(labels, headers, rows)
+    longest = max(cell_len(cells[labels.index("name")]) for cells in rows) if "name" in labels else 0
+    table = _table(labels, headers, rows, terminal=True)
+    needed = out.measure(table, options=out.options.update_width(UNLIMITED)).maximum
+    if needed > out.width and "name" in labels:  # cut long names, down to NAME_WIDTH, to fit
+        if longest - (needed - out.width) >= min(NAME_WIDTH, longest):
+            return _table(labels, headers, rows, terminal=True, name_width=longest - (needed - out.width))
+    return table if needed <= out.width else None
+
+
+def _print_wide(out: Console, table: Table | None) -> None:
     screen = out.width
-    out.width = max(needed, screen)  # print(width=...) would still crop at the screen's width
-    try:
+    out.width = max(out.measure(table, options=out.options.update_width(UNLIMITED)).maximum, screen)
+    try:  # print(width=...) would still crop at the console's width
         out.print(table)
     finally:
         out.width = screen

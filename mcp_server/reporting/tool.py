@@ -129,9 +129,13 @@ class ReportTool(LeanMeta, Tool):
         notes = [f"{r.platform}: {n}" for r in reports for n in r.notes]
         all_warnings = [w for r in reports for w in r.warnings] + warnings
         all_warnings += [f"{p} failed, its rows are missing: {e.render()}" for p, e in failed.items()]
+        # What is missing, named for a program (the CLI's exit code); the warnings above say why and the fix.
+        missing = [*failed, *(f"{r.platform} account {a}" for r in reports for a in r.failed_accounts)]
         if len(rows) > len(shown):
             notes.append(f"{len(rows) - len(shown)} more rows: raise limit (max 1000) or narrow with name_contains")
-        for key, value in (("left_out", left_out), ("skipped", skipped), ("notes", notes), ("warnings", all_warnings)):
+        for key, value in (
+            ("left_out", left_out), ("skipped", skipped), ("failed", missing), ("notes", notes), ("warnings", all_warnings)
+        ):  # fmt: skip
             if value:
                 meta[key] = value
         if self.runtime.demo:

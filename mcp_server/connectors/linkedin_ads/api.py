@@ -18,7 +18,7 @@ from ...http import ClientOptions, new_client, send, with_retries
 from ...rate_limit import limiter
 from . import restli
 from .auth import TokenProvider
-from .errors import error_for, is_token_rejection
+from .errors import BASE_URL_SETTING, error_for, is_token_rejection
 from .settings import LinkedinAdsSettings
 
 # LinkedIn's query-string limit is 4 KB; the official client tunnels above 4,000 characters.
@@ -71,10 +71,11 @@ class LinkedinApi:
         bucket = limiter("linkedin-ads", self.settings.max_qps, in_process=self.options.transport is not None)
         if len(query) <= TUNNEL_ABOVE:
             request = self.client.build_request("GET", f"{url}?{query}" if query else url, headers=headers)
-            response = await send(self.client, request, service="LinkedIn", limiter=bucket)
+            response = await send(self.client, request, service="LinkedIn", setting=BASE_URL_SETTING, limiter=bucket)
             if response.status_code != 414:
                 return response
-        return await send(self.client, self._tunnelled(url, query, headers), service="LinkedIn", limiter=bucket)
+        tunnelled = self._tunnelled(url, query, headers)
+        return await send(self.client, tunnelled, service="LinkedIn", setting=BASE_URL_SETTING, limiter=bucket)
 
     def _tunnelled(self, url: str, query: str, headers: dict[str, str]) -> httpx.Request:
         tunnel_headers = {

@@ -23,7 +23,7 @@ from ...errors import (
 from ...http import ClientOptions, send, with_retries
 from ...rate_limit import limiter
 from ...redact import register_secret
-from .errors import body_of
+from .errors import TOKEN_URL_SETTING, body_of
 from .settings import LinkedinAdsSettings
 
 log = logging.getLogger("mcp_server.linkedin_ads.auth")
@@ -110,7 +110,9 @@ class TokenProvider:
             },
         )
         bucket = limiter("linkedin-ads", self._settings.max_qps, in_process=self._options.transport is not None)
-        response = await send(self._client, request, service="LinkedIn's token endpoint", limiter=bucket)
+        response = await send(
+            self._client, request, service="LinkedIn's token endpoint", setting=TOKEN_URL_SETTING, limiter=bucket
+        )
         body = body_of(response)
         if response.status_code == 200 and body.get("access_token"):
             return body

@@ -24,6 +24,9 @@ from .settings import DEFAULT_API_VERSION
 # LinkedIn's limits are daily, per application and per member, reset at midnight UTC (Microsoft Learn,
 # "Rate limits"); its 429 says which (errors.DAILY_QUOTA). Other 429s (infrastructure protection) pass within seconds.
 
+# The settings that choose where requests go, named when LinkedIn cannot be reached.
+BASE_URL_SETTING = "LINKEDIN_ADS_API_BASE_URL"
+TOKEN_URL_SETTING = "LINKEDIN_ADS_TOKEN_URL"
 SCOPES_FIX = (
     "The token needs r_ads (accounts, campaigns, creatives, conversions), r_ads_reporting (analytics) and "
     "r_marketing_leadgen_automation (lead forms), and the member needs a role on the ad account."

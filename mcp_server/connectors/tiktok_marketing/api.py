@@ -11,7 +11,7 @@ import httpx
 from ...errors import NotConfigured
 from ...http import ClientOptions, new_client, send, with_retries
 from ...rate_limit import limiter
-from .errors import TOKEN_SETTING, parse_envelope
+from .errors import BASE_URL_SETTING, TOKEN_SETTING, parse_envelope
 from .settings import TiktokMarketingSettings
 
 SERVICE = "the TikTok Marketing API"
@@ -76,7 +76,7 @@ class TiktokApi:
 
         async def call() -> Reply:
             request = client.build_request("GET", path, params=query)
-            response = await send(client, request, service=SERVICE, limiter=bucket)
+            response = await send(client, request, service=SERVICE, setting=BASE_URL_SETTING, limiter=bucket)
             data, partial = parse_envelope(response)
             return Reply(data, response.headers, partial)
 
