@@ -201,7 +201,7 @@ def test_malformed_flags_exit_2_naming_the_flag(capsys, argv, message):
             "--date-preset and --start-date/--end-date both give the range",
         ),
         (["--limit", "0"], "--limit: "),
-        (["--sort", "spend_change desc"], "--sort column 'spend_change' needs --compare. Fix: Pass --compare previous_period"),
+        (["--sort", "spend_change_pct desc"], "--sort column 'spend_change_pct' needs --compare. Fix: Pass --compare previous_period"),
         (["--accounts", "linkedin-ads=abc"], "--accounts linkedin-ads=…: 'abc' is not an account id"),
     ],
 )
@@ -293,7 +293,7 @@ def test_in_an_80_column_terminal_no_line_wraps_and_figures_are_never_cut(monkey
         figures = " ".join(block)
         assert re.search(rf"spend +{re.escape(money(row['spend'], row['currency']))}\b", figures)
         if compare != "none":
-            spend = f"{re.escape(money(row['spend'], row['currency']))} +{re.escape(signed(row['spend_change']))}"
+            spend = f"{re.escape(money(row['spend'], row['currency']))} +{re.escape(signed(row['spend_change_pct']))}"
             assert re.search(spend, figures), figures
     assert cut  # the demo has names longer than 80 columns allow
 
