@@ -356,3 +356,37 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     assert code == 0 and json.loads(out)["meta"]["result"] == "applied"
     code, out, _ = run("changes")
     assert "APPLIED tiktok-marketing campaigns.update" in out and "'ENABLE' → 'DISABLE'" in out
+
+
+async def test_a_write_is_resent_only_when_it_never_left():
+    from mcp_server.errors import NetworkError, OutcomeUnknown
+    from mcp_server.http import ClientOptions, new_client, send_write
+
+    seen: list[str] = []
+
+    def transport(failures: list[Exception]):
+        def handle(request: httpx.Request) -> httpx.Response:
+            seen.append(request.url.path)
+            if failures:
+                raise failures.pop(0)
+            return httpx.Response(200, json={"code": 0})
+
+        return httpx.MockTransport(handle)
+
+    options = ClientOptions(retry_attempts=3, retry_max_wait=0.0)
+    cases = [
+        ([httpx.ConnectError("refused")], None, 2),  # never left: sent again, and answered
+        ([httpx.ConnectError("refused")] * 3, NetworkError, 3),  # never left, every time: not sent
+        ([httpx.ReadTimeout("slow")], OutcomeUnknown, 1),  # sent, answer lost: never again
+        ([httpx.RemoteProtocolError("dropped")], OutcomeUnknown, 1),
+    ]
+    for failures, raised, attempts in cases:
+        seen.clear()
+        async with new_client(ClientOptions(transport=transport(list(failures))), base_url="http://fake") as client:
+            request = client.build_request("POST", "/write", json={})
+            if raised is None:
+                assert (await send_write(client, request, service="the fake", options=options)).status_code == 200
+            else:
+                with pytest.raises(raised):
+                    await send_write(client, request, service="the fake", options=options)
+        assert len(seen) == attempts
