@@ -434,3 +434,31 @@ async def test_the_journal_names_the_http_caller_never_the_token(env, tmp_path, 
     text = (tmp_path / "journal.jsonl").read_text()
     assert json.loads(text)["caller"] == {"client_id": "ops-dashboard", "subject": "alice"}
     assert "canary-http" not in text
+
+
+async def test_the_real_server_over_stdio_previews_asks_and_applies_once(env, tmp_path):
+    """The installed entry point as a subprocess (stdio), vendor traffic over a socket to the fake."""
+    import sys
+
+    from fastmcp.client.transports import StdioTransport
+
+    campaign = cbo_campaign(env, True)
+    child = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    child |= {"FASTMCP_SHOW_SERVER_BANNER": "false", "CONNECTOR_MCP_WRITES": "on",
+              "CONNECTOR_MCP_CONNECTORS": "tiktok-marketing"}  # fmt: skip
+    transport = StdioTransport(command=sys.executable, args=["-m", "mcp_server"], env=child, cwd=str(tmp_path))
+    asked: list[str] = []
+
+    async def person(message, response_type, params, context):
+        asked.append(message)
+        return ElicitResult(action="accept", content={"value": True})
+
+    async with Client(transport, elicitation_handler=person) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        assert writes(env) == []
+        first = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+        again = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+    assert len(asked) == 1 and first.structured_content["meta"]["result"] == "applied"
+    assert again.structured_content["meta"]["repeated"] is True
+    assert len(writes(env)) == 1
+    assert json.loads((tmp_path / "journal.jsonl").read_text())["result"] == "applied"
