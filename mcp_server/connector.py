@@ -18,6 +18,7 @@ from .http import ClientOptions
 from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
+    from .changes.spec import ConnectorWrites
     from .reporting.source import ReportSource
 
 
@@ -88,6 +89,8 @@ class Connector:
     # Checks a resumed call's page state (from its cursor) with the params' rules, raising through
     # mcp_server.page_state.refuse; None = this connector's backends make no page state.
     page_state: Callable[[PageRequest], None] | None = None
+    # How its write actions (catalog actions with write=True) read, plan and send (its writes.py); None = none.
+    writes: ConnectorWrites | None = None
 
     @property
     def tool_name(self) -> str:

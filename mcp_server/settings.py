@@ -66,6 +66,15 @@ class ServerSettings(_Base):
     shutdown_grace: float = Field(default=2.0, ge=0, le=600)
     # Signs cursors (signing.py); every replica behind one address needs the same. Unset: a random key per process.
     secret_key: SecretStr | None = Field(default=None, description="key that signs cursors")
+    # Safe changes (mcp_server/changes): apply_change is listed only when writes are on (None = on in --demo
+    # against the sandbox, else off). Change ids expire after change_ttl seconds. Guardrails: a budget may
+    # grow by at most max_budget_increase_pct per change; irreversible deletes need allow_delete.
+    # The journal of applied changes: journal_path (default under the user's data directory).
+    writes: bool | None = None
+    change_ttl: float = Field(default=600.0, ge=10, le=86_400)
+    max_budget_increase_pct: float = Field(default=50.0, ge=0, le=10_000)
+    allow_delete: bool = False
+    journal_path: str | None = None
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...changes.spec import check_declaration
 from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .client import TiktokDirectBackend
@@ -9,13 +10,15 @@ from .hosted import ADAPTER as HOSTED_ADAPTER
 from .page_state import check as check_page_state
 from .report import REPORT
 from .settings import TiktokMarketingSettings
+from .writes import WRITES
 
 CONNECTOR = Connector(
     id="tiktok-marketing",
     title="TikTok Marketing",
     summary=(
-        "Read-only TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
-        "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser."
+        "TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
+        "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser. "
+        "update only previews; apply_change applies."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
@@ -27,4 +30,6 @@ CONNECTOR = Connector(
     hosted=HOSTED_ADAPTER,
     report=REPORT,
     page_state=check_page_state,
+    writes=WRITES,
 )
+check_declaration(CONNECTOR.catalog, CONNECTOR.writes)

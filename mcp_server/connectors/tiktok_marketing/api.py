@@ -1,4 +1,4 @@
-"""One TikTok GET: encoding, Access-Token header, retries and the body envelope."""
+"""One TikTok GET (encoding, Access-Token header, retries, the body envelope), or one POST write (sent once)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from ...errors import NotConfigured
-from ...http import ClientOptions, new_client, send, with_retries
+from ...errors import InvalidParams, NotConfigured
+from ...http import ClientOptions, new_client, send, send_write, with_retries
 from ...rate_limit import limiter
 from .errors import BASE_URL_SETTING, TOKEN_SETTING, parse_envelope
 from .settings import TiktokMarketingSettings
@@ -23,6 +23,7 @@ class Reply:
     data: dict[str, Any]
     headers: httpx.Headers
     partial: bool = False  # TikTok code 20001: some of the request failed
+    request_id: str | None = None
 
     def meta(self) -> dict[str, Any]:
         """Warnings an agent must see alongside the records."""
@@ -74,6 +75,14 @@ class TiktokApi:
         query = encode_query(params)
         bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
 
+        try:
+            client.build_request("GET", path, params=query)
+        except httpx.InvalidURL:  # e.g. a huge `fields` value: refused before any request, not an internal error
+            raise InvalidParams(
+                "the params make a request URL longer than TikTok accepts.",
+                fix="Pass fewer or shorter values (fields, ids, filtering).",
+            ) from None
+
         async def call() -> Reply:
             request = client.build_request("GET", path, params=query)
             response = await send(client, request, service=SERVICE, setting=BASE_URL_SETTING, limiter=bucket)
@@ -81,6 +90,21 @@ class TiktokApi:
             return Reply(data, response.headers, partial)
 
         return await with_retries(self.options, call)
+
+    async def post(self, path: str, body: dict[str, Any], *, check: str) -> Reply:
+        """A write: JSON body, sent once (http.send_write: resent only when it never left). `check` says how
+        to see whether it was applied when its answer is lost."""
+        client = self.client()
+        bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
+        request = client.build_request("POST", path, json=body)
+        response = await send_write(client, request, service=SERVICE, options=self.options, limiter=bucket, check=check)
+        data, partial = parse_envelope(response)
+        request_id = response.headers.get("x-tt-logid")
+        try:
+            request_id = response.json().get("request_id") or request_id
+        except ValueError:
+            pass
+        return Reply(data, response.headers, partial, request_id)
 
     async def aclose(self) -> None:
         if self._client is not None:

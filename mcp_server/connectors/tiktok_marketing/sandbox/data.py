@@ -62,6 +62,8 @@ class Dataset:
     objects: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     # Control state, not data: the report page drift mode (POST /__sandbox__/report_pages), {} when off.
     report_drift: dict[str, int] = field(default_factory=dict)
+    # (record, field, previous value) for every field a write changed, so a reset can undo them (sandbox/writes.py)
+    undo: list[tuple[dict[str, Any], str, Any]] = field(default_factory=list)
 
     def add(self, kind: str, advertiser_id: str, record: dict[str, Any]) -> dict[str, Any]:
         self.objects.setdefault(kind, {}).setdefault(advertiser_id, []).append(record)
