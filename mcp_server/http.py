@@ -117,11 +117,6 @@ def host_of(request: httpx.Request) -> str:
     url = request.url
     return f"{url.host}:{url.port}" if url.port else url.host
 
-        raise NetworkError(
-            f"could not reach {service} ({type(exc).__name__}).",
-            fix="Check the network and the API base URL setting.",
-        ) from None
-
 
 async def send_write(
     client: httpx.AsyncClient,
