@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check, top=False)
     check.set_defaults(func=cmd_check)
 
+    from .login.cli import register as register_login
+
+    register_login(sub, _common)
     try:
         from .hosted_cli import register
     except ImportError:  # hosted setup commands are optional at import time

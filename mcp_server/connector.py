@@ -85,10 +85,17 @@ class Connector:
     hosted: HostedAdapter | None = None
     # What the cross-platform `ads_report` reads here (levels, metric fields); None = not part of it.
     report: ReportSource | None = None
+    # `connector-mcp login` for this vendor (authorization, token exchange, what `check` reports); None = none.
+    login: Any = None
 
     @property
     def tool_name(self) -> str:
         return self.id.replace("-", "_") + "_execute"
 
-    def load_settings(self, **overrides: Any) -> ConnectorSettings:
+    def load_settings(self, *, stored: bool = True, **overrides: Any) -> ConnectorSettings:
+        """Settings from the environment, then .env, then (stored=True) what `connector-mcp login` stored."""
+        if stored:
+            from .login.sources import stored_settings
+
+            overrides = {**stored_settings(self.id, self.settings_cls), **overrides}
         return self.settings_cls(**overrides)

@@ -14,6 +14,7 @@ from .shaping import DEFAULT_MAX_RESULT_TOKENS
 
 Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+CredentialStoreKind = Literal["auto", "keyring", "file", "none"]
 # Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
@@ -62,6 +63,10 @@ class ServerSettings(_Base):
     allowed_hosts: list[str] | None = None
     # Seconds calls in flight get to finish after SIGTERM before they are stopped with an error.
     shutdown_grace: float = Field(default=2.0, ge=0, le=600)
+    # Where `connector-mcp login` keeps what it obtains (read after the environment and .env): auto = the OS
+    # keychain where one exists, else a 0600 file in config_dir (default: the user's config folder).
+    credential_store: CredentialStoreKind = "auto"
+    config_dir: str | None = None
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
@@ -94,6 +99,10 @@ class ConnectorSettings(_Base):
     def direct_setting_names(self) -> list[str]:
         """The env var names a user sets for direct mode, for 'not configured' messages."""
         raise NotImplementedError
+
+    def missing_direct_settings(self) -> list[str]:
+        """The settings direct mode still needs, by name ([] when it has what it needs)."""
+        return [] if self.has_direct_credentials() else self.direct_setting_names()
 
 
 class AirbyteSettings(_Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...connector import Connector, lazy
 from .catalog import CATALOG
+from .login import LOGIN
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .client import LinkedinDirectBackend
@@ -26,4 +27,5 @@ CONNECTOR = Connector(
     airbyte_connector_type="Linkedin-Ads",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    login=LOGIN,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...connector import Connector, lazy
 from .catalog import CATALOG
+from .login import LOGIN
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
@@ -25,4 +26,5 @@ CONNECTOR = Connector(
     airbyte_connector_type="Tiktok-Marketing",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    login=LOGIN,
 )

@@ -20,6 +20,8 @@ class TiktokMarketingSettings(ConnectorSettings):
     # app_id + secret only serve advertiser discovery (oauth2/advertiser/get/).
     app_id: str | None = None
     secret: SecretStr | None = None
+    # The advertiser authorization page `connector-mcp login` opens (TikTok Marketing API "Authorization").
+    auth_url: str = "https://business-api.tiktok.com/portal/auth"
     api_base_url: str = Field(
         default=DEFAULT_API_BASE_URL,
         description="Production or https://sandbox-ads.tiktok.com/open_api/v1.3",

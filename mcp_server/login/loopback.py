@@ -1,0 +1,64 @@
+"""A one-shot HTTP listener on 127.0.0.1 that catches the vendor's redirect after consent (RFC 8252 §7.3).
+
+Only a request to the redirect path that carries the expected query parameters counts (a browser also asks
+for /favicon.ico); the listener answers that one with a short page and stops.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+PAGE = (
+    "<!doctype html><meta charset=utf-8><title>connector-mcp</title>"
+    "<p style='font:16px sans-serif;margin:3em'>{message} You can close this tab and return to the terminal.</p>"
+)
+
+
+class LoopbackListener:
+    """Listens on 127.0.0.1:port (0 = a free port the OS picks) for one redirect to `path`."""
+
+    def __init__(self, port: int = 0, path: str = "/callback", expect: tuple[str, ...] = ("code", "error")):
+        self.path = path
+        self.results: queue.Queue[dict[str, str]] = queue.Queue()
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                url = urlsplit(self.path)
+                query = dict(parse_qsl(url.query, keep_blank_values=True))
+                if url.path.rstrip("/") != listener.path.rstrip("/") or not any(k in query for k in expect):
+                    self.send_error(404)
+                    return
+                failed = "error" in query
+                message = "Authorization was refused or failed." if failed else "Authorization received."
+                body = PAGE.format(message=message).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                listener.results.put(query)
+
+            def log_message(self, *args: Any) -> None:  # the query holds the code: never log it
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="login-loopback", daemon=True)
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def __enter__(self) -> LoopbackListener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._server.shutdown()
+        self._server.server_close()

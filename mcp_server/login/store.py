@@ -1,0 +1,176 @@
+"""The credential store `connector-mcp login` writes, read after the environment and `.env`.
+
+One record per connector: {"settings": {field: value}, "meta": {...}}. `settings` are the connector's own
+setting fields (client_id, refresh_token, account_id...); `meta` is what `check` reports (when the refresh
+token expires, the scopes granted). Kept in the OS keychain through `keyring` where a real backend exists,
+else in a JSON file under the user's config directory (0600 in a 0700 folder). CONNECTOR_MCP_CREDENTIAL_STORE
+chooses (auto, keyring, file, none).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+
+SERVICE = "connector-mcp"
+FILE_NAME = "credentials.json"
+# Records of the sandbox login (`--demo login`) live under their own names, never beside real ones.
+DEMO_PREFIX = "demo:"
+
+
+class StoreError(Exception):
+    """The store cannot be read or written; the message names where and why (never a value)."""
+
+
+class CredentialStore(Protocol):
+    where: str  # for logs and messages: "keychain (SecretService Keyring)" or "file /home/.../credentials.json"
+    kind: str  # "keychain" or "file"
+
+    def load(self, key: str) -> dict[str, Any] | None: ...
+
+    def save(self, key: str, record: dict[str, Any]) -> None: ...
+
+    def delete(self, key: str) -> bool: ...
+
+
+class KeyringStore:
+    """One keychain item per connector (service connector-mcp, user the connector id), its value a JSON record."""
+
+    kind = "keychain"
+
+    def __init__(self, backend: Any):
+        self._backend = backend
+        self.where = f"keychain ({type(backend).__module__.rsplit('.', 1)[-1]} {type(backend).__name__})"
+
+    def load(self, key: str) -> dict[str, Any] | None:
+        try:
+            text = self._backend.get_password(SERVICE, key)
+        except Exception as exc:  # keyring raises backend-specific errors (locked, no D-Bus...)
+            raise StoreError(f"the {self.where} could not be read ({type(exc).__name__})") from None
+        return _parse(text, self.where)
+
+    def save(self, key: str, record: dict[str, Any]) -> None:
+        try:
+            self._backend.set_password(SERVICE, key, json.dumps(record))
+        except Exception as exc:
+            raise StoreError(f"the {self.where} refused the write ({type(exc).__name__})") from None
+
+    def delete(self, key: str) -> bool:
+        import keyring.errors
+
+        try:
+            self._backend.delete_password(SERVICE, key)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except Exception as exc:
+            raise StoreError(f"the {self.where} refused the delete ({type(exc).__name__})") from None
+        return True
+
+
+class FileStore:
+    """All records in one JSON file, mode 0600, in a 0700 folder; written whole to a temp file, then renamed."""
+
+    kind = "file"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / FILE_NAME
+        self.where = f"file {self.path}"
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise StoreError(f"{self.path} could not be read ({exc.strerror})") from None
+        data = _parse(text, self.where)
+        return data if isinstance(data, dict) else {}
+
+    def load(self, key: str) -> dict[str, Any] | None:
+        return self._read().get(key)
+
+    def save(self, key: str, record: dict[str, Any]) -> None:
+        data = self._read()
+        data[key] = record
+        self._write(data)
+
+    def delete(self, key: str) -> bool:
+        data = self._read()
+        if key not in data:
+            return False
+        del data[key]
+        self._write(data)
+        return True
+
+    def _write(self, data: dict[str, Any]) -> None:
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(self.folder, 0o700)  # mkdir's mode is masked by the umask, and an existing folder keeps its own
+            # mkstemp creates the file 0600, so no other user can read it even for a moment.
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".credentials-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=2)
+            os.replace(temp, self.path)
+        except OSError as exc:
+            raise StoreError(f"{self.path} could not be written ({exc.strerror})") from None
+
+
+def _parse(text: str | None, where: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise StoreError(f"the {where} holds something that is not connector-mcp's JSON; run `connector-mcp logout`") from None
+
+
+def usable_keyring() -> Any | None:
+    """The keyring backend when it is a real one (not keyring's 'fail' or 'null' stand-ins), else None."""
+    try:
+        import keyring
+        from keyring.backends import fail, null
+    except ImportError:
+        return None
+    backend = keyring.get_keyring()
+    inner = getattr(backend, "backends", None)  # keyring's chainer wraps the real ones
+    if inner is not None and not inner:
+        return None
+    if isinstance(backend, (fail.Keyring, null.Keyring)) or getattr(backend, "priority", 0) <= 0:
+        return None
+    return backend
+
+
+def config_folder(configured: str | None) -> Path:
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(SERVICE, appauthor=False)
+
+
+def open_store(kind: str = "auto", config_dir: str | None = None) -> CredentialStore | None:
+    """The store the setting chooses; 'auto' = the keychain where a real backend exists, else the file."""
+    if kind == "none":
+        return None
+    if kind in ("auto", "keyring"):
+        backend = usable_keyring()
+        if backend is not None:
+            return KeyringStore(backend)
+        if kind == "keyring":
+            raise StoreError(
+                "CONNECTOR_MCP_CREDENTIAL_STORE=keyring but no OS keychain backend is available "
+                "(install one, e.g. `pip install keyrings.alt`, or use CONNECTOR_MCP_CREDENTIAL_STORE=file)"
+            )
+    return FileStore(config_folder(config_dir))
+
+
+def store_from_settings() -> CredentialStore | None:
+    """The store ServerSettings (CONNECTOR_MCP_CREDENTIAL_STORE, CONNECTOR_MCP_CONFIG_DIR) chooses."""
+    from ..settings import ServerSettings
+
+    settings = ServerSettings()
+    return open_store(settings.credential_store, settings.config_dir)
