@@ -366,36 +366,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .errors import ConnectorError
-    from .runtime import Runtime
-    from .server import _served
+    from .login.check import run_check
 
-    settings = server_settings(args)
-    runtime = Runtime(settings, _served(settings), hosted_demo=bool(args.hosted and settings.demo))
-
-    async def run() -> int:
-        ok = failed = 0
-        try:
-            for connector in runtime.connectors:
-                mode = runtime.describe_mode(connector)
-                if mode["mode"] is None:
-                    print(f"{connector.id}: not configured — {mode['error']}")
-                    continue
-                try:
-                    backend = await runtime.backend(connector)
-                    line = await backend.check()
-                    print(f"{connector.id}: ok ({backend.name}) — {line}")
-                    ok += 1
-                except ConnectorError as exc:
-                    print(f"{connector.id}: FAILED ({mode['mode']}) — {exc.render()}")
-                    failed += 1
-        finally:
-            await runtime.aclose()
-        if not ok and not failed:
-            print("no connector is configured; see README (or try --demo)", file=sys.stderr)
-        return 0 if ok and not failed else 1
-
-    return anyio.run(run)
+    return run_check(args)
 
 
 def _startup_problem(args: argparse.Namespace) -> str | None:

@@ -118,6 +118,9 @@ def clean_env(monkeypatch, tmp_path):
     for limit in ("TIKTOK_MARKETING_MAX_QPS", "LINKEDIN_ADS_MAX_QPS", "AIRBYTE_MAX_QPS"):
         monkeypatch.setenv(limit, "0")  # the fakes have no rate limit; tests/test_rate_limit.py sets its own
     monkeypatch.setenv("FASTMCP_CHECK_FOR_UPDATES", "off")
+    # `connector-mcp login`'s store: a file in the test's own folder, never the developer's keychain or config.
+    monkeypatch.setenv("CONNECTOR_MCP_CREDENTIAL_STORE", "file")
+    monkeypatch.setenv("CONNECTOR_MCP_CONFIG_DIR", str(tmp_path / "config"))
 
 
 class Fake:

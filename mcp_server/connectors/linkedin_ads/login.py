@@ -117,8 +117,8 @@ class LinkedinLogin:
         return {}
 
     def account(self, record: dict[str, Any]) -> Account:
-        # LinkedIn ad accounts carry no time zone: its analytics days are UTC.
-        return Account(str(record.get("id")), record.get("name"), record.get("currency"), "UTC (LinkedIn reports in UTC)", record.get("status"))
+        # LinkedIn ad accounts carry no time zone: LinkedIn's analytics days are UTC days.
+        return Account(str(record.get("id")), record.get("name"), record.get("currency"), "UTC", record.get("status"))
 
     async def facts(self, settings: Any, meta: dict[str, Any], backend: Any, options: ClientOptions) -> list[Fact]:
         found: list[Fact] = []
@@ -126,7 +126,8 @@ class LinkedinLogin:
         if tokens is not None and settings.client_id and settings.client_secret:
             token = await tokens.token()
             form = {"client_id": settings.client_id, "client_secret": settings.client_secret.get_secret_value(), "token": token}
-            info = await _post(settings.introspect_url, form, options, "LinkedIn's token introspection")
+            # Through the backend's own client: same transport (the in-process fake in --demo) and pool.
+            info = await _post(settings.introspect_url, form, options, "LinkedIn's token introspection", client=backend.api.client)
             if info.get("active"):
                 expires = info.get("expires_at")
                 days = int((float(expires) - time.time()) // 86_400) if expires else None
@@ -138,7 +139,7 @@ class LinkedinLogin:
         elif tokens is not None:
             expires = meta.get("access_token_expires_at")
             found.append(Fact(f"access token expiry {_epoch_day(expires)} (as issued; introspection needs LINKEDIN_ADS_CLIENT_SECRET)"))
-        if settings.refresh_token:
+        if settings.refresh_token and backend.name == "direct":  # hosted: the tokens live in Airbyte
             expires = meta.get("refresh_token_expires_at")
             if not expires:
                 found.append(Fact("refresh token expiry unknown (not from `connector-mcp login`); LinkedIn refresh tokens "
@@ -158,11 +159,14 @@ class LinkedinLogin:
         return found
 
 
-async def _post(url: str, form: dict[str, str], options: ClientOptions, service: str) -> dict[str, Any]:
+async def _post(url: str, form: dict[str, str], options: ClientOptions, service: str, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
     from ...http import send
 
-    async with httpx.AsyncClient(transport=options.transport, timeout=options.timeout) as client:
+    if client is not None:
         response = await send(client, client.build_request("POST", url, data=form), service=service)
+    else:
+        async with httpx.AsyncClient(transport=options.transport, timeout=options.timeout) as own:
+            response = await send(own, own.build_request("POST", url, data=form), service=service)
     try:
         body = response.json()
     except ValueError:

@@ -30,6 +30,11 @@ class TiktokMarketingSettings(ConnectorSettings):
     def has_direct_credentials(self) -> bool:
         return self.access_token is not None and bool(self.access_token.get_secret_value())
 
+    def missing_direct_settings(self) -> list[str]:
+        if self.has_direct_credentials():
+            return []
+        return ["TIKTOK_MARKETING_ACCESS_TOKEN", *([] if self.advertiser_id else ["TIKTOK_MARKETING_ADVERTISER_ID"])]
+
     def direct_setting_names(self) -> list[str]:
         return ["TIKTOK_MARKETING_ACCESS_TOKEN", "TIKTOK_MARKETING_ADVERTISER_ID"]
 
