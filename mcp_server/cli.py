@@ -242,6 +242,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
     """One start-up line per connector: which backend serves it, or why none does."""
     from .connectors import REGISTRY
+    from .login.sources import origins_line
     from .runtime import Runtime
     from .server import _served
 
@@ -258,6 +259,8 @@ def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
             log.warning("%s: not configured (its calls answer not_configured): %s", connector.id, reason)
         else:
             log.info("%s: %s (%s)", connector.id, mode["mode"], "Airbyte Agent API" if mode["mode"] == "hosted" else "vendor API")
+        if not runtime.demo:
+            log.info("%s credentials: %s", connector.id, origins_line(connector))
     hidden = [c for c in REGISTRY if c not in {s.id for s in served}]
     if hidden:
         log.info("not served (CONNECTOR_MCP_CONNECTORS): %s", ", ".join(hidden))

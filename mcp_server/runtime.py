@@ -119,9 +119,12 @@ class Runtime:
                 transport = httpx.ASGITransport(app=self._hosted_sandbox)
             return HostedBackend(connector, settings, airbyte, self.options(transport))
         if not settings.has_direct_credentials():
+            missing = settings.missing_direct_settings()
+            login = f"Run `connector-mcp login {connector.id}`, or set " if connector.login else "Set "
             raise NotConfigured(
-                f"direct mode for {connector.title} needs credentials.",
-                fix=f"Set {' + '.join(settings.direct_setting_names())}.",
+                f"direct mode for {connector.title} needs credentials: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set.",
+                fix=f"{login}{' + '.join(settings.direct_setting_names())}.",
             )
         transport = httpx.ASGITransport(app=connector.sandbox_app()) if self.server.demo else None
         return connector.direct(settings, self.options(transport))

@@ -40,23 +40,16 @@ def run_check(args: argparse.Namespace) -> int:
     return anyio.run(run)
 
 
-def _origins_line(connector: Any) -> str:
-    from .sources import origins
-
-    names = [n for n in connector.settings_cls.model_fields if n not in ("mode", "max_qps")]
-    return origins(connector.id, connector.settings_cls, names).line()
-
-
 async def _one(runtime: Any, connector: Any) -> tuple[int, int]:
     """(1 if its call worked, how many problems) for one connector, printed as it goes."""
     from .accounts import reachable_accounts
-    from .sources import env_name, stored_record
+    from .sources import env_name, origins_line, stored_record
 
     mode = runtime.describe_mode(connector)
     if mode["mode"] is None:
         print(f"{connector.id}: not configured — {mode['error']} (Or leave it out with CONNECTOR_MCP_CONNECTORS.)")
         if not runtime.demo:
-            print(f"  credentials: {_origins_line(connector)}")
+            print(f"  credentials: {origins_line(connector)}")
         return 0, 1
     try:
         backend = await runtime.backend(connector)
@@ -66,7 +59,7 @@ async def _one(runtime: Any, connector: Any) -> tuple[int, int]:
         return 0, 1
     print(f"{connector.id}: ok ({backend.name}) — {line}")
     if not runtime.demo:
-        print(f"  credentials: {_origins_line(connector)}")
+        print(f"  credentials: {origins_line(connector)}")
     login = connector.login
     if login is None:
         return 1, 0

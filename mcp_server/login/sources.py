@@ -100,3 +100,11 @@ def origins(connector_id: str, settings_cls: type, names: list[str]) -> Origins:
             continue
         result.found.setdefault(place, []).append(setting)
     return result
+
+
+def origins_line(connector: object) -> str:
+    """For start-up logs and `check`: where each of a connector's settings came from (names only)."""
+    settings_cls = connector.settings_cls  # type: ignore[attr-defined]
+    names = [n for n in settings_cls.model_fields if n not in ("mode", "max_qps")]
+    found = origins(connector.id, settings_cls, names)  # type: ignore[attr-defined]
+    return found.line() + (f" (the store could not be read: {found.problem})" if found.problem else "")
