@@ -209,3 +209,39 @@ def test_the_demo_login_reaches_check_success(capsys, tmp_path):
     assert "refresh token: 36" in out  # the check read what the demo login stored
     code, out, _ = run_cli(capsys, "--demo", "logout")
     assert code == 0 and stored(tmp_path) == {}
+
+
+def _version_near_sunset() -> str:
+    """A version the fake still serves whose sunset is 1 to 60 days away, whatever today is."""
+    import datetime as dt
+
+    from mcp_server.connectors.linkedin_ads.sandbox.rules import version_active
+    from mcp_server.connectors.linkedin_ads.versions import sunset
+    from mcp_server.params import today
+
+    for ahead in range(0, 75, 5):
+        day = today() + dt.timedelta(days=ahead)
+        version = f"{day.year - 1}{day.month:02d}"
+        if 0 < (sunset(version)[0] - today()).days <= 60 and version_active(version, today()):
+            return version
+    raise AssertionError("no version near its sunset")
+
+
+async def test_a_version_near_sunset_warns_in_linkedin_results(monkeypatch, linkedin_fake):
+    from tests.conftest import ToolCalls
+
+    point_at_fake(monkeypatch, "linkedin-ads", linkedin_fake.url)
+    version = _version_near_sunset()
+    monkeypatch.setenv("LINKEDIN_ADS_API_VERSION", version)
+    result = await ToolCalls("linkedin_ads_execute", "linkedin-ads").ok({"entity": "accounts", "action": "list"})
+    assert any(f"LINKEDIN_ADS_API_VERSION {version} sunsets" in w for w in result["meta"]["warnings"])
+    assert linkedin_fake.requests[-1]["headers"]["linkedin-version"] == version
+
+
+async def test_a_tool_call_without_credentials_names_the_setting_and_login(monkeypatch):
+    from tests.conftest import ToolCalls
+
+    monkeypatch.setenv("LINKEDIN_ADS_CLIENT_ID", "app")
+    text = await ToolCalls("linkedin_ads_execute", "linkedin-ads").error_text({"entity": "accounts", "action": "list"})
+    assert "LINKEDIN_ADS_CLIENT_SECRET, LINKEDIN_ADS_REFRESH_TOKEN are not set" in text
+    assert "connector-mcp login linkedin-ads" in text
