@@ -114,3 +114,19 @@ def test_nothing_found_names_every_place_looked(tmp_path):
     line = origins_line(TIKTOK)
     assert line.startswith("no credentials found; looked in the environment")
     assert f".env {tmp_path / '.env'} (no such file)" in line and str(tmp_path / "config" / "credentials.json") in line
+
+
+def test_start_up_logs_where_each_credential_came_from_never_the_value(caplog, tmp_path, monkeypatch):
+    from mcp_server.cli import _log_backends
+    from mcp_server.settings import ServerSettings
+
+    open_store("file", str(tmp_path / "config")).save("tiktok-marketing", {"settings": {"access_token": TOKEN, "advertiser_id": "1"}})
+    monkeypatch.setenv("TIKTOK_MARKETING_APP_ID", "7301552918837460993")
+    with caplog.at_level("INFO", logger="mcp_server.cli"):
+        _log_backends(ServerSettings(), hosted_demo=False)
+    lines = [r.getMessage() for r in caplog.records]
+    tiktok = next(line for line in lines if line.startswith("tiktok-marketing credentials: "))
+    assert "TIKTOK_MARKETING_ACCESS_TOKEN, TIKTOK_MARKETING_ADVERTISER_ID from file " in tiktok
+    assert "; TIKTOK_MARKETING_APP_ID from env" in tiktok
+    assert any(line.startswith("linkedin-ads credentials: no credentials found; looked in the environment, .env ") for line in lines)
+    assert TOKEN not in caplog.text

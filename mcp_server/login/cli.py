@@ -124,7 +124,9 @@ def cmd_login(args: argparse.Namespace) -> int:
                 register_secret(str(value))  # scrubbed from any log line from here on
         key = record_key(connector.id, demo=demo)
         old = store.load(key) or {}
-        record = {"settings": {**(old.get("settings") or {}), **result.settings}, "meta": result.meta}
+        # Keep a chosen default account; drop a stored MODE=hosted (`hosted connect`): this login is for direct use.
+        kept = {k: v for k, v in (old.get("settings") or {}).items() if k != "mode"}
+        record = {"settings": {**kept, **result.settings}, "meta": result.meta}
         store.save(key, record)
     except (ConnectorError, StoreError) as exc:
         return _fail(exc.render() if isinstance(exc, ConnectorError) else str(exc))
