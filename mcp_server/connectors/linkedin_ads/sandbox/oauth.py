@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 APP_SCOPES = {"r_ads", "r_ads_reporting", "rw_ads", "rw_conversions", "r_marketing_leadgen_automation", "r_organization_admin"}
 CODE_TTL = 30 * 60  # "The authorization code must be exchanged within 30 minutes"
 REFRESH_TTL = 365 * 86_400
-LOGIN_TOKEN_PREFIX = "AQV-canary-li-login-"  # access tokens issued to a login
+LOGIN_TOKEN_PREFIX = "AQV-canary-li-login-access-token-"  # access tokens issued to a login
 
 
 def _loopback(uri: str) -> bool:
@@ -63,7 +63,7 @@ def authorization(state: Any, client_id: str):
             return back(error="invalid_request", error_description="code_challenge_method must be S256")
         if state.consent == "deny":
             return back(error="user_cancelled_authorize", error_description="The user cancelled the authorization")
-        code = "AQT-canary-li-code-" + secrets.token_urlsafe(16)
+        code = "AQT-canary-li-authorization-code-" + secrets.token_urlsafe(16)
         state.codes[code] = {"redirect_uri": redirect, "scope": sorted(asked), "challenge": challenge, "expires": time.time() + CODE_TTL}
         return back(code=code)
 

@@ -39,7 +39,7 @@ def portal(codes: AuthCodes, app_id: str, requests: Any):
         separator = "&" if "?" in redirect else "?"
         if codes.consent == "deny":  # the advertiser closes the page: no redirect at all on TikTok
             return PlainTextResponse("Authorization cancelled.", 200)
-        code = "canary-tt-auth-code-" + secrets.token_urlsafe(12)
+        code = "canary-tt-advertiser-auth-code-" + secrets.token_urlsafe(12)
         codes.codes[code] = time.time() + AUTH_CODE_TTL
         # TikTok appends both auth_code and code (the same value) and echoes state.
         return RedirectResponse(redirect + separator + urlencode({"auth_code": code, "code": code, "state": q.get("state", "")}), 302)
