@@ -245,3 +245,12 @@ async def test_a_tool_call_without_credentials_names_the_setting_and_login(monke
     text = await ToolCalls("linkedin_ads_execute", "linkedin-ads").error_text({"entity": "accounts", "action": "list"})
     assert "LINKEDIN_ADS_CLIENT_SECRET, LINKEDIN_ADS_REFRESH_TOKEN are not set" in text
     assert "connector-mcp login linkedin-ads" in text
+
+
+def test_a_missing_secret_or_bad_redirect_fails_before_any_request(capsys, monkeypatch, browser, linkedin_app):
+    code, _, err = run_cli(capsys, "login", "linkedin-ads", "--redirect-url", "http://localhost:0/cb#x")
+    assert code == 1 and "#fragment" in err
+    monkeypatch.delenv("LINKEDIN_ADS_CLIENT_SECRET")
+    code, _, err = run_cli(capsys, "login", "linkedin-ads", "--redirect-url", REDIRECT)
+    assert code == 1 and "LINKEDIN_ADS_CLIENT_SECRET is not set" in err and "never" not in err
+    assert browser == [] and not linkedin_app.calls("/oauth/")

@@ -7,6 +7,7 @@ for /favicon.ico); the listener answers that one with a short page and stops.
 from __future__ import annotations
 
 import queue
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,10 +19,16 @@ PAGE = (
 )
 
 
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 class LoopbackListener:
     """Listens on 127.0.0.1:port (0 = a free port the OS picks) for one redirect to `path`."""
 
-    def __init__(self, port: int = 0, path: str = "/callback", expect: tuple[str, ...] = ("code", "error")):
+    def __init__(
+        self, port: int = 0, path: str = "/callback", expect: tuple[str, ...] = ("code", "error"), *, also_ipv6: bool = False
+    ):
         self.path = path
         self.results: queue.Queue[dict[str, str]] = queue.Queue()
         listener = self
@@ -46,19 +53,27 @@ class LoopbackListener:
             def log_message(self, *args: Any) -> None:  # the query holds the code: never log it
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="login-loopback", daemon=True)
+        self._servers = [ThreadingHTTPServer(("127.0.0.1", port), Handler)]
+        self.port = self._servers[0].server_address[1]
+        if also_ipv6:  # a browser may resolve localhost to ::1 first; best effort (no IPv6 here is fine)
+            try:
+                self._servers.append(_IPv6Server(("::1", self.port), Handler))
+            except OSError:
+                pass
+        for server in self._servers:
+            server.daemon_threads = True
+        self._threads = [threading.Thread(target=s.serve_forever, name="login-loopback", daemon=True) for s in self._servers]
 
     @property
     def redirect_uri(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.path}"
 
     def __enter__(self) -> LoopbackListener:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()

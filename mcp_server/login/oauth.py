@@ -24,7 +24,7 @@ def listener_for(redirect_url: str, *, expect: tuple[str, ...]) -> LoopbackListe
     loopback = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
     port = (parts.port if parts.port is not None else 80) if loopback else 0
     try:
-        return LoopbackListener(port, parts.path or "/", expect)
+        return LoopbackListener(port, parts.path or "/", expect, also_ipv6=loopback and parts.hostname == "localhost")
     except OSError:
         raise InvalidParams(
             f"port {port} on 127.0.0.1 is in use, so the redirect to {redirect_url} cannot be received.",
