@@ -234,7 +234,8 @@ def _connect_command(args: argparse.Namespace) -> int:
         finally:
             await client.aclose()
 
-    browser = Browser(follow if demo else (lambda _url: False) if args.no_browser else webbrowser.open, paste=not demo)
+    browser = Browser(follow if demo else (lambda _url: False) if args.no_browser else webbrowser.open, paste=not demo,
+                      opened="sandbox: followed the consent page as a browser would:" if demo else None)
     try:
         store = store_from_settings()
         with contextlib.ExitStack() as stack:

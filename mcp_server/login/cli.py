@@ -115,7 +115,8 @@ def cmd_login(args: argparse.Namespace) -> int:
             if demo:
                 _say("sandbox: the fake vendor's authorization page approves at once (no real account involved).")
                 args.redirect_url = args.redirect_url or DEMO_REDIRECT
-            browser = Browser(_follow if demo else (lambda _url: False) if args.no_browser else None, paste=not demo)
+            browser = Browser(_follow if demo else (lambda _url: False) if args.no_browser else None, paste=not demo,
+                              opened="sandbox: followed the authorization page as a browser would:" if demo else None)
             prompt = getpass.getpass if sys.stdin is not None and sys.stdin.isatty() else None
             context = LoginContext(browser=browser, say=_say, options=options, demo=demo, timeout=args.timeout, prompt_secret=prompt)
             result = anyio.run(connector.login.login, args, settings, context)

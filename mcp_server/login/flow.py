@@ -19,9 +19,10 @@ DEFAULT_TIMEOUT = 300.0  # seconds the user has to approve in the browser
 class Browser:
     """How the authorization URL reaches the user: a browser, or the terminal (then a pasted redirect URL)."""
 
-    def __init__(self, opener: Callable[[str], bool] | None = None, *, paste: bool = True):
+    def __init__(self, opener: Callable[[str], bool] | None = None, *, paste: bool = True, opened: str | None = None):
         self.opener = opener if opener is not None else webbrowser.open
         self.paste = paste
+        self.opened = opened or "Opened your browser to approve access. If it did not open, use this address:"
 
     def show(self, url: str, listener: LoopbackListener, say: Callable[[str], None]) -> None:
         opened = False
@@ -30,7 +31,7 @@ class Browser:
         except Exception:  # webbrowser raises on odd platforms; the printed URL still works
             opened = False
         if opened:
-            say("Opened your browser to approve access. If it did not open, use this address:")
+            say(self.opened)
         else:
             say("Open this address in a browser to approve access:")
         say(f"  {url}")
