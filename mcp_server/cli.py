@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--entity", default=None)
     catalog.set_defaults(func=cmd_catalog)
 
-    check = sub.add_parser("check", help="one cheap authenticated call per configured connector")
+    check = sub.add_parser(
+        "check", help="per connector: one authenticated call, accounts reached, token expiry, API version; exit 1 on a problem"
+    )
     _common(check, top=False)
     check.set_defaults(func=cmd_check)
 

@@ -29,7 +29,7 @@ Command = Callable[[argparse.Namespace, Any], Awaitable[Any]]
 
 
 def register(subparsers: Any) -> None:
-    hosted = subparsers.add_parser("hosted", help="create and list connectors in Airbyte's hosted Agent API")
+    hosted = subparsers.add_parser("hosted", help="connect, create and list connectors in Airbyte's hosted Agent API")
     commands = hosted.add_subparsers(dest="hosted_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="use the built-in hosted sandbox")
@@ -255,7 +255,8 @@ def _connect_command(args: argparse.Namespace) -> int:
             record.setdefault("settings", {}).update({"connector_id": result["connector"].get("id"), "mode": "hosted"})
             record.setdefault("meta", {})["hosted_connected_at"] = int(dt.datetime.now(dt.UTC).timestamp())
             store.save(key, record)
-            result["next"] = f"Stored {_env_setting(connector)} and {_env_setting(connector).removesuffix('CONNECTOR_ID')}MODE=hosted in the {store.where}."
+            mode = _env_setting(connector).removesuffix("CONNECTOR_ID") + "MODE"
+            result["next"] = f"Stored {_env_setting(connector)} and {mode}=hosted in the {store.where}."
     except (ConnectorError, StoreError) as error:
         text = error.render() if isinstance(error, ConnectorError) else str(error)
         print(f"error: {scrub(' '.join(text.split()))}", file=sys.stderr)

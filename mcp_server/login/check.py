@@ -77,7 +77,7 @@ async def _one(runtime: Any, connector: Any) -> tuple[int, int]:
         setting = env_name(connector.settings_cls, login.default_setting)
         choose = f"Run `connector-mcp accounts {connector.id} --default ID` (or set {setting})."
         if not accounts:
-            facts.append(Fact("the credentials reach no account", fix=f"Give the signed-in user a role on an account, then {choose[0].lower()}{choose[1:]}"))
+            facts.append(Fact("the credentials reach no account", fix="Give the signed-in user a role on an ad account, then check again."))
         elif not default:
             facts.append(Fact(f"no default account: {setting} is not set, so calls must pass one", fix=choose))
         elif not more and str(default) not in {a.id for a in accounts}:

@@ -25,7 +25,7 @@ from ...login.flow import await_redirect, new_state
 from ...login.oauth import bound, hears, listener_for, pkce_pair, secret_value
 from ...login.vendor import DEFAULT_REDIRECT, Account, Fact, LoginContext, LoginResult
 from ...params import today
-from .versions import SOURCE, sunset
+from .versions import SOURCE, WARN_DAYS, sunset
 
 READ_SCOPES = ("r_ads", "r_ads_reporting")
 LEAD_SCOPES = ("r_marketing_leadgen_automation",)
@@ -90,7 +90,8 @@ class LinkedinLogin:
         if not body.get("access_token"):
             raise AuthError(
                 f"LinkedIn did not issue a token ({body.get('error_description') or body.get('error') or 'no access_token'}).",
-                fix=f"Check the Client ID/Secret and that {redirect} is an Authorized redirect URL on the app's Auth tab, then log in again.",
+                fix=f"Check the Client ID/Secret and that {redirect} is an Authorized redirect URL on the app's Auth tab, "
+                "then log in again.",
             )
         now = time.time()
         stored: dict[str, Any] = {"client_id": client_id, "access_token": body["access_token"]}
@@ -104,7 +105,8 @@ class LinkedinLogin:
             stored["refresh_token"] = body["refresh_token"]
             if body.get("refresh_token_expires_in"):
                 meta["refresh_token_expires_at"] = int(now + float(body["refresh_token_expires_in"]))
-        summary = [f"LinkedIn access token obtained; it expires {_epoch_day(meta.get('access_token_expires_at'))} (scopes {meta['scope']})."]
+        expires = _epoch_day(meta.get("access_token_expires_at"))
+        summary = [f"LinkedIn access token obtained; it expires {expires} (scopes {meta['scope']})."]
         if "refresh_token_expires_at" in meta:
             summary.append(f"Refresh token stored; it lasts until {_epoch_day(meta['refresh_token_expires_at'])} "
                            "(365 days from first consent; refreshing does not extend it), then log in again.")  # fmt: skip
@@ -148,18 +150,24 @@ class LinkedinLogin:
                 days = int((float(expires) - time.time()) // 86_400)
                 text = f"refresh token: {days} days left (until {_epoch_day(expires)})"
                 fix = "Run `connector-mcp login linkedin-ads` (a new consent starts a new 365 days)."
-                found.append(Fact(text, fix=fix) if days <= 0 else Fact(text, fix=fix, warning=True) if days <= REFRESH_WARN_DAYS else Fact(text))
+                found.append(_graded(text, fix, problem=days <= 0, warning=days <= REFRESH_WARN_DAYS))
         version = settings.api_version
         date, listed = sunset(version)
         days = (date - today()).days
         when = f"{date}" if listed else f"about {date}"
         text = f"LINKEDIN_ADS_API_VERSION {version}: LinkedIn sunsets it {when} ({days} days; {SOURCE})"
         fix = "Set LINKEDIN_ADS_API_VERSION to a newer YYYYMM version from the versioning page."
-        found.append(Fact(text, fix=fix) if days < 0 else Fact(text, fix=fix, warning=True) if days <= 60 else Fact(text))
+        found.append(_graded(text, fix, problem=days < 0, warning=days <= WARN_DAYS))
         return found
 
 
-async def _post(url: str, form: dict[str, str], options: ClientOptions, service: str, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
+def _graded(text: str, fix: str, *, problem: bool, warning: bool) -> Fact:
+    return Fact(text, fix=fix) if problem else Fact(text, fix=fix, warning=True) if warning else Fact(text)
+
+
+async def _post(
+    url: str, form: dict[str, str], options: ClientOptions, service: str, client: httpx.AsyncClient | None = None
+) -> dict[str, Any]:
     from ...http import send
 
     if client is not None:

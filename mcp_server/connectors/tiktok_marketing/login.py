@@ -55,7 +55,8 @@ class TiktokLogin:
         with listener:
             answer = await_redirect(listener, url, state, context.browser, context.say, code_param="auth_code",
                                     timeout=context.timeout, vendor="TikTok")  # fmt: skip
-        body = await _exchange(settings.api_base_url, {"app_id": app_id, "secret": secret, "auth_code": answer["auth_code"]}, context.options)
+        sent = {"app_id": app_id, "secret": secret, "auth_code": answer["auth_code"]}
+        body = await _exchange(settings.api_base_url, sent, context.options)
         data = body.get("data") or {}
         advertisers = [str(a) for a in data.get("advertiser_ids") or []]
         stored: dict[str, Any] = {"access_token": data["access_token"], "app_id": app_id, "secret": secret}
@@ -74,7 +75,9 @@ class TiktokLogin:
         return {"advertiser_ids": meta["advertiser_ids"]} if meta.get("advertiser_ids") else {}
 
     def account(self, record: dict[str, Any]) -> Account:
-        return Account(str(record.get("advertiser_id")), record.get("name"), record.get("currency"), record.get("timezone"), record.get("status"))
+        return Account(
+            str(record.get("advertiser_id")), record.get("name"), record.get("currency"), record.get("timezone"), record.get("status")
+        )
 
     async def facts(self, settings: Any, meta: dict[str, Any], backend: Any, options: ClientOptions) -> list[Fact]:
         if meta.get("obtained_at"):

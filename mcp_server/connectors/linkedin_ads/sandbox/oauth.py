@@ -23,6 +23,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 APP_SCOPES = {"r_ads", "r_ads_reporting", "rw_ads", "rw_conversions", "r_marketing_leadgen_automation", "r_organization_admin"}
 CODE_TTL = 30 * 60  # "The authorization code must be exchanged within 30 minutes"
 REFRESH_TTL = 365 * 86_400
+# LinkedIn's one answer to a wrong, used or expired code, or another redirect_uri than the authorization's.
+MISMATCH = (
+    "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. "
+    "Or authorization code expired."
+)
 LOGIN_TOKEN_PREFIX = "AQV-canary-li-login-access-token-"  # access tokens issued to a login
 
 
@@ -57,7 +62,8 @@ def authorization(state: Any, client_id: str):
             return back(error="invalid_scope", error_description="scope must be space-delimited")
         asked = set(scope.split())
         if not asked or asked - APP_SCOPES:
-            return back(error="unauthorized_scope_error", error_description=f"Scope {sorted(asked - APP_SCOPES)} is not authorized for your application")
+            refused = sorted(asked - APP_SCOPES)
+            return back(error="unauthorized_scope_error", error_description=f"Scope {refused} is not authorized for your application")
         challenge = q.get("code_challenge")
         if challenge and q.get("code_challenge_method") != "S256":
             return back(error="invalid_request", error_description="code_challenge_method must be S256")
@@ -73,10 +79,8 @@ def authorization(state: Any, client_id: str):
 def exchange_code(state: Any, form: dict[str, str], client_id: str, client_secret: str) -> JSONResponse:
     """grant_type=authorization_code: the code back for tokens, once."""
     grant = state.codes.pop(form.get("code", ""), None)
-    if grant is None or grant["expires"] < time.time():
-        return _error(400, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.")
-    if form.get("redirect_uri") != grant["redirect_uri"]:
-        return _error(400, "invalid_request", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.")
+    if grant is None or grant["expires"] < time.time() or form.get("redirect_uri") != grant["redirect_uri"]:
+        return _error(400, "invalid_request", MISMATCH)
     if form.get("client_id") != client_id:
         return _error(401, "invalid_client", "Client authentication failed")
     if grant["challenge"]:
