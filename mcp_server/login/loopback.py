@@ -62,7 +62,10 @@ class LoopbackListener:
                 pass
         for server in self._servers:
             server.daemon_threads = True
-        self._threads = [threading.Thread(target=s.serve_forever, name="login-loopback", daemon=True) for s in self._servers]
+        # A short poll so closing the listener does not wait out serve_forever's default half second.
+        self._threads = [
+            threading.Thread(target=s.serve_forever, args=(0.05,), name="login-loopback", daemon=True) for s in self._servers
+        ]
 
     @property
     def redirect_uri(self) -> str:
