@@ -18,6 +18,7 @@ from .http import ClientOptions
 from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
+    from .login.vendor import VendorLogin
     from .reporting.source import ReportSource
 
 
@@ -86,7 +87,7 @@ class Connector:
     # What the cross-platform `ads_report` reads here (levels, metric fields); None = not part of it.
     report: ReportSource | None = None
     # `connector-mcp login` for this vendor (authorization, token exchange, what `check` reports); None = none.
-    login: Any = None
+    login: VendorLogin | None = None
 
     @property
     def tool_name(self) -> str:

@@ -59,13 +59,16 @@ def form_of(request: dict) -> dict:
     return {k: v[0] for k, v in parse_qs(request["body"]).items()}
 
 
-def test_linkedin_login_accounts_check_logout(capsys, tmp_path, browser, linkedin_app):
+def test_linkedin_login_accounts_check_logout(capsys, monkeypatch, tmp_path, browser, linkedin_app):
     code, out, err = run_cli(capsys, "check")
     assert code == 1 and "LINKEDIN_ADS_REFRESH_TOKEN is not set" in out and "connector-mcp login linkedin-ads" in out
 
+    monkeypatch.setenv("LINKEDIN_ADS_ACCESS_TOKEN", "an old token in the environment")
     code, out, err = run_cli(capsys, "login", "linkedin-ads", "--redirect-url", REDIRECT)
     assert code == 0, err
     assert "Refresh token stored" in out and "Stored in the file" in out
+    assert "Note: LINKEDIN_ADS_ACCESS_TOKEN in the environment or .env differ" in out  # the client id there is the same
+    monkeypatch.delenv("LINKEDIN_ADS_ACCESS_TOKEN")
     page = linkedin_app.calls("/oauth/v2/authorization")[0]
     asked = dict(parse_qsl(page["query"]))
     assert asked["scope"] == "r_ads r_ads_reporting" and asked["response_type"] == "code" and len(asked["state"]) >= 20

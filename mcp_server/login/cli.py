@@ -104,7 +104,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
     from ..connectors import REGISTRY
     from .flow import Browser
-    from .sources import origins, record_key
+    from .sources import record_key, shadowing
     from .vendor import LoginContext
 
     connector = REGISTRY[args.connector]
@@ -135,10 +135,10 @@ def cmd_login(args: argparse.Namespace) -> int:
         print(line)
     print(f"Stored in the {store.where}{' (sandbox records, used only with --demo)' if demo else ''}.")
     if not demo:
-        shadowed = origins(connector.id, connector.settings_cls, list(result.settings)).found
-        for place, names in shadowed.items():
-            if place == "env" or place.startswith(".env"):
-                print(f"Note: {', '.join(names)} from {place} win over the stored values; remove them to use the login.")
+        shadowed = shadowing(connector.settings_cls, result.settings)
+        if shadowed:
+            print(f"Note: {', '.join(shadowed)} in the environment or .env differ from what was stored and win over it; "
+                  "remove them to use the login.")  # fmt: skip
     flag = "--demo " if demo else ""
     print(f"Next: `connector-mcp {flag}accounts {connector.id}` lists what it reaches; `connector-mcp {flag}check` tests it.")
     return 0

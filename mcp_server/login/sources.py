@@ -108,3 +108,16 @@ def origins_line(connector: object) -> str:
     names = [n for n in settings_cls.model_fields if n not in ("mode", "max_qps")]
     found = origins(connector.id, settings_cls, names)  # type: ignore[attr-defined]
     return found.line() + (f" (the store could not be read: {found.problem})" if found.problem else "")
+
+
+def shadowing(settings_cls: type, stored: dict[str, Any]) -> list[str]:
+    """Setting names whose environment or .env value differs from the stored one (and so wins over it)."""
+    dotenv = _dotenv()
+    environment = {k.upper(): v for k, v in os.environ.items() if v}
+    names = []
+    for name, value in stored.items():
+        setting = env_name(settings_cls, name)
+        given = environment.get(setting) or dotenv.get(setting)
+        if given and given != str(value):
+            names.append(setting)
+    return names

@@ -128,20 +128,26 @@ def _parse(text: str | None, where: str) -> Any:
         raise StoreError(f"the {where} holds something that is not connector-mcp's JSON; run `connector-mcp logout`") from None
 
 
+def _os_keychain(backend: Any) -> bool:
+    """An OS keychain: not keyring's 'fail'/'null' stand-ins, nor keyrings.alt's files (our own file is 0600)."""
+    from keyring.backends import fail, null
+
+    if isinstance(backend, (fail.Keyring, null.Keyring)) or type(backend).__module__.startswith("keyrings.alt"):
+        return False
+    return getattr(backend, "priority", 0) > 0
+
+
 def usable_keyring() -> Any | None:
-    """The keyring backend when it is a real one (not keyring's 'fail' or 'null' stand-ins), else None."""
+    """The keyring backend when it is an OS keychain, else None."""
     try:
         import keyring
-        from keyring.backends import fail, null
     except ImportError:
         return None
     backend = keyring.get_keyring()
     inner = getattr(backend, "backends", None)  # keyring's chainer wraps the real ones
-    if inner is not None and not inner:
-        return None
-    if isinstance(backend, (fail.Keyring, null.Keyring)) or getattr(backend, "priority", 0) <= 0:
-        return None
-    return backend
+    if inner is not None:
+        return backend if any(_os_keychain(b) for b in inner) else None
+    return backend if _os_keychain(backend) else None
 
 
 def config_folder(configured: str | None) -> Path:
