@@ -60,6 +60,22 @@ def test_auto_uses_the_keychain_when_a_backend_exists(memory_keyring):
     assert store.load("tiktok-marketing") is None
 
 
+def test_reading_skips_the_keychain_until_something_was_stored(memory_keyring, monkeypatch, tmp_path):
+    """keyring's import and backend search cost ~0.2 s at every start: only after a login stored something."""
+    from mcp_server.login.store import EmptyStore, store_from_settings
+
+    monkeypatch.setenv("CONNECTOR_MCP_CREDENTIAL_STORE", "auto")
+    assert isinstance(store_from_settings(reading=True), EmptyStore)
+    assert TIKTOK.load_settings().access_token is None
+    store_from_settings().save("tiktok-marketing", {"settings": {"access_token": TOKEN}})
+    index = tmp_path / "config" / "keychain-index.json"
+    assert json.loads(index.read_text()) == ["tiktok-marketing"] and stat.S_IMODE(index.stat().st_mode) == 0o600
+    assert TOKEN not in index.read_text()
+    assert isinstance(store_from_settings(reading=True), KeyringStore)
+    assert TIKTOK.load_settings().access_token.get_secret_value() == TOKEN
+    assert store_from_settings().delete("tiktok-marketing") and json.loads(index.read_text()) == []
+
+
 def test_auto_falls_back_to_the_file_without_a_backend(tmp_path):
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

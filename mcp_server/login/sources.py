@@ -52,7 +52,7 @@ def record_key(connector_id: str, *, demo: bool = False) -> str:
 def stored_record(connector_id: str, *, demo: bool = False, store: CredentialStore | None = None) -> dict[str, Any]:
     """What login stored for this connector ({} when nothing, or when the store cannot be read: logged)."""
     try:
-        store = store or store_from_settings()
+        store = store or store_from_settings(reading=True)
         record = store.load(record_key(connector_id, demo=demo)) if store else None
     except StoreError as exc:
         log.warning("%s: the credential store is not usable: %s", connector_id, exc)
@@ -81,7 +81,7 @@ def origins(connector_id: str, settings_cls: type, names: list[str]) -> Origins:
     environment = {k.upper() for k, v in os.environ.items() if v}
     dotenv, path = _dotenv(), dotenv_path()
     try:
-        store = store_from_settings()
+        store = store_from_settings(reading=True)
         stored = (store.load(connector_id) or {}).get("settings") or {} if store else {}
     except StoreError as exc:
         store, stored = None, {}

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 SERVICE = "connector-mcp"
 FILE_NAME = "credentials.json"
+KEYCHAIN_INDEX = "keychain-index.json"  # which keys the keychain holds (no secret): see KeyringStore
 # Records of the sandbox login (`--demo login`) live under their own names, never beside real ones.
 DEMO_PREFIX = "demo:"
 
@@ -37,13 +38,26 @@ class CredentialStore(Protocol):
 
 
 class KeyringStore:
-    """One keychain item per connector (service connector-mcp, user the connector id), its value a JSON record."""
+    """One keychain item per connector (service connector-mcp, user the connector id), its value a JSON record.
+
+    Beside it, an index file (keys only, no secret) in the config folder says that something was stored, so a
+    process that finds neither it nor the credentials file skips the keychain (importing keyring and finding its
+    backend costs ~0.2 s at every start)."""
 
     kind = "keychain"
 
-    def __init__(self, backend: Any):
+    def __init__(self, backend: Any, index: Path):
         self._backend = backend
+        self._index = index
         self.where = f"keychain ({type(backend).__module__.rsplit('.', 1)[-1]} {type(backend).__name__})"
+
+    def _note(self, key: str, present: bool) -> None:
+        try:
+            keys = set(json.loads(self._index.read_text(encoding="utf-8"))) if self._index.exists() else set()
+        except (OSError, ValueError):
+            keys = set()
+        keys = keys | {key} if present else keys - {key}
+        _write_private(self._index.parent, self._index, sorted(keys))
 
     def load(self, key: str) -> dict[str, Any] | None:
         try:
@@ -57,6 +71,7 @@ class KeyringStore:
             self._backend.set_password(SERVICE, key, json.dumps(record))
         except Exception as exc:
             raise StoreError(f"the {self.where} refused the write ({type(exc).__name__})") from None
+        self._note(key, True)
 
     def delete(self, key: str) -> bool:
         import keyring.errors
@@ -67,6 +82,7 @@ class KeyringStore:
             return False
         except Exception as exc:
             raise StoreError(f"the {self.where} refused the delete ({type(exc).__name__})") from None
+        self._note(key, False)
         return True
 
 
@@ -107,16 +123,39 @@ class FileStore:
         return True
 
     def _write(self, data: dict[str, Any]) -> None:
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(self.folder, 0o700)  # mkdir's mode is masked by the umask, and an existing folder keeps its own
-            # mkstemp creates the file 0600, so no other user can read it even for a moment.
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".credentials-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=2)
-            os.replace(temp, self.path)
-        except OSError as exc:
-            raise StoreError(f"{self.path} could not be written ({exc.strerror})") from None
+        _write_private(self.folder, self.path, data)
+
+
+class EmptyStore:
+    """Nothing was ever stored (auto: no credentials file, no keychain index): read without touching the keychain."""
+
+    kind = "none"
+
+    def __init__(self, folder: Path):
+        self.where = f"nothing stored yet (no {folder / FILE_NAME} or keychain entry)"
+
+    def load(self, key: str) -> dict[str, Any] | None:
+        return None
+
+    def save(self, key: str, record: dict[str, Any]) -> None:  # pragma: no cover - reading only
+        raise StoreError("this store is for reading only")
+
+    def delete(self, key: str) -> bool:
+        return False
+
+
+def _write_private(folder: Path, path: Path, data: Any) -> None:
+    """JSON to `path`, mode 0600 in a 0700 folder, written whole to a temp file and renamed over it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask, and an existing folder keeps its own
+        # mkstemp creates the file 0600, so no other user can read it even for a moment.
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".credentials-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise StoreError(f"{path} could not be written ({exc.strerror})") from None
 
 
 def _parse(text: str | None, where: str) -> Any:
@@ -165,7 +204,7 @@ def open_store(kind: str = "auto", config_dir: str | None = None) -> CredentialS
     if kind in ("auto", "keyring"):
         backend = usable_keyring()
         if backend is not None:
-            return KeyringStore(backend)
+            return KeyringStore(backend, config_folder(config_dir) / KEYCHAIN_INDEX)
         if kind == "keyring":
             raise StoreError(
                 "CONNECTOR_MCP_CREDENTIAL_STORE=keyring but no OS keychain backend is available "
@@ -174,9 +213,14 @@ def open_store(kind: str = "auto", config_dir: str | None = None) -> CredentialS
     return FileStore(config_folder(config_dir))
 
 
-def store_from_settings() -> CredentialStore | None:
-    """The store ServerSettings (CONNECTOR_MCP_CREDENTIAL_STORE, CONNECTOR_MCP_CONFIG_DIR) chooses."""
+def store_from_settings(*, reading: bool = False) -> CredentialStore | None:
+    """The store ServerSettings (CONNECTOR_MCP_CREDENTIAL_STORE, CONNECTOR_MCP_CONFIG_DIR) chooses; `reading`
+    allows the shortcut when nothing was ever stored."""
     from ..settings import ServerSettings
 
     settings = ServerSettings()
+    if reading and settings.credential_store == "auto":
+        folder = config_folder(settings.config_dir)
+        if not (folder / FILE_NAME).exists() and not (folder / KEYCHAIN_INDEX).exists():
+            return EmptyStore(folder)
     return open_store(settings.credential_store, settings.config_dir)
