@@ -102,10 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--entity", default=None)
     catalog.set_defaults(func=cmd_catalog)
 
-    check = sub.add_parser("check", help="one cheap authenticated call per configured connector")
+    check = sub.add_parser(
+        "check", help="per connector: one authenticated call, accounts reached, token expiry, API version; exit 1 on a problem"
+    )
     _common(check, top=False)
     check.set_defaults(func=cmd_check)
 
+    from .login.cli import register as register_login
+
+    register_login(sub, _common)
     try:
         from .hosted_cli import register
     except ImportError:  # hosted setup commands are optional at import time
@@ -253,6 +258,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
     """One start-up line per connector: which backend serves it, or why none does."""
     from .connectors import REGISTRY
+    from .login.sources import origins_line
     from .runtime import Runtime
     from .server import _served
 
@@ -269,6 +275,8 @@ def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
             log.warning("%s: not configured (its calls answer not_configured): %s", connector.id, reason)
         else:
             log.info("%s: %s (%s)", connector.id, mode["mode"], "Airbyte Agent API" if mode["mode"] == "hosted" else "vendor API")
+        if not runtime.demo:
+            log.info("%s credentials: %s", connector.id, origins_line(connector))
     hidden = [c for c in REGISTRY if c not in {s.id for s in served}]
     if hidden:
         log.info("not served (CONNECTOR_MCP_CONNECTORS): %s", ", ".join(hidden))
@@ -385,36 +393,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .errors import ConnectorError
-    from .runtime import Runtime
-    from .server import _served
+    from .login.check import run_check
 
-    settings = server_settings(args)
-    runtime = Runtime(settings, _served(settings), hosted_demo=bool(args.hosted and settings.demo))
-
-    async def run() -> int:
-        ok = failed = 0
-        try:
-            for connector in runtime.connectors:
-                mode = runtime.describe_mode(connector)
-                if mode["mode"] is None:
-                    print(f"{connector.id}: not configured — {mode['error']}")
-                    continue
-                try:
-                    backend = await runtime.backend(connector)
-                    line = await backend.check()
-                    print(f"{connector.id}: ok ({backend.name}) — {line}")
-                    ok += 1
-                except ConnectorError as exc:
-                    print(f"{connector.id}: FAILED ({mode['mode']}) — {exc.render()}")
-                    failed += 1
-        finally:
-            await runtime.aclose()
-        if not ok and not failed:
-            print("no connector is configured; see README (or try --demo)", file=sys.stderr)
-        return 0 if ok and not failed else 1
-
-    return anyio.run(run)
+    return run_check(args)
 
 
 def _startup_problem(args: argparse.Namespace) -> str | None:

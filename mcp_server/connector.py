@@ -19,6 +19,7 @@ from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
     from .changes.spec import ConnectorWrites
+    from .login.vendor import VendorLogin
     from .reporting.source import ReportSource
 
 
@@ -91,10 +92,17 @@ class Connector:
     page_state: Callable[[PageRequest], None] | None = None
     # How its write actions (catalog actions with write=True) read, plan and send (its writes.py); None = none.
     writes: ConnectorWrites | None = None
+    # `connector-mcp login` for this vendor (authorization, token exchange, what `check` reports); None = none.
+    login: VendorLogin | None = None
 
     @property
     def tool_name(self) -> str:
         return self.id.replace("-", "_") + "_execute"
 
-    def load_settings(self, **overrides: Any) -> ConnectorSettings:
+    def load_settings(self, *, stored: bool = True, **overrides: Any) -> ConnectorSettings:
+        """Settings from the environment, then .env, then (stored=True) what `connector-mcp login` stored."""
+        if stored:
+            from .login.sources import stored_settings
+
+            overrides = {**stored_settings(self.id, self.settings_cls), **overrides}
         return self.settings_cls(**overrides)

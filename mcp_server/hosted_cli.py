@@ -3,6 +3,7 @@
 create  — create a connector from the vendor credentials in the environment (never from the command line)
 oauth   — start Airbyte's server-side OAuth and print the consent URL
 finish  — create the connector from the secret_id Airbyte's redirect carried back
+connect — oauth + consent + finish in one step, the redirect caught on 127.0.0.1; stores the connector id
 list    — the connectors in the workspace
 
 Success prints JSON on stdout; failure prints one line on stderr and exits 1.
@@ -28,7 +29,7 @@ Command = Callable[[argparse.Namespace, Any], Awaitable[Any]]
 
 
 def register(subparsers: Any) -> None:
-    hosted = subparsers.add_parser("hosted", help="create and list connectors in Airbyte's hosted Agent API")
+    hosted = subparsers.add_parser("hosted", help="connect, create and list connectors in Airbyte's hosted Agent API")
     commands = hosted.add_subparsers(dest="hosted_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="use the built-in hosted sandbox")
@@ -52,6 +53,17 @@ def register(subparsers: Any) -> None:
     finish.add_argument("--secret-id", required=True, help="the secret_id query parameter of the redirect")
     _name_and_start(finish)
     finish.set_defaults(func=_sync(_finish))
+
+    connect = commands.add_parser(
+        "connect", parents=[common],
+        help="server-side OAuth in one step: consent in the browser, the connector created, its id stored",
+    )  # fmt: skip
+    _connector_arg(connect)
+    connect.add_argument("--name", default=None, help="display name in Airbyte (default '<connector title> (connector-mcp)')")
+    connect.add_argument("--start-date", type=_date, default=None, help="replication start date YYYY-MM-DD (default a year ago)")
+    connect.add_argument("--no-browser", action="store_true", help="print the consent address instead of opening a browser")
+    connect.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the consent (default 300)")
+    connect.set_defaults(func=_connect_command)
 
     listing = commands.add_parser("list", parents=[common], help="list the connectors in the workspace")
     listing.add_argument("connector", nargs="?", help="only this connector type (e.g. linkedin-ads)")
@@ -179,3 +191,97 @@ async def _list(args: argparse.Namespace, client: Any) -> Any:
         definition = (item.get("summarized_source_template") or {}).get("actor_definition_id")
         rows.append({"id": item.get("id"), "name": item.get("name"), "connector": by_definition.get(definition), "definition_id": definition})
     return {"workspace": client.workspace, "connectors": rows}
+
+
+def _connect_command(args: argparse.Namespace) -> int:
+    """`hosted connect`: initiate → consent in the browser → secret_id (or connector_id) on a loopback
+    listener → create; the connector id and hosted mode go to the login store (Airbyte keeps the tokens)."""
+    import contextlib
+    import secrets
+    import webbrowser
+
+    from .login.flow import Browser
+    from .login.loopback import LoopbackListener
+    from .login.sources import record_key
+    from .login.store import StoreError, store_from_settings
+
+    demo = bool(getattr(args, "demo", False))
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def follow(url: str) -> bool:  # --demo: the sandbox consent page approves at once; follow it like a browser
+        import httpx
+
+        httpx.get(url, follow_redirects=True, timeout=30)
+        return True
+
+    async def run(url: str | None, listener: Any) -> Any:
+        from .backends.hosted import HostedClient
+        from .http import ClientOptions
+        from .settings import AirbyteSettings
+
+        overrides: dict[str, Any] = {}
+        if url:
+            from .sandbox.hosted import demo_settings
+
+            overrides = demo_settings(url)
+        if args.workspace:
+            overrides["workspace_name"] = args.workspace
+        client = HostedClient(AirbyteSettings(**overrides), ClientOptions())
+        try:
+            return await _connect(args, client, browser, say, listener)
+        finally:
+            await client.aclose()
+
+    browser = Browser(follow if demo else (lambda _url: False) if args.no_browser else webbrowser.open, paste=not demo,
+                      opened="sandbox: followed the consent page as a browser would:" if demo else None)
+    try:
+        store = store_from_settings()
+        with contextlib.ExitStack() as stack:
+            url = None
+            if demo:
+                from .sandbox.hosted import create_app
+                from .sandbox.serve import serve_in_thread
+
+                url = stack.enter_context(serve_in_thread(create_app()))
+            # A path no one can guess stands in for OAuth's state: Airbyte's redirect carries none of ours.
+            listener = stack.enter_context(LoopbackListener(0, f"/callback/{secrets.token_urlsafe(16)}", ("secret_id", "connector_id")))
+            result = anyio.run(run, url, listener)
+        connector = _connector(args.connector)
+        if store is not None:
+            key = record_key(connector.id, demo=demo)
+            record = store.load(key) or {}
+            record.setdefault("settings", {}).update({"connector_id": result["connector"].get("id"), "mode": "hosted"})
+            record.setdefault("meta", {})["hosted_connected_at"] = int(dt.datetime.now(dt.UTC).timestamp())
+            store.save(key, record)
+            mode = _env_setting(connector).removesuffix("CONNECTOR_ID") + "MODE"
+            result["next"] = f"Stored {_env_setting(connector)} and {mode}=hosted in the {store.where}."
+    except (ConnectorError, StoreError) as error:
+        text = error.render() if isinstance(error, ConnectorError) else str(error)
+        print(f"error: {scrub(' '.join(text.split()))}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+async def _connect(args: argparse.Namespace, client: Any, browser: Any, say: Callable[[str], None], listener: Any) -> Any:
+    import queue
+
+    connector = _connector(args.connector)
+    started = await _oauth(argparse.Namespace(connector=connector.id, redirect_url=listener.redirect_uri,
+                                              customer_name_style=args.customer_name_style), client)  # fmt: skip
+    if not started.get("consent_url"):
+        raise InvalidParams("Airbyte answered no consent_url.", fix="Run `connector-mcp hosted connect` again.")
+    browser.show(started["consent_url"], listener, say)
+    try:
+        answer = await anyio.to_thread.run_sync(lambda: listener.results.get(timeout=args.timeout))
+    except queue.Empty:
+        raise InvalidParams(f"no consent arrived within {int(args.timeout)} s.", fix="Run `connector-mcp hosted connect` again.") from None
+    if answer.get("connector_id"):  # Airbyte created the connector itself
+        return {"connector": {"id": answer["connector_id"]}, "workspace": client.workspace}
+    finish = argparse.Namespace(
+        connector=connector.id, name=args.name or f"{connector.title} (connector-mcp)", secret_id=answer["secret_id"],
+        start_date=args.start_date or (dt.date.today() - dt.timedelta(days=365)), customer_name_style=args.customer_name_style,
+    )  # fmt: skip
+    return await _finish(finish, client)

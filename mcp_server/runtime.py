@@ -19,6 +19,7 @@ from .backends.base import Backend
 from .connector import Connector
 from .errors import NotConfigured
 from .http import ClientOptions
+from .login.sources import stored_settings
 from .settings import AirbyteSettings, ConnectorSettings, ServerSettings
 
 log = logging.getLogger("mcp_server.runtime")
@@ -58,7 +59,9 @@ class Runtime:
             if self.demo:
                 # The sandbox's defaults (account, advertiser); in hosted demo the vendor keys go unused.
                 sandbox = connector.sandbox_settings(f"http://{connector.id}.sandbox")
-                return connector.load_settings(**{**sandbox, "mode": "hosted" if self.hosted_demo else "direct"})
+                # What `--demo login` obtained from the sandbox's authorization pages, if it ran.
+                login = {} if self.hosted_demo else stored_settings(connector.id, connector.settings_cls, demo=True)
+                return connector.load_settings(stored=False, **{**sandbox, **login, "mode": "hosted" if self.hosted_demo else "direct"})
             return connector.load_settings()
         except ValidationError as exc:
             raise _settings_error(prefix, exc) from None
@@ -81,10 +84,14 @@ class Runtime:
         if airbyte.configured():
             return "hosted"
         prefix = connector.settings_cls.model_config.get("env_prefix", "")
+        missing = settings.missing_direct_settings()
+        given = [n for n in settings.direct_setting_names() if n.split(" ")[0] not in missing]
+        found = f" ({', '.join(n.split(' ')[0] for n in given)} {'is' if len(given) == 1 else 'are'} set)" if given else ""
+        login = f"Run `connector-mcp login {connector.id}` (it stores them), or set " if connector.login else "Set "
         raise NotConfigured(
-            f"{connector.title} has no credentials.",
+            f"{connector.title} has no credentials: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set{found}.",
             fix=(
-                f"Set {' + '.join(settings.direct_setting_names())} for direct access, or AIRBYTE_CLIENT_ID + "
+                f"{login}{' + '.join(settings.direct_setting_names())} for direct access, or AIRBYTE_CLIENT_ID + "
                 f"AIRBYTE_CLIENT_SECRET + AIRBYTE_WORKSPACE_NAME for hosted access ({prefix}MODE picks one). "
                 "Or run with --demo to try the sandbox."
             ),
@@ -112,9 +119,12 @@ class Runtime:
                 transport = httpx.ASGITransport(app=self._hosted_sandbox)
             return HostedBackend(connector, settings, airbyte, self.options(transport))
         if not settings.has_direct_credentials():
+            missing = settings.missing_direct_settings()
+            login = f"Run `connector-mcp login {connector.id}`, or set " if connector.login else "Set "
             raise NotConfigured(
-                f"direct mode for {connector.title} needs credentials.",
-                fix=f"Set {' + '.join(settings.direct_setting_names())}.",
+                f"direct mode for {connector.title} needs credentials: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set.",
+                fix=f"{login}{' + '.join(settings.direct_setting_names())}.",
             )
         transport = httpx.ASGITransport(app=connector.sandbox_app()) if self.server.demo else None
         return connector.direct(settings, self.options(transport))

@@ -16,6 +16,7 @@ Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 # CONNECTOR_MCP_SECRET_KEY: 32 characters, as secrets.token_urlsafe(24) gives, is 192 bits or more when random.
 MIN_SECRET_KEY_CHARS = 32
+CredentialStoreKind = Literal["auto", "keyring", "file", "none"]
 # Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
@@ -75,6 +76,10 @@ class ServerSettings(_Base):
     max_budget_increase_pct: float = Field(default=50.0, ge=0, le=10_000)
     allow_delete: bool = False
     journal_path: str | None = None
+    # Where `connector-mcp login` keeps what it obtains (read after the environment and .env): auto = the OS
+    # keychain where one exists, else a 0600 file in config_dir (default: the user's config folder).
+    credential_store: CredentialStoreKind = "auto"
+    config_dir: str | None = None
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
@@ -117,6 +122,10 @@ class ConnectorSettings(_Base):
     def direct_setting_names(self) -> list[str]:
         """The env var names a user sets for direct mode, for 'not configured' messages."""
         raise NotImplementedError
+
+    def missing_direct_settings(self) -> list[str]:
+        """The settings direct mode still needs, by name ([] when it has what it needs)."""
+        return [] if self.has_direct_credentials() else self.direct_setting_names()
 
 
 class AirbyteSettings(_Base):

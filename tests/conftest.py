@@ -30,6 +30,9 @@ CANARIES = {
     "LINKEDIN_ADS_REFRESH_TOKEN": linkedin_sandbox.DEMO_REFRESH_TOKEN,
     "LINKEDIN_ADS_ACCESS_TOKEN": linkedin_sandbox.DEMO_ACCESS_TOKEN,
     "LinkedIn access token minted on refresh (prefix)": linkedin_sandbox.MINTED_TOKEN_PREFIX,
+    "LinkedIn access token issued to a login (prefix)": "AQV-canary-li-login-access-token-",
+    "LinkedIn authorization code (prefix)": "AQT-canary-li-authorization-code-",
+    "TikTok auth_code (prefix)": "canary-tt-advertiser-auth-code-",
     "AIRBYTE_CLIENT_SECRET": hosted_data.DEMO_CLIENT_SECRET,
     "CONNECTOR_MCP_HTTP_TOKEN": "canary-http-token-9f3b6c0e1a7d",
     "CONNECTOR_MCP_SECRET_KEY": "canary-http-secret-key-3e8a1f5c7b9d2e4f6a8c0b1d",
@@ -120,6 +123,9 @@ def clean_env(monkeypatch, tmp_path):
     for limit in ("TIKTOK_MARKETING_MAX_QPS", "LINKEDIN_ADS_MAX_QPS", "AIRBYTE_MAX_QPS"):
         monkeypatch.setenv(limit, "0")  # the fakes have no rate limit; tests/test_rate_limit.py sets its own
     monkeypatch.setenv("FASTMCP_CHECK_FOR_UPDATES", "off")
+    # `connector-mcp login`'s store: a file in the test's own folder, never the developer's keychain or config.
+    monkeypatch.setenv("CONNECTOR_MCP_CREDENTIAL_STORE", "file")
+    monkeypatch.setenv("CONNECTOR_MCP_CONFIG_DIR", str(tmp_path / "config"))
 
 
 class Fake:

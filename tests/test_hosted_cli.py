@@ -135,3 +135,23 @@ def test_installed_command_lists_over_a_real_socket(hosted_fake, tmp_path):
     listed = json.loads(done.stdout)
     assert [c["connector"] for c in listed["connectors"]] == ["linkedin-ads"]
     assert "definition_id=137ece28-5434-455c-8f34-69dc3782f451" in hosted_fake.calls("/integrations/connectors")[-1]["query"]
+
+
+def test_connect_is_oauth_consent_and_create_in_one_step(env, monkeypatch, capsys, tmp_path):
+    """`hosted connect`: the consent page's redirect carries the secret_id to the loopback listener."""
+    import httpx
+
+    monkeypatch.setattr("webbrowser.open", lambda url: bool(httpx.get(url, follow_redirects=True, timeout=10)))
+    code, out, err = run_cli(capsys, "hosted", "connect", "tiktok-marketing", "--start-date", "2026-01-01")
+    assert code == 0, err
+    created = json.loads(out)["connector"]
+    initiate = last_body(env, "oauth/initiate")
+    assert initiate["redirect_url"].startswith("http://127.0.0.1:") and "/callback/" in initiate["redirect_url"]
+    assert last_body(env, "/connectors")["server_side_oauth_secret_id"]
+    stored = json.loads((tmp_path / "config" / "credentials.json").read_text())["tiktok-marketing"]["settings"]
+    assert stored == {"connector_id": created["id"], "mode": "hosted"}
+    monkeypatch.setenv("CONNECTOR_MCP_CONNECTORS", "tiktok-marketing")
+    monkeypatch.setenv("TIKTOK_MARKETING_ADVERTISER_ID", DEMO_ADVERTISER_ID)
+    code, out, _ = run_cli(capsys, "check")
+    assert code == 0, out
+    assert "tiktok-marketing: ok (hosted)" in out and created["id"] in out

@@ -269,3 +269,13 @@ def test_mcp_json_example_entries_carry_the_same_settings():
             assert set(re.findall(r"\$\{input:([^}]+)\}", value)) <= inputs
     # The CLI always passes show_banner=False, so FastMCP's banner setting would do nothing.
     assert "FASTMCP_SHOW_SERVER_BANNER" not in json.dumps(example)
+
+
+def test_mcp_json_example_carries_no_secret():
+    """After `connector-mcp login` an entry is just the command; secrets still needed come from VS Code inputs."""
+    example = json.loads((ROOT / "mcp.json.example").read_text())
+    for name, entry in [*example["mcpServers"].items(), *example["servers"].items()]:
+        for key, value in [*entry.get("env", {}).items(), *entry.get("headers", {}).items()]:
+            if re.search(r"SECRET|TOKEN|Authorization", key):
+                assert re.fullmatch(r"(Bearer )?\$\{input:[^}]+\}", value), (name, key)
+    assert example["mcpServers"]["ads"] == {"command": "/absolute/path/to/.venv/bin/connector-mcp", "args": []}

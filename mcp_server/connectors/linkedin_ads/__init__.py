@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...connector import Connector, lazy
 from .catalog import CATALOG
+from .login import LOGIN
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .page_state import check as check_page_state
 from .report import REPORT
@@ -28,4 +29,5 @@ CONNECTOR = Connector(
     hosted=HOSTED_ADAPTER,
     report=REPORT,
     page_state=check_page_state,
+    login=LOGIN,
 )

@@ -51,8 +51,8 @@ class LinkedinApi:
             if response.status_code == 401:
                 raise AuthError(
                     "LinkedIn rejected a freshly refreshed access token.",
-                    fix="Re-authorize the app (the member may have revoked access) and set the new "
-                    "LINKEDIN_ADS_REFRESH_TOKEN.",
+                    fix="Re-authorize (the member may have revoked access): run `connector-mcp login linkedin-ads` "
+                    "(or set a new LINKEDIN_ADS_REFRESH_TOKEN); `connector-mcp check` shows the token's state.",
                     request_id=response.headers.get("x-li-request-id"),
                 )
         if response.is_success:

@@ -30,10 +30,13 @@ log = logging.getLogger("mcp_server.linkedin_ads.auth")
 
 # Refresh this long before expiry (at most half the lifetime, for very short-lived tokens).
 REFRESH_MARGIN_SECONDS = 300.0
-CREDENTIALS_FIX = "Check LINKEDIN_ADS_CLIENT_ID and LINKEDIN_ADS_CLIENT_SECRET (the app's Auth tab in the LinkedIn Developer Portal)."
+CREDENTIALS_FIX = (
+    "Check LINKEDIN_ADS_CLIENT_ID and LINKEDIN_ADS_CLIENT_SECRET (the app's Auth tab in the LinkedIn Developer Portal); "
+    "`connector-mcp check` shows where each was read from."
+)
 REAUTHORIZE_FIX = (
-    "Run the OAuth authorization again and set the new LINKEDIN_ADS_REFRESH_TOKEN "
-    "(refresh tokens live 365 days from first consent)."
+    "Run `connector-mcp login linkedin-ads` (or the OAuth authorization again, and set the new "
+    "LINKEDIN_ADS_REFRESH_TOKEN); refresh tokens live 365 days from first consent, `connector-mcp check` shows the days left."
 )
 
 
@@ -71,8 +74,8 @@ class TokenProvider:
         if not self.can_refresh:
             raise AuthError(
                 "LinkedIn rejected LINKEDIN_ADS_ACCESS_TOKEN (expired or revoked) and no refresh token is set.",
-                fix="Set a fresh LINKEDIN_ADS_ACCESS_TOKEN (they live 60 days), or LINKEDIN_ADS_CLIENT_ID, "
-                "LINKEDIN_ADS_CLIENT_SECRET and LINKEDIN_ADS_REFRESH_TOKEN.",
+                fix="Run `connector-mcp login linkedin-ads`, or set a fresh LINKEDIN_ADS_ACCESS_TOKEN (they live 60 days), "
+                "or LINKEDIN_ADS_CLIENT_ID, LINKEDIN_ADS_CLIENT_SECRET and LINKEDIN_ADS_REFRESH_TOKEN.",
             )
         async with self._lock:
             if self._token == rejected:
@@ -83,8 +86,8 @@ class TokenProvider:
         if not self.can_refresh:
             raise AuthError(
                 "LinkedIn Ads has no usable access token.",
-                fix="Set LINKEDIN_ADS_ACCESS_TOKEN, or LINKEDIN_ADS_CLIENT_ID, LINKEDIN_ADS_CLIENT_SECRET and "
-                "LINKEDIN_ADS_REFRESH_TOKEN.",
+                fix="Run `connector-mcp login linkedin-ads`, or set LINKEDIN_ADS_ACCESS_TOKEN, or LINKEDIN_ADS_CLIENT_ID, "
+                "LINKEDIN_ADS_CLIENT_SECRET and LINKEDIN_ADS_REFRESH_TOKEN.",
             )
         body = await with_retries(self._options, self._exchange)
         self._token = str(body["access_token"])

@@ -7,6 +7,7 @@ from typing import Any
 from ...backends.base import Page, PageRequest
 from ...errors import InvalidParams
 from ...http import ClientOptions
+from ...params import today
 from . import restli
 from .analytics import fetch_analytics
 from .analytics_params import PIVOTS
@@ -16,6 +17,7 @@ from .pagination import cursor_page, offset_page
 from .params import ACCOUNT_STATUSES, CAMPAIGN_STATUSES, GROUP_STATUSES, default_account
 from .records import readable
 from .settings import LinkedinAdsSettings
+from .versions import sunset_warning
 
 
 def _values(values: list[str] | None) -> dict[str, list[str]] | None:
@@ -46,12 +48,14 @@ class LinkedinDirectBackend:
 
     async def fetch(self, request: PageRequest) -> Page:
         if request.entity in PIVOTS:
-            return await fetch_analytics(self.api, request, default_account(request.params, "account_id") or self.settings.account_id)
-        # Looked up on self, so a subclass can override one entity.action.
-        page = await getattr(self, ROUTES[(request.entity, request.action)])(request)
-        # Here, not in the routes, so hosted mode (whose routes subclass these) reads the same values, converted once.
-        page.records = [readable(r) for r in page.records]
-        return page
+            page = await fetch_analytics(self.api, request, default_account(request.params, "account_id") or self.settings.account_id)
+        else:
+            # Looked up on self, so a subclass can override one entity.action.
+            page = await getattr(self, ROUTES[(request.entity, request.action)])(request)
+            # Here, not in the routes, so hosted mode (whose routes subclass these) reads the same values, converted once.
+            page.records = [readable(r) for r in page.records]
+        sunset = sunset_warning(self.settings.api_version, today())  # within 60 days of LinkedIn's sunset
+        return with_warnings(page, [sunset]) if sunset else page
 
     async def check(self) -> str:
         body = await self.api.get("adAccounts", [("q", "search"), ("pageSize", 1)])

@@ -24,6 +24,9 @@ class LinkedinAdsSettings(ConnectorSettings):
     # Alternative to the refresh flow; LinkedIn access tokens live 60 days.
     access_token: SecretStr | None = None
     token_url: str = "https://www.linkedin.com/oauth/v2/accessToken"
+    # `connector-mcp login` and `check` (Microsoft Learn: authorization-code-flow, token-introspection).
+    authorization_url: str = "https://www.linkedin.com/oauth/v2/authorization"
+    introspect_url: str = "https://www.linkedin.com/oauth/v2/introspectToken"
     api_version: str = DEFAULT_API_VERSION
     api_base_url: str = "https://api.linkedin.com/rest"
     # Default ad account for account-scoped entities and analytics.
@@ -47,7 +50,7 @@ class LinkedinAdsSettings(ConnectorSettings):
             raise ValueError(f"must be a numeric ad account id (or its URN), got {value!r}")
         return text
 
-    @field_validator("token_url", "api_base_url")
+    @field_validator("token_url", "api_base_url", "authorization_url", "introspect_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -57,6 +60,12 @@ class LinkedinAdsSettings(ConnectorSettings):
 
     def has_direct_credentials(self) -> bool:
         return bool(self.access_token) or self.can_refresh()
+
+    def missing_direct_settings(self) -> list[str]:
+        if self.has_direct_credentials():
+            return []
+        given = {"client_id": self.client_id, "client_secret": self.client_secret, "refresh_token": self.refresh_token}
+        return [f"LINKEDIN_ADS_{name.upper()}" for name, value in given.items() if not value]
 
     def direct_setting_names(self) -> list[str]:
         return [

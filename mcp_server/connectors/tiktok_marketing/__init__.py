@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...changes.spec import check_declaration
 from ...connector import Connector, lazy
 from .catalog import CATALOG
+from .login import LOGIN
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .page_state import check as check_page_state
@@ -31,5 +32,6 @@ CONNECTOR = Connector(
     report=REPORT,
     page_state=check_page_state,
     writes=WRITES,
+    login=LOGIN,
 )
 check_declaration(CONNECTOR.catalog, CONNECTOR.writes)

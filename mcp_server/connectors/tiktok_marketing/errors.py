@@ -80,11 +80,16 @@ def envelope_error(code: int, message: str, request_id: str | None) -> Connector
     if code in PERMISSION:
         error, fix = PermissionDenied, "Grant this app access to the advertiser (and the needed scopes), or use an advertiser the token covers."
     elif code in AUTH:
-        error, fix = AuthError, f"Re-authorize the app and update {TOKEN_SETTING}; check it is the advertiser's token."
+        error, fix = AuthError, (
+            f"Re-authorize: run `connector-mcp login tiktok-marketing` (or update {TOKEN_SETTING}; check it is the "
+            "advertiser's token); `connector-mcp check` shows what the token reaches."
+        )
     elif code == 40101:
         error, fix = AuthError, "Check TIKTOK_MARKETING_APP_ID and TIKTOK_MARKETING_SECRET (used only to discover advertisers)."
     elif code == 40000 and _is_app_token_mismatch(message):
-        error, fix = AuthError, f"The token does not match this app; reconnect (re-authorize) and update {TOKEN_SETTING}."
+        error, fix = AuthError, (
+            f"The token does not match this app; reconnect: run `connector-mcp login tiktok-marketing` (or update {TOKEN_SETTING})."
+        )
     elif code in RATE_LIMIT:
         error, fix = RateLimited, "TikTok's rate limit is shared by every user of the app; wait and retry with fewer or smaller requests."
     elif code in UNAVAILABLE or 51000 <= code < 54000:

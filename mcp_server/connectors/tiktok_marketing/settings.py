@@ -20,6 +20,8 @@ class TiktokMarketingSettings(ConnectorSettings):
     # app_id + secret only serve advertiser discovery (oauth2/advertiser/get/).
     app_id: str | None = None
     secret: SecretStr | None = None
+    # The advertiser authorization page `connector-mcp login` opens (TikTok Marketing API "Authorization").
+    auth_url: str = "https://business-api.tiktok.com/portal/auth"
     api_base_url: str = Field(
         default=DEFAULT_API_BASE_URL,
         description="Production or https://sandbox-ads.tiktok.com/open_api/v1.3",
@@ -27,6 +29,11 @@ class TiktokMarketingSettings(ConnectorSettings):
 
     def has_direct_credentials(self) -> bool:
         return self.access_token is not None and bool(self.access_token.get_secret_value())
+
+    def missing_direct_settings(self) -> list[str]:
+        if self.has_direct_credentials():
+            return []
+        return ["TIKTOK_MARKETING_ACCESS_TOKEN", *([] if self.advertiser_id else ["TIKTOK_MARKETING_ADVERTISER_ID"])]
 
     def direct_setting_names(self) -> list[str]:
         return ["TIKTOK_MARKETING_ACCESS_TOKEN", "TIKTOK_MARKETING_ADVERTISER_ID"]

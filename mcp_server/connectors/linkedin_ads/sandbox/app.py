@@ -6,7 +6,8 @@ version sunsets and error envelopes as LinkedIn. Control routes (tests only):
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
                              "stall" takes "seconds" (default 2); kinds: FAULTS and TRANSPORT_FAULTS)
   POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
-  POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false}
+  POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false, "consent": "deny"}
+  GET  /oauth/v2/authorization, POST /oauth/v2/introspectToken: the login pages (oauth.py)
   POST /__sandbox__/expire_tokens   every issued access token expires now
 """
 
@@ -25,7 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from ....params import today
 from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
-from . import data as sandbox_data, routes as sandbox_routes
+from . import data as sandbox_data, oauth, routes as sandbox_routes
 from .rules import BadParam, error, parse_query, version_active
 
 DEMO_CLIENT_ID = "demo-linkedin-client"
@@ -78,12 +79,19 @@ class FakeState:
         self.requests = RequestLog(body_encoding="latin-1", raw_path=True)
         self.faults = FaultQueue()
         self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
+        self.token_info: dict[str, dict[str, Any]] = {}  # tokens issued to a login: when, which scopes
+        self.codes: dict[str, dict[str, Any]] = {}  # authorization codes not yet exchanged
+        self.registered_redirects: set[str] = set()  # non-loopback redirect URLs the app "registered"
+        self.login_refresh_token = DEMO_REFRESH_TOKEN  # what a code exchange returns (refreshes in any fake)
+        self.consent = "allow"
         self.reset()
 
     def reset(self) -> None:
         self.faults.clear()
         self.requests.clear()
         self.tokens[DEMO_ACCESS_TOKEN] = float("inf")
+        self.codes.clear()
+        self.consent = "allow"
         self.configure()
 
     def configure(self, access_token_ttl: float = DEFAULT_TTL, refresh_token_valid: bool = True) -> None:
@@ -155,6 +163,8 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
         if fault:
             return fault
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        if form.get("grant_type") == "authorization_code":
+            return oauth.exchange_code(state, form, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
         if form.get("grant_type") != "refresh_token" or not form.get("refresh_token"):
             return JSONResponse({"error": "invalid_request", "error_description": "grant_type=refresh_token and refresh_token are required"}, 400)
         if form.get("client_id") != DEMO_CLIENT_ID or form.get("client_secret") != DEMO_CLIENT_SECRET:
@@ -181,7 +191,10 @@ def control_routes_for(state: FakeState) -> list[BaseRoute]:
         return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
     async def config(request: Request) -> Response:
-        state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **await request.json()})
+        body = await request.json()
+        if "consent" in body:  # "allow" or "deny": what the member clicks on the authorization page
+            state.consent = body.pop("consent")
+        state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **body})
         return JSONResponse({"ok": True})
 
     async def expire(request: Request) -> Response:
@@ -194,7 +207,12 @@ def control_routes_for(state: FakeState) -> list[BaseRoute]:
 
 def create_app() -> Starlette:
     state = FakeState()
-    routes = [Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]), *control_routes_for(state)]
+    routes = [
+        Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]),
+        Route("/oauth/v2/authorization", oauth.authorization(state, DEMO_CLIENT_ID), methods=["GET"]),
+        Route("/oauth/v2/introspectToken", oauth.introspection(state, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET), methods=["POST"]),
+        *control_routes_for(state),
+    ]
     routes += [Route("/rest" + path, vendor(state, handler), methods=["GET", "POST"]) for path, handler in sandbox_routes.ROUTES]
     app = Starlette(routes=routes)
     app.state.requests = state.requests
@@ -208,6 +226,8 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
         "client_secret": DEMO_CLIENT_SECRET,
         "refresh_token": DEMO_REFRESH_TOKEN,
         "token_url": base_url + "/oauth/v2/accessToken",
+        "authorization_url": base_url + "/oauth/v2/authorization",
+        "introspect_url": base_url + "/oauth/v2/introspectToken",
         "api_base_url": base_url + "/rest",
         "account_id": DEMO_ACCOUNT_ID,
         "mode": "direct",

@@ -40,6 +40,7 @@ from .data import (
     SECOND_ADVERTISER_ID,
     build_dataset,
 )
+from . import oauth
 from .objects import HANDLERS
 from .query import Grant, Query, TikTokFault
 from .writes import WRITE_HANDLERS, json_body, undo_writes
@@ -82,6 +83,7 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
         "app_id": DEMO_APP_ID,
         "secret": DEMO_SECRET,
         "api_base_url": base_url + PREFIX.rstrip("/"),
+        "auth_url": base_url + "/portal/auth",
         "mode": "direct",
     }
 
@@ -96,6 +98,16 @@ def create_app() -> Starlette:
         request_id = f"{today():%Y%m%d}{next(counter):010d}0A1B2C3D"
         body = {"code": code, "message": message, "request_id": request_id, "data": payload or {}}
         return JSONResponse(body, headers={"X-Tt-Logid": request_id, **(headers or {})})
+
+    codes = oauth.AuthCodes()
+
+    async def access_token(request: Request) -> Response:
+        body = await requests.record(request)
+        code, message, payload = oauth.exchange(
+            codes, body, request.headers.get("content-type", ""), DEMO_APP_ID, DEMO_SECRET, DEMO_ACCESS_TOKEN,
+            GRANTS[DEMO_ACCESS_TOKEN],
+        )  # fmt: skip
+        return envelope(code, message, payload)
 
     async def vendor(request: Request) -> Response:
         raw = await requests.record(request)
@@ -169,15 +181,20 @@ def create_app() -> Starlette:
         latency["seconds"] = 0.0
         data.report_drift.clear()
         undo_writes(data)  # the fake's state is as built again
+        codes.codes.clear()
+        codes.consent = "allow"
 
     app = Starlette(
         routes=[
             *control_routes(faults, requests, admit=admit, reset=reset,
                             extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"]),
                                    Route("/__sandbox__/report_pages", set_report_pages, methods=["POST"])]),
+            Route("/portal/auth", oauth.portal(codes, DEMO_APP_ID, requests), methods=["GET"]),
+            Route(PREFIX + "oauth2/access_token/", access_token, methods=["POST"]),
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )
     app.state.requests = requests
     app.state.data = data
+    app.state.auth = codes  # tests: codes.consent = "deny"
     return app
