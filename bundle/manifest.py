@@ -43,12 +43,13 @@ def user_setting(item: Input) -> dict[str, Any]:
 
 
 def tools() -> list[dict[str, str]]:
-    """The tools a default (read-only) server lists, each with its description's first sentence."""
+    """The tools a default server lists, each with its description's first sentence (writes off: with --demo
+    alone they would be on, and apply_change listed)."""
     from mcp_server.server import build_server
     from mcp_server.settings import ServerSettings
 
     async def listed() -> list[Any]:
-        async with Client(build_server(ServerSettings(demo=True, connectors=None))) as client:
+        async with Client(build_server(ServerSettings(demo=True, connectors=None, writes=False))) as client:
             return await client.list_tools()
 
     return [{"name": t.name, "description": (t.description or "").split(". ")[0].rstrip(".") + "."} for t in anyio.run(listed)]
