@@ -20,6 +20,7 @@ import anyio
 import uvicorn
 from fastmcp import FastMCP
 from fastmcp.server.middleware import Middleware, MiddlewareContext
+from sse_starlette.sse import AppStatus
 
 from .tool_results import error_result
 
@@ -86,8 +87,20 @@ class _Uvicorn(uvicorn.Server):
     async def shutdown(self, sockets: Any = None) -> None:
         # Drain while uvicorn waits for connections: a stopped call's answer closes its request in time.
         async with anyio.create_task_group() as group:
-            group.start_soon(self.calls.drain, self.grace)
+            group.start_soon(self._drain_then_close_streams)
             await super().shutdown(sockets=sockets)
+
+    async def _drain_then_close_streams(self) -> None:
+        await self.calls.drain(self.grace)
+        await anyio.sleep(FLUSH_SECONDS)  # the last answers reach their streams
+        AppStatus.should_exit = True  # now sse-starlette ends the open streams (GET ones never end by themselves)
+
+
+def _keep_streams_open_on_signal() -> None:
+    """sse-starlette (under the SDK's streamable-HTTP responses) ends every SSE stream as soon as uvicorn is
+    told to stop, so a POST whose call is still running answered 200 with an empty body, neither result nor
+    error. Streams are kept until the calls are drained (_drain_then_close_streams ends them)."""
+    AppStatus.disable_automatic_graceful_drain()
 
 
 async def serve_http(
@@ -103,6 +116,7 @@ async def serve_http(
 ) -> None:
     calls = InFlightCalls()
     mcp.add_middleware(calls)
+    _keep_streams_open_on_signal()
     app = mcp.http_app(
         transport=transport,  # type: ignore[arg-type]
         stateless_http=stateless or None,
