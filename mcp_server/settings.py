@@ -15,6 +15,8 @@ from .shaping import DEFAULT_MAX_RESULT_TOKENS
 Mode = Literal["auto", "direct", "hosted"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 # Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
+# Shortest CONNECTOR_MCP_HTTP_TOKEN accepted: 24 random URL-safe characters carry over 140 bits.
+MIN_HTTP_TOKEN_LENGTH = 24
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
 
@@ -62,6 +64,11 @@ class ServerSettings(_Base):
     allowed_hosts: list[str] | None = None
     # Seconds calls in flight get to finish after SIGTERM before they are stopped with an error.
     shutdown_grace: float = Field(default=2.0, ge=0, le=600)
+    # Streamable-HTTP sessions open at once (an idle one costs ~40 KB); over it, a new client gets 503 + Retry-After.
+    max_sessions: int = Field(default=1000, ge=1, le=100_000)
+    # Seconds a session may sit with no request in flight and no GET stream open before it is closed
+    # (the SDK's default is 30 minutes); its client then gets 404 and starts a new session, as the spec says.
+    session_idle_timeout: float = Field(default=300.0, gt=0, le=86_400)
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
@@ -71,6 +78,18 @@ class ServerSettings(_Base):
     def _comma_list(cls, value):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()] or None
+        return value
+
+    @field_validator("http_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short or blank shared token is guessable; spaces around it are a paste slip clients won't repeat.
+        token = value.get_secret_value() if value is not None else ""
+        if value is not None and (len(token) < MIN_HTTP_TOKEN_LENGTH or any(c.isspace() for c in token)):
+            raise ValueError(
+                f"must be at least {MIN_HTTP_TOKEN_LENGTH} characters with no spaces "
+                "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
         return value
 
     @field_validator("log_level", mode="before")
@@ -152,5 +171,6 @@ def settings_problem(settings_cls: type[BaseSettings], exc: ValidationError) -> 
         secret = SecretStr in (info.annotation, *get_args(info.annotation))
         given = "" if secret or isinstance(err.get("input"), dict) else f"={err.get('input')!r}"
         allowed = _allowed(info.annotation, info.metadata)
-        problems.append(f"{name}{given} is not valid: use {allowed}" if allowed else f"{name}{given}: {err['msg']}")
+        message = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}{given} is not valid: use {allowed}" if allowed else f"{name}{given}: {message}")
     return "; ".join(dict.fromkeys(problems)) + "."
