@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import anyio
 import httpx
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -42,6 +43,12 @@ def new_client(options: ClientOptions, *, base_url: str = "", headers: dict[str,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         follow_redirects=False,
     )
+
+
+def overall_deadline(client: httpx.AsyncClient) -> float | None:
+    """Seconds one request may take from start to last byte. httpx's timeouts are per read, so an answer
+    that trickles one byte every 0.4 s would never time out; this bounds the whole request by the same number."""
+    return client.timeout.read
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -95,10 +102,15 @@ async def send(
     the URL (it may hold secrets)."""
     spend()
     await throttle(limiter)
+    deadline = overall_deadline(client)
     try:
-        return await client.send(request)
-    except httpx.TimeoutException:
-        raise NetworkError(f"{service} did not answer in time.", fix="Try again; if it persists, check the network.") from None
+        with anyio.fail_after(deadline):
+            return await client.send(request)
+    except (httpx.TimeoutException, TimeoutError):
+        raise NetworkError(
+            f"{service} did not answer within {deadline:g} s.",
+            fix="Try again; if it persists, check the network (CONNECTOR_MCP_TIMEOUT sets how long to wait).",
+        ) from None
     except httpx.TransportError as exc:
         raise NetworkError(
             f"could not reach {service} ({type(exc).__name__}).",

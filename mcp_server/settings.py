@@ -40,6 +40,8 @@ class ServerSettings(_Base):
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_max_wait: float = Field(default=8.0, ge=0, le=120)
     timeout: float = Field(default=30.0, gt=0, le=600)
+    # Seconds one tool call may take in all (every vendor request, retry and wait); then it answers call_timeout.
+    call_timeout: float = Field(default=300.0, gt=0, le=3600)
     # One tool call sends at most this many vendor requests, then returns what it has with a cursor.
     max_requests_per_call: int = Field(default=DEFAULT_MAX_REQUESTS, ge=1, le=1000)
     # A result is cut (with a cursor to continue) to stay under this many tokens, estimated from its characters.

@@ -5,8 +5,8 @@ without its trailing slash gets a plain-text 404. Control routes:
 POST /__sandbox__/faults {"match": "<path substring>", "kind": K, "times": N}, where K is
 a TikTok code ("40100", "50000", ...: HTTP 200 envelope), "http_<status>" (non-JSON body,
 e.g. "http_504"; "retry_after": seconds adds a Retry-After header), "ads_throttle" (a normal answer with
-X-Tt-Ads-Throttle), or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
-sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
+X-Tt-Ads-Throttle), "trickle" (the normal answer, one byte every "seconds", default 0.4: sandbox.control.Trickle),
+or a transport fault shared by every fake (stall, drop, malformed_json, empty_body: sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
 time, for timing concurrent paging; 0 = none);
@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import FaultQueue, RequestLog, Trickle, control_routes, transport_fault
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -113,6 +113,8 @@ def create_app() -> Starlette:
                 return PlainTextResponse(page, status_code=int(kind[5:]), media_type="text/html", headers=headers)
             elif kind == "ads_throttle":
                 extra_headers["X-Tt-Ads-Throttle"] = "1"
+            elif kind == "trickle":
+                pass  # the normal answer, sent slowly below
             else:
                 return envelope(int(kind), fault.get("message") or FAULT_MESSAGES.get(int(kind), "Injected error."))
         token = request.headers.get("access-token")
@@ -124,6 +126,8 @@ def create_app() -> Starlette:
             result = handler(data, Query(request.query_params), Grant(GRANTS[token], BC_GRANTS.get(token, ())))
         except TikTokFault as exc:
             return envelope(exc.code, exc.message)
+        if fault and fault["kind"] == "trickle":
+            return Trickle(envelope(0, "OK", result, extra_headers), every=float(fault.get("seconds", 0.4)))
         return envelope(0, "OK", result, extra_headers)
 
     def admit(spec: dict[str, Any]) -> dict[str, Any]:
