@@ -76,7 +76,7 @@ class ExplainUnauthorized:
             if message["type"] == "http.response.start" and message["status"] == 401:
                 replaced = True
                 headers, body = unauthorized_answer(has_bearer, self.how_to_send)
-                problem = "a bearer token that was not accepted" if has_bearer else "no Authorization header"
+                problem = "a token that was not accepted" if has_bearer else "no Authorization header"
                 self.refusals.warning(f"401 {has_bearer}", f"401 for {refused_by(scope)}: {problem}")
                 await send({"type": "http.response.start", "status": 401, "headers": headers})
                 await send({"type": "http.response.body", "body": body})

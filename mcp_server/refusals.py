@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,13 +40,14 @@ class RateLimitedLog:
     def __init__(self, logger: logging.Logger, interval: float = LOG_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic):
         self.logger, self.interval, self.clock = logger, interval, clock
         self._kinds: dict[str, _Kind] = {}
+        _ALL.add(self)
 
     def warning(self, kind: str, message: str) -> None:
         state = self._kinds.setdefault(kind, _Kind())
         now = self.clock()
         if now - state.last_logged >= self.interval:
             earlier, state.unlogged, state.last_logged = state.unlogged, 0, now
-            more = f" ({earlier} more like it before this one)" if earlier else ""
+            more = f" ({earlier} more of this kind before this one since its last line)" if earlier else ""
             self.logger.warning("%s%s", message, more)
             return
         state.unlogged += 1
@@ -60,9 +62,13 @@ class RateLimitedLog:
             return
         state.flush_scheduled = False
         if state.unlogged:
-            self.logger.warning("%s (%d refusals like this one in the last %g s)", state.example, state.unlogged, self.interval)
+            self.logger.warning("%s (%d refusals of this kind since its last line; this is the latest)", state.example, state.unlogged)
             state.unlogged = 0
             state.last_logged = self.clock()
+
+    def flush_all(self) -> None:
+        for kind in list(self._kinds):
+            self.flush(kind)
 
     def _schedule(self, kind: str, delay: float) -> bool:
         try:
@@ -70,6 +76,15 @@ class RateLimitedLog:
         except RuntimeError:  # no loop (a test): the next refusal after the interval logs the count
             return False
         return True
+
+
+_ALL: weakref.WeakSet[RateLimitedLog] = weakref.WeakSet()
+
+
+def log_pending_counts() -> None:
+    """At shutdown: the refusals counted but not logged yet get their line now."""
+    for limited in list(_ALL):
+        limited.flush_all()
 
 
 def refused_by(scope: Scope) -> str:
@@ -169,7 +184,8 @@ class ExplainRefusals:
             content_type = b"application/json"
         else:
             body, content_type = text.encode(), b"text/plain; charset=utf-8"
-        headers += [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+        # nosniff: the body quotes a client-sent header; no browser may read it as anything but text.
+        headers += [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), (b"x-content-type-options", b"nosniff")]
         await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

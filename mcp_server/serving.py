@@ -22,7 +22,7 @@ from fastmcp import FastMCP
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from sse_starlette.sse import AppStatus
 
-from .refusals import ExplainRefusals, quiet_sdk_session_refusals
+from .refusals import ExplainRefusals, log_pending_counts, quiet_sdk_session_refusals
 from .tool_results import error_result
 
 log = logging.getLogger("mcp_server.serving")
@@ -95,6 +95,7 @@ class _Uvicorn(uvicorn.Server):
         await self.calls.drain(self.grace)
         await anyio.sleep(FLUSH_SECONDS)  # the last answers reach their streams
         AppStatus.should_exit = True  # now sse-starlette ends the open streams (GET ones never end by themselves)
+        log_pending_counts()
 
 
 def _keep_streams_open_on_signal() -> None:

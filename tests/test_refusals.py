@@ -22,7 +22,7 @@ def test_a_flood_logs_one_line_then_its_count(caplog):
     assert lines == [
         "401 for POST /mcp from 192.0.2.0: bad token",
         "421 for POST /mcp: Host 'x'",
-        "401 for POST /mcp from 192.0.2.9: bad token (3199 more like it before this one)",
+        "401 for POST /mcp from 192.0.2.9: bad token (3199 more of this kind before this one since its last line)",
     ]
 
 
@@ -33,4 +33,4 @@ async def test_the_count_is_logged_when_the_interval_ends_even_if_the_flood_stop
             limited.warning("503", "503 for POST /mcp: sessions full")
         await asyncio.sleep(0.4)
     lines = [r.getMessage() for r in caplog.records]
-    assert lines == ["503 for POST /mcp: sessions full", "503 for POST /mcp: sessions full (49 refusals like this one in the last 0.2 s)"]
+    assert lines == ["503 for POST /mcp: sessions full", "503 for POST /mcp: sessions full (49 refusals of this kind since its last line; this is the latest)"]
