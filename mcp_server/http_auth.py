@@ -171,7 +171,7 @@ def build_auth(settings: ServerSettings) -> BearerVerifier | None:
             audience=settings.jwt_audience,
             algorithm=settings.jwt_algorithm,
         )
-    if jwt is not None:
+    if jwt is not None and not any(isinstance(f, _ReasonsAtDebugOnly) for f in jwt.logger.filters):
         jwt.logger.addFilter(_ReasonsAtDebugOnly())
     if jwt is None and settings.http_token is None:
         return None
