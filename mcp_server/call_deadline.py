@@ -31,6 +31,7 @@ class CallDeadline(Middleware):
         with anyio.move_on_after(self.seconds) as scope:
             return await call_next(context)
         if scope.cancelled_caught:
-            log.warning("%s stopped after %g s (CONNECTOR_MCP_CALL_TIMEOUT)", getattr(context.message, "name", "a tool"), self.seconds)
+            tool = getattr(context.message, "name", "a tool")
+            log.warning("%s stopped after %g s (CONNECTOR_MCP_CALL_TIMEOUT)", tool, self.seconds)
             return error_result(call_timeout_text(self.seconds))
         raise AssertionError("unreachable")  # pragma: no cover

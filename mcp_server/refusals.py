@@ -37,7 +37,9 @@ class RateLimitedLog:
     """Logs the first refusal of a kind at once; later ones within the interval are counted and summed up
     in one line when the interval ends (a timer on the running loop), so a flood shows as its size."""
 
-    def __init__(self, logger: logging.Logger, interval: float = LOG_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, logger: logging.Logger, interval: float = LOG_INTERVAL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ):
         self.logger, self.interval, self.clock = logger, interval, clock
         self._kinds: dict[str, _Kind] = {}
         _ALL.add(self)
@@ -62,7 +64,8 @@ class RateLimitedLog:
             return
         state.flush_scheduled = False
         if state.unlogged:
-            self.logger.warning("%s (%d refusals of this kind since its last line; this is the latest)", state.example, state.unlogged)
+            count = state.unlogged
+            self.logger.warning("%s (%d refusals of this kind since its last line; this is the latest)", state.example, count)
             state.unlogged = 0
             state.last_logged = self.clock()
 
@@ -143,7 +146,8 @@ class ExplainRefusals:
                 return
             if held is not None and message["type"] == "http.response.body":
                 start, held = held, None
-                refusal = next((r for r in _REFUSALS if r.status == start["status"] and r.marker in message.get("body", b"")), None)
+                body = message.get("body", b"")
+                refusal = next((r for r in _REFUSALS if r.status == start["status"] and r.marker in body), None)
                 if refusal is None or message.get("more_body"):
                     await send(start)
                     await send(message)
@@ -185,7 +189,11 @@ class ExplainRefusals:
         else:
             body, content_type = text.encode(), b"text/plain; charset=utf-8"
         # nosniff: the body quotes a client-sent header; no browser may read it as anything but text.
-        headers += [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), (b"x-content-type-options", b"nosniff")]
+        headers += [
+            (b"content-type", content_type),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ]
         await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -24,13 +24,15 @@ class RawSession:
         self.headers["mcp-protocol-version"] = self.protocol
         if "mcp-session-id" in answer.headers:
             self.headers["mcp-session-id"] = answer.headers["mcp-session-id"]
-        done = await self.http.post(self.url, headers=self.headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        done = await self.http.post(self.url, headers=self.headers, json=initialized)
         assert done.status_code == 202, done.text
         return answer
 
     async def call_tool(self, name: str, arguments: dict, id: int = 3) -> tuple[httpx.Response, list[dict]]:
         """tools/call; the HTTP answer and the JSON-RPC messages in its body (SSE or JSON)."""
-        answer = await self.http.post(self.url, headers=self.headers, json=_rpc("tools/call", {"name": name, "arguments": arguments}, id=id))
+        call = _rpc("tools/call", {"name": name, "arguments": arguments}, id=id)
+        answer = await self.http.post(self.url, headers=self.headers, json=call)
         return answer, messages(answer)
 
     def get_stream(self):

@@ -33,4 +33,7 @@ async def test_the_count_is_logged_when_the_interval_ends_even_if_the_flood_stop
             limited.warning("503", "503 for POST /mcp: sessions full")
         await asyncio.sleep(0.4)
     lines = [r.getMessage() for r in caplog.records]
-    assert lines == ["503 for POST /mcp: sessions full", "503 for POST /mcp: sessions full (49 refusals of this kind since its last line; this is the latest)"]
+    assert lines == [
+        "503 for POST /mcp: sessions full",
+        "503 for POST /mcp: sessions full (49 refusals of this kind since its last line; this is the latest)",
+    ]

@@ -120,7 +120,9 @@ def test_stdio_signal_with_a_call_in_flight(tiktok_fake, tmp_path, stop):
 # --- a plain HTTP client (issue 15): fastmcp's Client resumes a cut stream, a client written from the spec does not ---
 
 
-async def raw_call_then_sigterm(server: ServerProcess, *, protocol: str, get_stream: bool) -> tuple[httpx.Response, list[dict], float]:
+async def raw_call_then_sigterm(
+    server: ServerProcess, *, protocol: str, get_stream: bool
+) -> tuple[httpx.Response, list[dict], float]:
     """initialize, notifications/initialized, (a GET stream), then tools/call with SIGTERM 0.3 s into it."""
     async with httpx.AsyncClient(timeout=20) as http:
         session = RawSession(http, server.url, protocol=protocol)
