@@ -55,8 +55,9 @@ class InFlightCalls(Middleware):
                 self._running.discard(scope)
         return error_result(SHUTTING_DOWN)  # only reached when drain() cancelled this call
 
-    async def drain(self, grace: float) -> None:
-        """Refuse new calls, wait up to `grace` seconds for the running ones, then stop the rest."""
+    async def drain(self, grace: float) -> bool:
+        """Refuse new calls, wait up to `grace` seconds for the running ones, then stop the rest.
+        True when it stopped some (and gave their answers FLUSH_SECONDS to go out)."""
         self.draining = True
         if self._running:
             log.info("stopping: waiting up to %ss for %d call(s) in flight", grace, len(self._running))
@@ -68,6 +69,8 @@ class InFlightCalls(Middleware):
             for scope in list(self._running):
                 scope.cancel()
             await anyio.sleep(FLUSH_SECONDS)
+            return True
+        return False
 
 
 class _Uvicorn(uvicorn.Server):
@@ -92,8 +95,8 @@ class _Uvicorn(uvicorn.Server):
             await super().shutdown(sockets=sockets)
 
     async def _drain_then_close_streams(self) -> None:
-        await self.calls.drain(self.grace)
-        await anyio.sleep(FLUSH_SECONDS)  # the last answers reach their streams
+        if not await self.calls.drain(self.grace):
+            await anyio.sleep(FLUSH_SECONDS)  # the last answers reach their streams
         AppStatus.should_exit = True  # now sse-starlette ends the open streams (GET ones never end by themselves)
         log_pending_counts()
 
@@ -141,7 +144,8 @@ async def serve_http(
         lifespan="on",
         ws="none",
         log_config=None,  # uvicorn's lines join ours on stderr instead of printing to stdout
-        timeout_graceful_shutdown=grace + 2 * FLUSH_SECONDS,
+        # The drain, its flush, and sse-starlette's watcher (it polls every 0.5 s) closing the streams.
+        timeout_graceful_shutdown=grace + 3 * FLUSH_SECONDS,
     )
     shown = f"[{host}]" if ":" in host else host
     mode = " (stateless)" if stateless else ""

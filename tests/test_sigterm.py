@@ -159,9 +159,10 @@ async def test_raw_http_client_gets_its_result_within_the_grace(tiktok_fake, tmp
 
 
 async def test_raw_http_client_past_the_grace_gets_server_shutting_down(tiktok_fake, tmp_path):
-    server = ServerProcess("serve", "--transport", "http", env=direct_tiktok_env(tiktok_fake.url), cwd=tmp_path)
+    env = direct_tiktok_env(tiktok_fake.url) | {"CONNECTOR_MCP_SHUTDOWN_GRACE": "1"}
+    server = ServerProcess("serve", "--transport", "http", env=env, cwd=tmp_path)
     server.wait_until_listening()
-    tiktok_fake.fault("campaign/get", "stall", seconds=8)  # past the 2 s grace; short, so the fake's stop is quick
+    tiktok_fake.fault("campaign/get", "stall", seconds=5)  # past the 1 s grace; short, so the fake's stop is quick
     try:
         answer, received, exit_seconds = await raw_call_then_sigterm(server, protocol="2025-06-18", get_stream=True)
     finally:
@@ -169,3 +170,4 @@ async def test_raw_http_client_past_the_grace_gets_server_shutting_down(tiktok_f
     assert server.proc.returncode == 0 and exit_seconds < 5, (server.proc.returncode, exit_seconds)
     result = next(m for m in received if m.get("id") == 3)["result"]
     assert result["isError"] and result["content"][0]["text"].startswith("server_shutting_down:")
+    assert "Traceback" not in server.stderr()  # the GET stream was ended, not cancelled by uvicorn's timeout
