@@ -107,8 +107,9 @@ async def send(
         with anyio.fail_after(deadline):
             return await client.send(request)
     except (httpx.TimeoutException, TimeoutError):
+        within = f"within {deadline:g} s" if deadline else "in time"
         raise NetworkError(
-            f"{service} did not answer within {deadline:g} s.",
+            f"{service} did not answer {within}.",
             fix="Try again; if it persists, check the network (CONNECTOR_MCP_TIMEOUT sets how long to wait).",
         ) from None
     except httpx.TransportError as exc:
