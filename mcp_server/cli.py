@@ -250,7 +250,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
     anyio.run(partial(
         serve_http, mcp, transport=args.transport, host=args.host, port=args.port, stateless=args.stateless,
+        authenticated=authenticated,
         allowed_origins=settings.allowed_origins, allowed_hosts=settings.allowed_hosts, grace=settings.shutdown_grace,
+        max_sessions=settings.max_sessions, session_idle_timeout=settings.session_idle_timeout,
     ))  # fmt: skip
     return 0
 

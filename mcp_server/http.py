@@ -45,6 +45,12 @@ def new_client(options: ClientOptions, *, base_url: str = "", headers: dict[str,
     )
 
 
+def overall_deadline(client: httpx.AsyncClient) -> float | None:
+    """Seconds one request may take from start to last byte. httpx's timeouts are per read, so an answer
+    that trickles one byte every 0.4 s would never time out; this bounds the whole request by the same number."""
+    return client.timeout.read
+
+
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds a 429 asks to wait (Retry-After in seconds; an HTTP date counts as unknown)."""
     try:
@@ -104,10 +110,16 @@ async def send(
     await throttle(limiter)
     where = host_of(request)
     check = f"the network and {setting} (it points at {where})" if setting else f"the network (the host is {where})"
+    deadline = overall_deadline(client)
     try:
-        return await client.send(request)
-    except httpx.TimeoutException:
-        raise NetworkError(f"{service} at {where} did not answer in time.", fix=f"Try again; if it persists, check {check}.") from None
+        with anyio.fail_after(deadline):
+            return await client.send(request)
+    except (httpx.TimeoutException, TimeoutError):
+        within = f"within {deadline:g} s" if deadline else "in time"
+        raise NetworkError(
+            f"{service} at {where} did not answer {within}.",
+            fix=f"Try again; if it persists, check {check} (CONNECTOR_MCP_TIMEOUT sets how long to wait).",
+        ) from None
     except httpx.TransportError as exc:
         raise NetworkError(f"could not reach {service} at {where} ({type(exc).__name__}).", fix=f"Check {check}.") from None
 
@@ -136,7 +148,8 @@ async def send_write(
         spend()
         await throttle(limiter)
         try:
-            return await client.send(request)
+            with anyio.fail_after(overall_deadline(client)):  # a trickling answer ends too (as unknown, below)
+                return await client.send(request)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             if attempt == attempts:
                 raise NetworkError(
@@ -145,7 +158,7 @@ async def send_write(
                 ) from None
             log.info("write not sent (%s), retrying (attempt %d)", type(exc).__name__, attempt)
             await anyio.sleep(min(options.retry_max_wait, 0.25 * 2**attempt))
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+        except (httpx.TimeoutException, httpx.TransportError, TimeoutError) as exc:
             raise OutcomeUnknown(
                 f"{service} was sent the change but its answer was lost ({type(exc).__name__}): it may have been "
                 "applied. It was not sent again.",

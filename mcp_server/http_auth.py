@@ -17,9 +17,9 @@ from pydantic import SecretStr
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .refusals import RateLimitedLog, log as refusals_log, refused_by
 from .settings import ServerSettings
 
-log = logging.getLogger("mcp_server.http_auth")
 
 JWT_SETTINGS = "CONNECTOR_MCP_JWT_JWKS_URI or CONNECTOR_MCP_JWT_PUBLIC_KEY (with CONNECTOR_MCP_JWT_ISSUER and CONNECTOR_MCP_JWT_AUDIENCE)"
 
@@ -60,6 +60,7 @@ class ExplainUnauthorized:
     def __init__(self, app: ASGIApp, how_to_send: str):
         self.app = app
         self.how_to_send = how_to_send
+        self.refusals = RateLimitedLog(refusals_log)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,9 +76,8 @@ class ExplainUnauthorized:
             if message["type"] == "http.response.start" and message["status"] == 401:
                 replaced = True
                 headers, body = unauthorized_answer(has_bearer, self.how_to_send)
-                client = (scope.get("client") or ("?",))[0]
-                problem = "a bearer token that was not accepted" if has_bearer else "no Authorization header"
-                log.warning("401 for %s %s from %s: %s", scope.get("method"), scope.get("path"), client, problem)
+                problem = "a token that was not accepted" if has_bearer else "no Authorization header"
+                self.refusals.warning(f"401 {has_bearer}", f"401 for {refused_by(scope)}: {problem}")
                 await send({"type": "http.response.start", "status": 401, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
@@ -90,7 +90,7 @@ class ExplainUnauthorized:
 
 class BearerVerifier(TokenVerifier):
     """Accepts CONNECTOR_MCP_HTTP_TOKEN (compared in constant time) and/or JWTs that FastMCP's
-    JWTVerifier accepts (signature, expiry, issuer, audience); either is enough."""
+    JWTVerifier accepts (signature, expiry, issuer, audience) and that carry an `exp`; either is enough."""
 
     def __init__(self, token: SecretStr | None, jwt: JWTVerifier | None):
         super().__init__()
@@ -102,12 +102,22 @@ class BearerVerifier(TokenVerifier):
         if self._expected is not None and hmac.compare_digest(token.encode(), self._expected):
             return AccessToken(token=token, client_id="connector-mcp-client", scopes=[])
         if self._jwt is not None:
-            return await self._jwt.verify_token(token)
+            access = await self._jwt.verify_token(token)
+            # FastMCP checks `exp` only when the token has one; a token without it would be valid forever.
+            return access if access is not None and access.expires_at is not None else None
         return None
 
     def get_middleware(self) -> list:
         # Outermost of the auth middleware, so it sees the 401 that RequireAuthMiddleware sends.
         return [Middleware(ExplainUnauthorized, how_to_send=self._how_to_send), *super().get_middleware()]
+
+
+class _ReasonsAtDebugOnly(logging.Filter):
+    """JWTVerifier logs a WARNING for every token from the wrong issuer or audience: one line per bad
+    request, a flood. The refusal is logged rate-limited (refusals.py); its reason shows with DEBUG logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Bearer token rejected") or logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
 def _public_key(settings: ServerSettings) -> str | None:
@@ -161,6 +171,8 @@ def build_auth(settings: ServerSettings) -> BearerVerifier | None:
             audience=settings.jwt_audience,
             algorithm=settings.jwt_algorithm,
         )
+    if jwt is not None and not any(isinstance(f, _ReasonsAtDebugOnly) for f in jwt.logger.filters):
+        jwt.logger.addFilter(_ReasonsAtDebugOnly())
     if jwt is None and settings.http_token is None:
         return None
     return BearerVerifier(settings.http_token, jwt)

@@ -15,6 +15,7 @@ from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from . import __version__, signing
+from .call_deadline import CallDeadline
 from .catalog import compact_schema
 from .changes.apply import Applier
 from .changes.service import Changes
@@ -204,6 +205,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         auth=build_auth(settings),
     )
 
+    mcp.add_middleware(CallDeadline(settings.call_timeout))
     # One cache of computed reports for every executor of this server, so a cursor continues without re-running.
     report_cache = ReportCache(
         ttl=settings.report_cache_ttl,

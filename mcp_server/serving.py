@@ -20,7 +20,9 @@ import anyio
 import uvicorn
 from fastmcp import FastMCP
 from fastmcp.server.middleware import Middleware, MiddlewareContext
+from sse_starlette.sse import AppStatus
 
+from .refusals import ExplainRefusals, log_pending_counts, quiet_sdk_session_refusals
 from .tool_results import error_result
 
 log = logging.getLogger("mcp_server.serving")
@@ -53,8 +55,9 @@ class InFlightCalls(Middleware):
                 self._running.discard(scope)
         return error_result(SHUTTING_DOWN)  # only reached when drain() cancelled this call
 
-    async def drain(self, grace: float) -> None:
-        """Refuse new calls, wait up to `grace` seconds for the running ones, then stop the rest."""
+    async def drain(self, grace: float) -> bool:
+        """Refuse new calls, wait up to `grace` seconds for the running ones, then stop the rest.
+        True when it stopped some (and gave their answers FLUSH_SECONDS to go out)."""
         self.draining = True
         if self._running:
             log.info("stopping: waiting up to %ss for %d call(s) in flight", grace, len(self._running))
@@ -66,6 +69,8 @@ class InFlightCalls(Middleware):
             for scope in list(self._running):
                 scope.cancel()
             await anyio.sleep(FLUSH_SECONDS)
+            return True
+        return False
 
 
 class _Uvicorn(uvicorn.Server):
@@ -86,8 +91,21 @@ class _Uvicorn(uvicorn.Server):
     async def shutdown(self, sockets: Any = None) -> None:
         # Drain while uvicorn waits for connections: a stopped call's answer closes its request in time.
         async with anyio.create_task_group() as group:
-            group.start_soon(self.calls.drain, self.grace)
+            group.start_soon(self._drain_then_close_streams)
             await super().shutdown(sockets=sockets)
+
+    async def _drain_then_close_streams(self) -> None:
+        if not await self.calls.drain(self.grace):
+            await anyio.sleep(FLUSH_SECONDS)  # the last answers reach their streams
+        AppStatus.should_exit = True  # now sse-starlette ends the open streams (GET ones never end by themselves)
+        log_pending_counts()
+
+
+def _keep_streams_open_on_signal() -> None:
+    """sse-starlette (under the SDK's streamable-HTTP responses) ends every SSE stream as soon as uvicorn is
+    told to stop, so a POST whose call is still running answered 200 with an empty body, neither result nor
+    error. Streams are kept until the calls are drained (_drain_then_close_streams ends them)."""
+    AppStatus.disable_automatic_graceful_drain()
 
 
 async def serve_http(
@@ -97,34 +115,71 @@ async def serve_http(
     host: str,
     port: int,
     stateless: bool,
+    authenticated: bool,
     allowed_origins: list[str] | None,
     allowed_hosts: list[str] | None,
     grace: float,
+    max_sessions: int,
+    session_idle_timeout: float,
 ) -> None:
     calls = InFlightCalls()
     mcp.add_middleware(calls)
+    _keep_streams_open_on_signal()
+    quiet_sdk_session_refusals()
     app = mcp.http_app(
         transport=transport,  # type: ignore[arg-type]
         stateless_http=stateless or None,
-        # FastMCP's DNS-rebinding guard: the Host header is checked on loopback binds (and against
-        # CONNECTOR_MCP_ALLOWED_HOSTS when set); an explicit origin list (even empty) checks every Origin.
+        # FastMCP's DNS-rebinding guard. An explicit origin list (even empty) checks every Origin.
         host_origin_protection="auto",
-        allowed_hosts=allowed_hosts,
+        allowed_hosts=hosts_to_check(authenticated, allowed_hosts),
         allowed_origins=allowed_origins or [],
+        session_idle_timeout=session_idle_timeout,
     )
+    if transport == "http" and not stateless:
+        _cap_sessions(app, max_sessions)
     config = uvicorn.Config(
-        app,
+        ExplainRefusals(app, max_sessions=max_sessions),
         host=host,
         port=port,
         lifespan="on",
         ws="none",
         log_config=None,  # uvicorn's lines join ours on stderr instead of printing to stdout
-        timeout_graceful_shutdown=grace + 2 * FLUSH_SECONDS,
+        # The drain, its flush, and sse-starlette's watcher (it polls every 0.5 s) closing the streams.
+        timeout_graceful_shutdown=grace + 3 * FLUSH_SECONDS,
     )
     shown = f"[{host}]" if ":" in host else host
     mode = " (stateless)" if stateless else ""
     log.info("Starting MCP server %r with transport %r%s on http://%s:%d%s", mcp.name, transport, mode, shown, port, app.state.path)
     await _Uvicorn(config, calls, grace).serve()
+
+
+def hosts_to_check(authenticated: bool, allowed_hosts: list[str] | None) -> list[str] | None:
+    """The Host names FastMCP's guard accepts; None leaves its "auto" rule (checked on connections that
+    arrive over loopback: only 127.0.0.1, localhost, ::1 and the bind address pass).
+
+    DNS rebinding lets a web page reach a server the browser can reach, under the page's own name; it cannot
+    add a bearer token the browser does not hold. So the Host check protects unauthenticated servers, and a
+    server with a token or JWTs checks Host only when CONNECTOR_MCP_ALLOWED_HOSTS is set. Without this, a
+    proxy on the same machine (nginx -> 127.0.0.1, Host: mcp.example.com) got 421 for every request."""
+    if allowed_hosts:
+        return allowed_hosts
+    return ["*"] if authenticated else None
+
+
+def _cap_sessions(app: Any, max_sessions: int) -> None:
+    """The MCP SDK caps open sessions (max_sessions, 10,000 by default, answering 503), but FastMCP
+    creates its session manager at start-up without passing one: set it once the manager exists."""
+    endpoint = next(route.app for route in app.routes if getattr(route, "path", None) == app.state.path)
+    endpoint = getattr(endpoint, "app", endpoint)  # RequireAuthMiddleware wraps it when auth is on
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(starlette_app: Any) -> Any:
+        async with started(starlette_app) as state:
+            endpoint.session_manager.max_sessions = max_sessions
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 async def serve_stdio(mcp: FastMCP, *, grace: float) -> None:

@@ -18,6 +18,8 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 MIN_SECRET_KEY_CHARS = 32
 CredentialStoreKind = Literal["auto", "keyring", "file", "none"]
 # Asymmetric only: a shared HS* secret would let anyone holding it mint tokens for this server.
+# Shortest CONNECTOR_MCP_HTTP_TOKEN accepted: 24 random URL-safe characters carry over 140 bits.
+MIN_HTTP_TOKEN_LENGTH = 24
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"]
 
 
@@ -41,6 +43,8 @@ class ServerSettings(_Base):
     retry_attempts: int = Field(default=3, ge=1, le=10)
     retry_max_wait: float = Field(default=8.0, ge=0, le=120)
     timeout: float = Field(default=30.0, gt=0, le=600)
+    # Seconds one tool call may take in all (every vendor request, retry and wait); then it answers call_timeout.
+    call_timeout: float = Field(default=300.0, gt=0, le=3600)
     # One tool call sends at most this many vendor requests, then returns what it has with a cursor.
     max_requests_per_call: int = Field(default=DEFAULT_MAX_REQUESTS, ge=1, le=1000)
     # A result is cut (with a cursor to continue) to stay under this many tokens, estimated from its characters.
@@ -80,6 +84,11 @@ class ServerSettings(_Base):
     # keychain where one exists, else a 0600 file in config_dir (default: the user's config folder).
     credential_store: CredentialStoreKind = "auto"
     config_dir: str | None = None
+    # Streamable-HTTP sessions open at once (an idle one costs ~40 KB); over it, a new client gets 503 + Retry-After.
+    max_sessions: int = Field(default=1000, ge=1, le=100_000)
+    # Seconds a session may sit with no request in flight and no GET stream open before it is closed
+    # (the SDK's default is 30 minutes); its client then gets 404 and starts a new session, as the spec says.
+    session_idle_timeout: float = Field(default=300.0, gt=0, le=86_400)
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
@@ -98,6 +107,18 @@ class ServerSettings(_Base):
             raise ValueError(
                 f"must be at least {MIN_SECRET_KEY_CHARS} characters (a guessable key lets anyone sign cursors), e.g. "
                 "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @field_validator("http_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short or blank shared token is guessable; spaces around it are a paste slip clients won't repeat.
+        token = value.get_secret_value() if value is not None else ""
+        if value is not None and (len(token) < MIN_HTTP_TOKEN_LENGTH or any(c.isspace() for c in token)):
+            raise ValueError(
+                f"must be at least {MIN_HTTP_TOKEN_LENGTH} characters with no spaces "
+                "(e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
         return value
 

@@ -3,6 +3,7 @@ tokens beside the static one. Real server subprocesses over real sockets; a modu
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import subprocess
@@ -20,6 +21,7 @@ from mcp_server.sandbox.serve import free_port, serve_in_thread
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 
+from .raw_mcp import RawSession
 from .server_process import ServerProcess, clean_env, non_loopback_ipv4
 
 ISSUER = "https://idp.example.com/"
@@ -78,6 +80,10 @@ def test_startup_refuses_unusable_serving_settings(monkeypatch, capsys):
               "CONNECTOR_MCP_JWT_AUDIENCE": AUDIENCE}, "must be an https:// URL"),  # keys over plain http: swappable
         ([], {"CONNECTOR_MCP_JWT_ALGORITHM": "HS256"}, "CONNECTOR_MCP_JWT_ALGORITHM='HS256' is not valid"),
         ([], {"CONNECTOR_MCP_SHUTDOWN_GRACE": "-1"}, "CONNECTOR_MCP_SHUTDOWN_GRACE='-1' is not valid"),
+        ([], {"CONNECTOR_MCP_HTTP_TOKEN": "   \t "}, "CONNECTOR_MCP_HTTP_TOKEN: must be at least 24 characters"),
+        ([], {"CONNECTOR_MCP_HTTP_TOKEN": "hunter2-weak-pw"}, "CONNECTOR_MCP_HTTP_TOKEN: must be at least 24 characters"),
+        ([], {"CONNECTOR_MCP_HTTP_TOKEN": f" {STATIC_TOKEN}"}, "CONNECTOR_MCP_HTTP_TOKEN: must be at least 24 characters"),
+        ([], {"CONNECTOR_MCP_MAX_SESSIONS": "0"}, "CONNECTOR_MCP_MAX_SESSIONS='0' is not valid"),
     ]  # fmt: skip
     for extra, settings, message in cases:
         with monkeypatch.context() as env:
@@ -88,6 +94,7 @@ def test_startup_refuses_unusable_serving_settings(monkeypatch, capsys):
         err = capsys.readouterr().err
         assert stopped.value.code == 2, (settings, err)
         assert message in err and len(err.strip().splitlines()) == 1, err
+        assert "hunter2" not in err and STATIC_TOKEN not in err  # a token is never echoed
 
 
 async def test_allow_unauthenticated_serves_with_a_loud_warning(tmp_path):
@@ -126,6 +133,8 @@ async def test_loopback_origins(loopback_server):
     for origin in ("https://evil.example", "http://app.example.com", "https://app.example.com.evil.example", "null"):
         refused = httpx.post(url, json=LIST_TOOLS, headers={**MCP_HEADERS, "Origin": origin})
         assert refused.status_code == 403, (origin, refused.status_code)
+        assert "CONNECTOR_MCP_ALLOWED_ORIGINS" in refused.text and repr(origin) in refused.text
+    assert loopback_server.stderr().count("403 for POST /mcp from 127.0.0.1: Origin") == 1  # the rest counted
 
 
 async def test_loopback_rejects_dns_rebinding_hosts(loopback_server):
@@ -134,6 +143,8 @@ async def test_loopback_rejects_dns_rebinding_hosts(loopback_server):
     for host in ("evil.example", f"evil.example:{loopback_server.port}", "192.0.2.1"):
         refused = httpx.post(url, json=LIST_TOOLS, headers={**MCP_HEADERS, "Host": host})
         assert refused.status_code == 421, (host, refused.status_code)
+        assert "CONNECTOR_MCP_ALLOWED_HOSTS" in refused.text and repr(host) in refused.text
+    assert loopback_server.stderr().count("421 for POST /mcp from 127.0.0.1: Host 'evil.example'") == 1
     assert "describe" in await tool_names(f"http://localhost:{loopback_server.port}/mcp")
 
 
@@ -165,6 +176,53 @@ async def test_public_bind_checks_origin_and_host_even_with_a_valid_token(public
         assert httpx.post(url, json=LIST_TOOLS, headers={**authorized, "Origin": origin}).status_code == 403
     assert httpx.post(url, json=LIST_TOOLS, headers={**authorized, "Host": "evil.example"}).status_code == 421
     assert httpx.post(url, json=LIST_TOOLS, headers=MCP_HEADERS).status_code == 401
+
+
+async def test_authenticated_wide_bind_answers_any_host_name(tmp_path):
+    """With a token, Host is checked only when CONNECTOR_MCP_ALLOWED_HOSTS is set: DNS rebinding cannot add the
+    token, and a proxy on the same machine (nginx -> 127.0.0.1, Host: mcp.example.com) must not get 421."""
+    env = clean_env(CONNECTOR_MCP_HTTP_TOKEN=STATIC_TOKEN)
+    server = ServerProcess("--demo", "serve", "--transport", "http", host="0.0.0.0", env=env, cwd=tmp_path)
+    try:
+        server.host = "127.0.0.1"  # bound on every address; reached on loopback, as a local proxy would
+        server.wait_until_listening()
+        assert "describe" in await tool_names(server.url, token=STATIC_TOKEN, headers={"Host": "mcp.example.com"})
+        async with httpx.AsyncClient() as http:
+            anonymous = await http.post(server.url, json=LIST_TOOLS, headers={**MCP_HEADERS, "Host": "evil.example"})
+            assert anonymous.status_code == 401  # the token, not the name, is what keeps a rebinding page out
+            authorized = {**MCP_HEADERS, "Authorization": f"Bearer {STATIC_TOKEN}", "Origin": "https://evil.example"}
+            assert (await http.post(server.url, json=LIST_TOOLS, headers=authorized)).status_code == 403
+    finally:
+        server.stop()
+
+
+# --- sessions ---
+
+
+async def test_sessions_are_capped_and_idle_ones_reaped(tmp_path):
+    env = clean_env(CONNECTOR_MCP_MAX_SESSIONS="2", CONNECTOR_MCP_SESSION_IDLE_TIMEOUT="1")
+    server = ServerProcess("--demo", "serve", "--transport", "http", env=env, cwd=tmp_path)
+    server.wait_until_listening()
+    try:
+        async with httpx.AsyncClient() as http:
+            first, second = RawSession(http, server.url), RawSession(http, server.url)
+            assert (await first.initialize()).status_code == 200 and (await second.initialize()).status_code == 200
+            for _ in range(5):
+                refused = await RawSession(http, server.url).initialize()
+                assert refused.status_code == 503 and refused.headers["retry-after"] == "30"
+            message = refused.json()["error"]["message"]
+            assert "at most 2" in message and "CONNECTOR_MCP_MAX_SESSIONS" in message
+            listed = await http.post(server.url, json=LIST_TOOLS, headers=second.headers)  # open ones still served
+            assert listed.status_code == 200 and "describe" in listed.text
+            await asyncio.sleep(2.5)  # both idle past CONNECTOR_MCP_SESSION_IDLE_TIMEOUT
+            assert (await http.post(server.url, json=LIST_TOOLS, headers=first.headers)).status_code == 404
+            assert (await RawSession(http, server.url).initialize()).status_code == 200
+    finally:
+        server.stop()
+    stderr = server.stderr()
+    # One line at the first refusal, one counting the other four (logged at the latest on shutdown).
+    assert stderr.count("503 for POST /mcp") == 2 and "(4 refusals of this kind since its last line" in stderr, stderr
+    assert "Refusing to open a new session" not in stderr
 
 
 # --- JWT ---
@@ -209,6 +267,7 @@ async def test_bad_jwts_get_401_with_a_challenge_and_no_echo(jwt_server, keys):
         "wrong key": other_keys.create_token(issuer=ISSUER, audience=AUDIENCE),
         "unsigned": _unsigned(issuer=ISSUER, aud=AUDIENCE, exp=4102444800),
         "garbage": "not.a.jwt",
+        "no expiry": _signed_without_exp(keys, iss=ISSUER, aud=AUDIENCE, sub="analyst@example.com"),  # valid forever
     }
     for case, token in refused.items():
         answer = httpx.post(jwt_server.url, json=LIST_TOOLS, headers={**MCP_HEADERS, "Authorization": f"Bearer {token}"})
@@ -222,8 +281,12 @@ async def test_bad_jwts_get_401_with_a_challenge_and_no_echo(jwt_server, keys):
         assert token not in answer.text and STATIC_TOKEN not in answer.text, case
     missing = httpx.post(jwt_server.url, json=LIST_TOOLS, headers=MCP_HEADERS)
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+    for _ in range(40):  # a flood of bad tokens
+        httpx.post(jwt_server.url, json=LIST_TOOLS, headers={**MCP_HEADERS, "Authorization": "Bearer flood"})
     stderr = jwt_server.stderr()
-    assert stderr.count("401 for POST /mcp") >= len(refused)
+    # One line per kind of refusal and minute (bad token, no token), the rest counted; no line per token.
+    assert stderr.count("401 for POST /mcp") == 2, stderr
+    assert "Bearer token rejected" not in stderr
     for token in refused.values():
         assert token not in stderr or token == "not.a.jwt"
     assert STATIC_TOKEN not in stderr and keys.private_key.get_secret_value().splitlines()[1] not in stderr
@@ -234,6 +297,13 @@ def _unsigned(**claims) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+def _signed_without_exp(keys: RSAKeyPair, **claims) -> str:
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+
+    return jwt.encode({"alg": "RS256"}, claims, RSAKey.import_key(keys.private_key.get_secret_value()))
 
 
 def _jwk(keys: RSAKeyPair, kid: str) -> dict:

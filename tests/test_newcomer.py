@@ -144,7 +144,7 @@ async def test_an_unknown_resource_logs_one_line_not_a_traceback(tmp_path):
     ],
 )
 async def test_401_says_what_to_send(transport, method, path, headers, error, challenge, caplog):
-    token = "right-token-abc-123456"
+    token = "right-token-abc-123456-7890"
     app = build_server(ServerSettings(demo=True, http_token=SecretStr(token))).http_app(transport=transport)
     caplog.set_level(logging.INFO)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:

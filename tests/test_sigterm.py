@@ -5,18 +5,21 @@ The server runs in direct mode against the TikTok fake, whose `stall` fault make
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import subprocess
 import sys
 import time
 
+import httpx
 import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StreamableHttpTransport
 
 from mcp_server.connectors import REGISTRY
 
+from .raw_mcp import RawSession
 from .server_process import ServerProcess, clean_env
 
 CALL = {"entity": "campaigns", "action": "list", "limit": 2}
@@ -112,3 +115,59 @@ def test_stdio_signal_with_a_call_in_flight(tiktok_fake, tmp_path, stop):
     assert answer["id"] == 2 and answer.get("result", {}).get("isError") is True, answers
     assert answer["result"]["content"][0]["text"].startswith("server_shutting_down:")
     assert b"Traceback" not in stderr
+
+
+# --- a plain HTTP client (issue 15): fastmcp's Client resumes a cut stream, a client written from the spec does not ---
+
+
+async def raw_call_then_sigterm(
+    server: ServerProcess, *, protocol: str, get_stream: bool
+) -> tuple[httpx.Response, list[dict], float]:
+    """initialize, notifications/initialized, (a GET stream), then tools/call with SIGTERM 0.3 s into it."""
+    async with httpx.AsyncClient(timeout=20) as http:
+        session = RawSession(http, server.url, protocol=protocol)
+        assert (await session.initialize()).status_code == 200
+        async with contextlib.AsyncExitStack() as stack:
+            if get_stream:
+                stream = await stack.enter_async_context(session.get_stream())
+                assert stream.status_code == 200
+            calling = asyncio.create_task(session.call_tool("tiktok_marketing_execute", CALL))
+            await asyncio.sleep(0.3)
+            exit_seconds = await asyncio.to_thread(server.sigterm)
+            answer, received = await calling
+    return answer, received, exit_seconds
+
+
+@pytest.mark.parametrize(
+    ("flags", "protocol", "get_stream"),
+    [((), "2025-11-25", True), (("--stateless",), "2025-06-18", False)],
+    ids=["session, 2025-11-25, GET stream open", "stateless, 2025-06-18"],
+)
+async def test_raw_http_client_gets_its_result_within_the_grace(tiktok_fake, tmp_path, flags, protocol, get_stream):
+    server = ServerProcess("serve", "--transport", "http", *flags, env=direct_tiktok_env(tiktok_fake.url), cwd=tmp_path)
+    server.wait_until_listening()
+    tiktok_fake.fault("campaign/get", "stall", seconds=1.5)
+    try:
+        answer, received, exit_seconds = await raw_call_then_sigterm(server, protocol=protocol, get_stream=get_stream)
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0 and exit_seconds < 5, (server.proc.returncode, exit_seconds)
+    assert answer.status_code == 200 and received, (answer.status_code, answer.text)  # not an empty stream
+    result = next(m for m in received if m.get("id") == 3)["result"]
+    assert not result.get("isError") and len(result["structuredContent"]["data"]) == 2
+    assert "Traceback" not in server.stderr()
+
+
+async def test_raw_http_client_past_the_grace_gets_server_shutting_down(tiktok_fake, tmp_path):
+    env = direct_tiktok_env(tiktok_fake.url) | {"CONNECTOR_MCP_SHUTDOWN_GRACE": "1"}
+    server = ServerProcess("serve", "--transport", "http", env=env, cwd=tmp_path)
+    server.wait_until_listening()
+    tiktok_fake.fault("campaign/get", "stall", seconds=5)  # past the 1 s grace; short, so the fake's stop is quick
+    try:
+        answer, received, exit_seconds = await raw_call_then_sigterm(server, protocol="2025-06-18", get_stream=True)
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0 and exit_seconds < 5, (server.proc.returncode, exit_seconds)
+    result = next(m for m in received if m.get("id") == 3)["result"]
+    assert result["isError"] and result["content"][0]["text"].startswith("server_shutting_down:")
+    assert "Traceback" not in server.stderr()  # the GET stream was ended, not cancelled by uvicorn's timeout

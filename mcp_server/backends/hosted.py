@@ -23,7 +23,7 @@ import httpx
 from ..connector import Connector, HostedReply
 from ..budget import spend
 from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
-from ..http import ClientOptions, host_of, new_client, with_retries
+from ..http import ClientOptions, host_of, new_client, overall_deadline, with_retries
 from ..rate_limit import limiter, throttle
 from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
@@ -131,13 +131,14 @@ class HostedClient:
         await throttle(limiter("airbyte", self.airbyte.max_qps, in_process=self.options.transport is not None))
         where = host_of(request)
         try:
-            return await self._http.send(request)
+            with anyio.fail_after(overall_deadline(self._http)):  # per read is not enough: see overall_deadline
+                return await self._http.send(request)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise NotSent(
                 f"could not reach {SERVICE} at {where} ({type(exc).__name__}).",
                 fix=f"Check the network, and AIRBYTE_API_URL: it points at {where}.",
             ) from None
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             raise AnswerTimeout(
                 f"{SERVICE} did not answer within {self.airbyte.timeout:g} s.",
                 fix="Try again later; AIRBYTE_TIMEOUT sets how long to wait.",

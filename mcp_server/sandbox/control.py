@@ -73,6 +73,26 @@ class CutOff(Response):
         await send({"type": "http.response.body", "body": body[: len(body) // 3], "more_body": True})
 
 
+class Trickle(Response):
+    """Sends a real answer one byte every `every` seconds: each read gets data in time, so only an overall
+    deadline on the request stops a client from waiting len(body) * every seconds. Stops when the client goes."""
+
+    def __init__(self, answer: Response, every: float = 0.4):
+        super().__init__()
+        self.answer, self.every = answer, every
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body = bytes(self.answer.body)
+        headers = [(k, v) for k, v in self.answer.raw_headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": self.answer.status_code, "headers": headers})
+        for at in range(len(body)):
+            await send({"type": "http.response.body", "body": body[at : at + 1], "more_body": at + 1 < len(body)})
+            with anyio.move_on_after(self.every):
+                if (await receive())["type"] == "http.disconnect":
+                    return
+
+
 async def transport_fault(fault: Fault) -> Response | None:
     """Faults every fake shares, below the vendor's own error answers:
     stall (wait "seconds", default 2, then answer normally: None), drop (the connection closes mid-answer),

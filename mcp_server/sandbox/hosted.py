@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .control import FaultQueue, RequestLog, control_routes
+from .control import FaultQueue, RequestLog, Trickle, control_routes
 from .hosted_data import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HostedStore, public_connector
 from .hosted_faults import AFTER_KINDS, DroppedAnswer, fault_reply, refusal
 from .hosted_requests import (
@@ -86,6 +86,8 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
         if fault["kind"] == "slow":
             await anyio.sleep(float(fault.get("seconds", 2)))
             return await handler(request)
+        if fault["kind"] == "trickle":
+            return Trickle(await handler(request), every=float(fault.get("seconds", 0.4)))
         return DroppedAnswer(await handler(request))
 
     async def token(request: Request) -> Response:

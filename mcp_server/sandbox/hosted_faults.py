@@ -9,7 +9,8 @@ vendor_unauthorized, vendor_forbidden, token_expired (drops every issued token, 
 real 401). Two kinds let the request through and break the answer instead, because Airbyte may
 finish work whose answer the client never gets: drop_after (carries the request out, e.g. creates
 the connector, then drops the connection mid-answer) and slow ("seconds", default 2: waits that
-long before carrying the request out, for read timeouts). Add "connector": "<id>" to inject a fault
+long before carrying the request out, for read timeouts); trickle sends the real answer one byte every
+"seconds" (default 0.4), for overall deadlines. Add "connector": "<id>" to inject a fault
 into that connector's vendor fake instead.
 """
 
@@ -37,7 +38,7 @@ _KINDS: dict[str, tuple[int, str]] = {
 }
 
 
-AFTER_KINDS = ("drop_after", "slow")  # the request is carried out; only its answer suffers
+AFTER_KINDS = ("drop_after", "slow", "trickle")  # the request is carried out; only its answer suffers
 
 
 def refusal(spec: dict[str, Any]) -> Response | None:

@@ -6,6 +6,7 @@ POST /__sandbox__/faults {"match": "<path substring>", "kind": K, "times": N}, w
 a TikTok code ("40100", "50000", ...: HTTP 200 envelope), "http_<status>" (non-JSON body,
 e.g. "http_504"; "retry_after": seconds adds a Retry-After header), "ads_throttle" (a normal answer with
 X-Tt-Ads-Throttle), "drop_after_apply" (a write is applied, then the connection closes: its answer is lost),
+"trickle" (the normal answer, one byte every "seconds", default 0.4: sandbox.control.Trickle),
 or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
 sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
@@ -30,7 +31,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import CutOff, FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import CutOff, FaultQueue, RequestLog, Trickle, control_routes, transport_fault
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -135,6 +136,8 @@ def create_app() -> Starlette:
                 return PlainTextResponse(page, status_code=int(kind[5:]), media_type="text/html", headers=headers)
             elif kind == "ads_throttle":
                 extra_headers["X-Tt-Ads-Throttle"] = "1"
+            elif kind == "trickle":
+                pass  # the normal answer, sent slowly below
             else:
                 return envelope(int(kind), fault.get("message") or FAULT_MESSAGES.get(int(kind), "Injected error."))
         token = request.headers.get("access-token")
@@ -152,6 +155,8 @@ def create_app() -> Starlette:
             return envelope(exc.code, exc.message)
         if lose_answer:
             return CutOff()
+        if fault and fault["kind"] == "trickle":
+            return Trickle(envelope(0, "OK", result, extra_headers), every=float(fault.get("seconds", 0.4)))
         return envelope(0, "OK", result, extra_headers)
 
     def admit(spec: dict[str, Any]) -> dict[str, Any]:
