@@ -73,10 +73,21 @@ class Action:
     # What a person scanning Campaign Manager / Ads Manager looks at: returned when the call names no
     # `fields` (dot paths allowed); `fields: ["*"]` returns the whole vendor record. Empty = whole record.
     default_fields: tuple[str, ...] = ()
+    # A write action: a call previews (reads and answers a plan with a change_id, never writes); the
+    # connector's `writes.py` declares how (mcp_server/changes/spec.py), apply_change applies it.
+    write: bool = False
 
     def document(self) -> dict[str, Any]:
         schema = _without_titles(self.params.model_json_schema())
         properties = schema.get("properties", {})
+        if self.write:
+            return {
+                "summary": self.summary,
+                "write": True,
+                "params_schema": schema,
+                "required": list(schema.get("required", [])),
+                **({"notes": self.notes} if self.notes else {}),
+            }
         return {
             "summary": self.summary,
             "params_schema": schema,

@@ -18,6 +18,7 @@ from .http import ClientOptions
 from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
+    from .changes.spec import ConnectorWrites
     from .reporting.source import ReportSource
 
 
@@ -85,6 +86,8 @@ class Connector:
     hosted: HostedAdapter | None = None
     # What the cross-platform `ads_report` reads here (levels, metric fields); None = not part of it.
     report: ReportSource | None = None
+    # How its write actions (catalog actions with write=True) read, plan and send (its writes.py); None = none.
+    writes: ConnectorWrites | None = None
 
     @property
     def tool_name(self) -> str:

@@ -84,3 +84,11 @@ class VendorError(ConnectorError):
 # this resource is reached.", or MEMBER DAY), directly or passed through Airbyte: it resets at midnight UTC, so
 # retrying within a call only fails again.
 DAILY_QUOTA = re.compile(r"\b(APPLICATION|MEMBER)?\s*DAY limit", re.IGNORECASE)
+
+
+class OutcomeUnknown(ConnectorError):
+    """A write was sent but its answer was lost (dropped connection, timeout, 5xx): it may have been applied.
+
+    Never retried; the message says how to check."""
+
+    kind = "outcome_unknown"

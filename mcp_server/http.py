@@ -9,13 +9,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import anyio
 import httpx
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from . import __version__
 from .budget import spend
-from .errors import ConnectorError, NetworkError
+from .errors import ConnectorError, NetworkError, OutcomeUnknown
 from .rate_limit import throttle
 
 log = logging.getLogger("mcp_server.http")
@@ -104,3 +105,39 @@ async def send(
             f"could not reach {service} ({type(exc).__name__}).",
             fix="Check the network and the API base URL setting.",
         ) from None
+
+
+async def send_write(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    service: str,
+    options: ClientOptions,
+    limiter: AsyncLimiter | None = None,
+    check: str = "read the objects again before retrying",
+) -> httpx.Response:
+    """Send a write once. Unlike `with_retries` (reads), it is resent only when the connection was never made
+    (connect error or connect timeout: no byte of it left); a timeout or dropped connection after sending raises
+    OutcomeUnknown (it may have been applied), and the caller maps the answer itself: a 5xx or 429 is never
+    resent here. `check` says how to see whether it was applied."""
+    attempts = max(1, options.retry_attempts)
+    for attempt in range(1, attempts + 1):
+        spend()
+        await throttle(limiter)
+        try:
+            return await client.send(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            if attempt == attempts:
+                raise NetworkError(
+                    f"could not reach {service} ({type(exc).__name__}); the change was not sent.",
+                    fix="Check the network and the API base URL setting, then apply the same change_id again.",
+                ) from None
+            log.info("write not sent (%s), retrying (attempt %d)", type(exc).__name__, attempt)
+            await anyio.sleep(min(options.retry_max_wait, 0.25 * 2**attempt))
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise OutcomeUnknown(
+                f"{service} was sent the change but its answer was lost ({type(exc).__name__}): it may have been "
+                "applied. It was not sent again.",
+                fix=f"Apply the same change_id again: it reads the objects back instead of resending; or {check}.",
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover

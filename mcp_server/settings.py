@@ -62,6 +62,15 @@ class ServerSettings(_Base):
     allowed_hosts: list[str] | None = None
     # Seconds calls in flight get to finish after SIGTERM before they are stopped with an error.
     shutdown_grace: float = Field(default=2.0, ge=0, le=600)
+    # Safe changes (mcp_server/changes): apply_change is listed only when writes are on (None = on in --demo
+    # against the sandbox, else off). Change ids expire after change_ttl seconds. Guardrails: a budget may
+    # grow by at most max_budget_increase_pct per change; irreversible deletes need allow_delete.
+    # The journal of applied changes: journal_path (default under the user's data directory).
+    writes: bool | None = None
+    change_ttl: float = Field(default=600.0, ge=10, le=86_400)
+    max_budget_increase_pct: float = Field(default=50.0, ge=0, le=10_000)
+    allow_delete: bool = False
+    journal_path: str | None = None
 
     def jwt_configured(self) -> bool:
         return bool(self.jwt_jwks_uri or self.jwt_public_key)
