@@ -8,6 +8,7 @@ from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .client import LinkedinDirectBackend
 from .settings import LinkedinAdsSettings
+from .writes import WRITES
 
 CONNECTOR = Connector(
     id="linkedin-ads",
@@ -26,4 +27,5 @@ CONNECTOR = Connector(
     airbyte_connector_type="Linkedin-Ads",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    writes=WRITES,
 )
