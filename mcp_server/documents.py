@@ -45,7 +45,7 @@ def catalog_document(connectors: list[Connector]) -> dict[str, Any]:
     }
 
 
-def connector_document(connector: Connector) -> dict[str, Any]:
+def connector_document(connector: Connector, writes: str | None = None) -> dict[str, Any]:
     return {
         "connector": connector.id,
         "title": connector.title,
@@ -54,13 +54,38 @@ def connector_document(connector: Connector) -> dict[str, Any]:
         "entities": connector.catalog.overview(),
         "pagination": PAGINATION_TEXT,
         **({"ads_report": platform_document(connector.report)} if connector.report else {}),
+        **writes_document(connector, writes),
     }
 
 
-def entity_document(connector: Connector, entity: str) -> dict[str, Any]:
+def writes_document(connector: Connector, writes: str | None) -> dict[str, Any]:
+    """Whether this connector's write actions can be applied here, and what they need."""
+    if connector.writes is None:
+        return {}
+    info: dict[str, Any] = {"state": writes or "see CONNECTOR_MCP_WRITES", "how": WRITES_HOW}
+    if connector.writes.permissions:
+        info["permissions"] = connector.writes.permissions
+    if connector.writes.hosted_refusal:
+        info["hosted_mode"] = "refused: " + connector.writes.hosted_refusal
+    return {"writes": info}
+
+
+WRITES_HOW = (
+    "A write action previews: it reads the current state and answers one record per object (current and "
+    "proposed values) with meta.change_id; nothing is written. apply_change(change_id) applies it once."
+)
+
+
+def entity_document(connector: Connector, entity: str, writes: str | None = None) -> dict[str, Any]:
     spec = connector.catalog.entities.get(entity)
     if spec is None:
         raise InvalidParams(
             f"{connector.id} has no entity {entity!r}.", fix=choices(entity, list(connector.catalog.entities))
         )
-    return {"connector": connector.id, "tool": connector.tool_name, **spec.document()}
+    document = {"connector": connector.id, "tool": connector.tool_name, **spec.document()}
+    for name, action in spec.actions.items():
+        if action.write and connector.writes is not None:
+            handler = connector.writes.handler(entity, name)
+            document["actions"][name]["guardrails"] = list(handler.guardrails)
+            document["actions"][name]["writes"] = writes or "see CONNECTOR_MCP_WRITES"
+    return document

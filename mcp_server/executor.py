@@ -88,6 +88,7 @@ class Executor:
         max_requests: int = DEFAULT_MAX_REQUESTS,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         report_cache: ReportCache | None = None,
+        changes: Any = None,
     ):
         self.connector = connector
         self.backends = backends
@@ -97,6 +98,8 @@ class Executor:
         self.page_concurrency = max(1, page_concurrency)
         # The server passes one cache to all its executors (settings CONNECTOR_MCP_REPORT_CACHE_*).
         self.report_cache = ReportCache(**REPORT_CACHE_DEFAULTS) if report_cache is None else report_cache
+        # mcp_server.changes.service.Changes: write actions answer a preview through it (never a write).
+        self.changes = changes
 
     async def execute(
         self,
@@ -109,6 +112,8 @@ class Executor:
     ) -> dict[str, Any]:
         entity, spec = resolve_action(self.connector.catalog, entity, action)
         raw_params = parse_params(params)
+        if spec.write:
+            return await self._preview(entity, spec, raw_params, cursor)
         choice = choose_fields(parse_fields(fields), spec.default_fields)
         wanted = parse_limit(limit)
         resumed = None
@@ -220,6 +225,17 @@ class Executor:
             # The chain goes on: keep the report's rows under the query the cursor freezes.
             self.report_cache.put(self._report_key(backend, entity, spec, frozen, choice.pushdown), whole_report)
         return {"data": records, "next_cursor": next_cursor, "meta": meta}
+
+    async def _preview(self, entity: str, spec: Action, raw_params: dict[str, Any], cursor: Any) -> dict[str, Any]:
+        """A write action: read the current state and answer the plan with a change_id; nothing is written."""
+        from .changes.preview import preview
+
+        if cursor not in (None, ""):
+            raise InvalidParams(f"{entity}.{spec.name} is a change preview and takes no cursor.", fix="Omit cursor.")
+        if self.changes is None:
+            raise InvalidParams(f"{entity}.{spec.name} is not available here.", fix="Call it through the MCP server.")
+        model = validate_params(entity, spec, raw_params)
+        return await preview(self.changes, self.connector, entity, spec, model)
 
     def _report_key(self, backend, entity: str, spec: Action, frozen: dict[str, Any], fields):
         return self.report_cache.key(backend, self.connector.id, entity, spec.name, frozen, fields)

@@ -16,6 +16,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 from . import __version__
 from .catalog import compact_schema
+from .changes.apply import Applier
+from .changes.service import Changes
+from .changes.tool import apply_change_tool
 from .connector import Connector
 from .connectors import REGISTRY
 from .documents import catalog_document, connector_document, entity_document, tool_description
@@ -130,6 +133,7 @@ class DescribeTool(LeanMeta, Tool):
     every other error here ("problem. Fix: ...") instead of pydantic's raw text."""
 
     connectors: SkipJsonSchema[Any] = Field(default=None, exclude=True)  # connector id -> Connector
+    writes: SkipJsonSchema[Any] = Field(default=None, exclude=True)  # the writes state line (changes.Changes)
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         try:
@@ -150,13 +154,13 @@ class DescribeTool(LeanMeta, Tool):
             raise InvalidParams(f"unknown connector {connector!r}.", fix=choices(str(connector), list(self.connectors)))
         spec = self.connectors[connector]
         if entity is None or entity == "":
-            return connector_document(spec)
+            return connector_document(spec, self.writes)
         if not isinstance(entity, str):
             raise InvalidParams(
                 f"entity must be a string, got {type(entity).__name__}.",
                 fix=f"Use one of: {', '.join(spec.catalog.entities)}; omit it for the overview.",
             )
-        return entity_document(spec, entity)
+        return entity_document(spec, entity, self.writes)
 
 
 def _served(settings: ServerSettings) -> list[Connector]:
@@ -176,6 +180,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
     connectors = _served(settings)
     runtime = Runtime(settings, connectors, hosted_demo=hosted_demo)
     by_id = {c.id: c for c in connectors}
+    changes = Changes(settings, runtime, connectors)
 
     @contextlib.asynccontextmanager
     async def lifespan(_server: FastMCP):
@@ -219,6 +224,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
                     max_requests=settings.max_requests_per_call,
                     page_concurrency=settings.page_concurrency,
                     report_cache=report_cache,
+                    changes=changes,
                 ),
             )
         )
@@ -260,8 +266,15 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
             output_schema=None,
             annotations=CLOSED_READ_ONLY,
             connectors=by_id,
+            writes=changes.writes_state(),
         )
     )
+    # The write tools of the inventory, dropped at registration when writes are off (github-mcp-server's
+    # read-only mode): only apply_change writes; previews go through the read-only execute tools.
+    write_tools = [apply_change_tool(Applier(changes))]
+    for tool in write_tools:
+        if changes.writes_on:
+            mcp.add_tool(tool)
 
     @mcp.resource("connectors://catalog", name="catalog", mime_type="application/json")
     def catalog() -> dict[str, Any]:
@@ -275,7 +288,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         if connector not in by_id:
             raise ResourceError(f"unknown connector {connector!r}. {choices(connector, list(by_id))}", log_level=logging.INFO)
         try:
-            return entity_document(by_id[connector], entity)
+            return entity_document(by_id[connector], entity, changes.writes_state())
         except ConnectorError as exc:
             raise ResourceError(exc.render(), log_level=logging.INFO) from None
 

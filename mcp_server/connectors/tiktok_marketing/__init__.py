@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from ...changes.spec import check_declaration
 from ...connector import Connector, lazy
 from .catalog import CATALOG
 from .client import TiktokDirectBackend
 from .hosted import ADAPTER as HOSTED_ADAPTER
 from .report import REPORT
 from .settings import TiktokMarketingSettings
+from .writes import WRITES
 
 CONNECTOR = Connector(
     id="tiktok-marketing",
     title="TikTok Marketing",
     summary=(
-        "Read-only TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
-        "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser."
+        "TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
+        "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser. "
+        "update (campaigns, ad_groups, ads) only previews a change; apply_change applies it."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
@@ -25,4 +28,6 @@ CONNECTOR = Connector(
     airbyte_connector_type="Tiktok-Marketing",
     hosted=HOSTED_ADAPTER,
     report=REPORT,
+    writes=WRITES,
 )
+check_declaration(CONNECTOR.catalog, CONNECTOR.writes)

@@ -1,4 +1,4 @@
-"""One TikTok GET: encoding, Access-Token header, retries and the body envelope."""
+"""One TikTok GET (encoding, Access-Token header, retries, the body envelope), or one POST write (sent once)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from ...errors import NotConfigured
-from ...http import ClientOptions, new_client, send, with_retries
+from ...http import ClientOptions, new_client, send, send_write, with_retries
 from ...rate_limit import limiter
 from .errors import TOKEN_SETTING, parse_envelope
 from .settings import TiktokMarketingSettings
@@ -23,6 +23,7 @@ class Reply:
     data: dict[str, Any]
     headers: httpx.Headers
     partial: bool = False  # TikTok code 20001: some of the request failed
+    request_id: str | None = None
 
     def meta(self) -> dict[str, Any]:
         """Warnings an agent must see alongside the records."""
@@ -81,6 +82,21 @@ class TiktokApi:
             return Reply(data, response.headers, partial)
 
         return await with_retries(self.options, call)
+
+    async def post(self, path: str, body: dict[str, Any], *, check: str) -> Reply:
+        """A write: JSON body, sent once (http.send_write: resent only when it never left). `check` says how
+        to see whether it was applied when its answer is lost."""
+        client = self.client()
+        bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
+        request = client.build_request("POST", path, json=body)
+        response = await send_write(client, request, service=SERVICE, options=self.options, limiter=bucket, check=check)
+        data, partial = parse_envelope(response)
+        request_id = response.headers.get("x-tt-logid")
+        try:
+            request_id = response.json().get("request_id") or request_id
+        except ValueError:
+            pass
+        return Reply(data, response.headers, partial, request_id)
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -1,4 +1,5 @@
-"""The TikTok Marketing catalog: every entity is a `list` over one TikTok GET endpoint."""
+"""The TikTok Marketing catalog: every entity is a `list` over one TikTok GET endpoint; campaigns, ad groups and
+ads also have `update`, a write action (a preview; apply_change applies it, see writes.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pydantic import BaseModel
 from ...catalog import Action, Catalog, entity
 from . import params as p
 from . import report_params as r
+from . import write_params as w
 
 ADVERTISER_FIELDS = (
     "advertiser_id", "name", "company", "status", "role", "currency", "timezone", "display_timezone", "balance",
@@ -101,6 +103,12 @@ def _list(
     )  # fmt: skip
 
 
+def _update(summary: str, params: type[BaseModel], calls: str) -> Action:
+    notes = (f"Previews only: answers current and proposed values per object and meta.change_id; apply_change applies it. "
+             f"Sends {calls}.")  # fmt: skip
+    return Action("update", summary, params, notes=notes, write=True)
+
+
 DAILY_NOTE = "dates: start_date/end_date or date_preset (days in the advertiser's time zone); default last_30d."
 
 
@@ -121,12 +129,17 @@ CATALOG = Catalog.of(
                  defaults=ADVERTISER_DEFAULTS)),
     entity("campaigns", "Campaigns (campaign/get/)",
            _list("List campaigns; deleted ones only with filtering.primary_status", p.ObjectListParams, CAMPAIGN_FIELDS, 1000,
-                 defaults=CAMPAIGN_DEFAULTS)),
+                 defaults=CAMPAIGN_DEFAULTS),
+           _update("Pause, enable, delete, rename or re-budget up to 20 campaigns (a preview)", w.CampaignUpdateParams,
+                   "campaign/status/update/ and campaign/update/")),
     entity("ad_groups", "Ad groups (adgroup/get/)",
            _list("List ad groups with budget, bidding and targeting", p.ObjectListParams, AD_GROUP_FIELDS, 1000,
-                 defaults=AD_GROUP_DEFAULTS)),
+                 defaults=AD_GROUP_DEFAULTS),
+           _update("Pause, enable, delete, rename, re-budget or re-bid up to 20 ad groups (a preview)", w.AdGroupUpdateParams,
+                   "adgroup/status/update/, adgroup/budget/update/ and adgroup/update/")),
     entity("ads", "Ads (ad/get/)",
-           _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000, defaults=AD_DEFAULTS)),
+           _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000, defaults=AD_DEFAULTS),
+           _update("Pause, enable or delete up to 20 ads (a preview)", w.AdUpdateParams, "ad/status/update/")),
     entity("audiences", "Custom audiences (dmp/custom_audience/list/)",
            _list("List custom audiences (not available in TikTok's sandbox)", p.AudiencesParams, AUDIENCE_FIELDS, 100,
                  defaults=AUDIENCE_DEFAULTS)),

@@ -5,7 +5,8 @@ without its trailing slash gets a plain-text 404. Control routes:
 POST /__sandbox__/faults {"match": "<path substring>", "kind": K, "times": N}, where K is
 a TikTok code ("40100", "50000", ...: HTTP 200 envelope), "http_<status>" (non-JSON body,
 e.g. "http_504"; "retry_after": seconds adds a Retry-After header), "ads_throttle" (a normal answer with
-X-Tt-Ads-Throttle), or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
+X-Tt-Ads-Throttle), "drop_after_apply" (a write is applied, then the connection closes: its answer is lost),
+or a transport fault shared by every fake (stall, drop, malformed_json, empty_body:
 sandbox.control.transport_fault). A code fault may carry its own "message" (TikTok's 40100 covers the
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
@@ -25,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import CutOff, FaultQueue, RequestLog, control_routes, transport_fault
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -37,6 +38,7 @@ from .data import (
 )
 from .objects import HANDLERS
 from .query import Grant, Query, TikTokFault
+from .writes import WRITE_HANDLERS, json_body
 
 __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
 
@@ -92,18 +94,22 @@ def create_app() -> Starlette:
         return JSONResponse(body, headers={"X-Tt-Logid": request_id, **(headers or {})})
 
     async def vendor(request: Request) -> Response:
-        await requests.record(request)
+        raw = await requests.record(request)
         if latency["seconds"]:
             await anyio.sleep(latency["seconds"])
         path = request.url.path
-        handler = HANDLERS.get(path.removeprefix(PREFIX)) if path.startswith(PREFIX) else None
-        if handler is None or request.method != "GET":
+        handlers: dict[str, Any] = {"GET": HANDLERS, "POST": WRITE_HANDLERS}.get(request.method, {})
+        handler = handlers.get(path.removeprefix(PREFIX)) if path.startswith(PREFIX) else None
+        if handler is None:
             return PlainTextResponse("404 page not found", status_code=404)
         fault = faults.take(path)
         extra_headers: dict[str, str] = {}
+        lose_answer = False
         if fault:
             kind = str(fault["kind"])
-            if kind in TRANSPORT_FAULTS:
+            if kind == "drop_after_apply":
+                lose_answer = True
+            elif kind in TRANSPORT_FAULTS:
                 broken = await transport_fault(fault)
                 if broken is not None:
                     return broken
@@ -120,10 +126,16 @@ def create_app() -> Starlette:
             return envelope(40104, "Access token is null, please put it in the Access-Token header.")
         if token not in GRANTS:
             return envelope(40105, "Access token is incorrect or has been revoked.")
+        grant = Grant(GRANTS[token], BC_GRANTS.get(token, ()))
         try:
-            result = handler(data, Query(request.query_params), Grant(GRANTS[token], BC_GRANTS.get(token, ())))
+            if request.method == "POST":
+                result = handler(data, json_body(raw), grant)
+            else:
+                result = handler(data, Query(request.query_params), grant)
         except TikTokFault as exc:
             return envelope(exc.code, exc.message)
+        if lose_answer:
+            return CutOff()
         return envelope(0, "OK", result, extra_headers)
 
     def admit(spec: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,35 @@
+"""The one paragraph a person reads before confirming (elicitation, the terminal, the preview's meta)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..connector import Connector
+    from .change_id import Change
+
+MAX_OBJECTS_SHOWN = 10
+
+
+def _value(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def summary(connector: Connector, change: Change) -> str:
+    where = f" in account {change.account}" if change.account else ""
+    count = len(change.objects)
+    parts = []
+    for obj in change.objects[:MAX_OBJECTS_SHOWN]:
+        name = f"{obj.label!r} ({obj.object_id})" if obj.label and obj.object_id else obj.label or obj.object_id or "new"
+        if obj.kind == "create":
+            fields = ", ".join(f"{k}={_value(v)}" for k, v in (obj.new_object or {}).items())
+            parts.append(f"create {name}: {fields}")
+        else:
+            fields = ", ".join(f"{k} {_value(c.current)} → {_value(c.proposed)}" for k, c in obj.fields.items())
+            parts.append(f"{obj.kind} {name}: {fields}")
+    if count > MAX_OBJECTS_SHOWN:
+        parts.append(f"and {count - MAX_OBJECTS_SHOWN} more")
+    text = f"{connector.title}{where}: {change.action} {count} {change.entity}: " + "; ".join(parts) + "."
+    for notice in change.notices:
+        text += f" {notice}"
+    return text + " Nothing is sent unless this is confirmed."
