@@ -2,9 +2,10 @@
 
 Same paths, headers, Rest.li 2.0 syntax, page-size limits, 414/tunnelling,
 version sunsets and error envelopes as LinkedIn. Control routes (tests only):
-  POST /__sandbox__/faults   {"match": "<path substring>", "kind": "rate_limited", "times": 1}
+  POST /__sandbox__/faults   {"match": "<substring of 'METHOD /rest/path'>", "kind": "rate_limited", "times": 1}
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
-                             "stall" takes "seconds" (default 2); kinds: FAULTS and TRANSPORT_FAULTS)
+                             "stall" takes "seconds" (default 2); kinds: FAULTS, TRANSPORT_FAULTS and
+                             applied_then_drop: a write is carried out, then its answer is cut off)
   POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
   POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false, "scopes": ["r_ads"],
                               "member_roles": {"512345678": "VIEWER"}}
@@ -25,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import CutOff, FaultQueue, RequestLog, control_routes, transport_fault
 from . import data as sandbox_data, routes as sandbox_routes, writes as sandbox_writes
 from .analytics import MEMBER
 from .rules import BadParam, error, parse_query, version_active
@@ -72,6 +73,12 @@ FAULTS: dict[str, tuple[int, Any]] = {
 # Faults of the connection or the body rather than LinkedIn's answer: they end the answer early, send a
 # 200 whose JSON is cut off or empty, or wait past the client's read timeout before answering normally.
 TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
+# A write LinkedIn carries out whose answer is then lost: the ambiguous failure a client must never resend.
+APPLIED_THEN_DROPPED = "applied_then_drop"
+
+
+class AppliedThenDropped(CutOff):
+    """Marks a fault that lets the write through and then cuts its answer off."""
 ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "504": "gateway_timeout",
            "401": "expired_token", "403": "forbidden", "404": "not_found", "414": "uri_too_long"}  # fmt: skip
 
@@ -120,6 +127,8 @@ class FakeState:
         if fault is None:
             return None
         kind = ALIASES.get(fault["kind"], fault["kind"])
+        if kind == APPLIED_THEN_DROPPED:
+            return AppliedThenDropped()
         if kind in TRANSPORT_FAULTS:
             return await transport_fault(fault)
         status, body = FAULTS[kind]
@@ -168,11 +177,13 @@ def _common_gate(state: FakeState, request: Request) -> Response | None:
 def vendor(state: FakeState, handler: Callable[..., Any] | None, path: str = "") -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = await state.take_fault(request.url.path)
-        if fault:
+        # A fault's match is a substring of "METHOD /rest/path", so a test can fail the write and not the read.
+        fault = await state.take_fault(f"{request.method} {request.url.path}")
+        if fault and not isinstance(fault, AppliedThenDropped):
             return fault
         if not _is_read(request) or handler is None:
-            return _common_gate(state, request) or sandbox_writes.run(state, path, request, body)
+            answer = _common_gate(state, request) or sandbox_writes.run(state, path, request, body)
+            return fault or answer
         raw, refusal = _gate(state, request, body)
         if refusal:
             return refusal
@@ -212,8 +223,8 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
 def control_routes_for(state: FakeState) -> list[BaseRoute]:
     def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
-        if kind not in FAULTS and kind not in TRANSPORT_FAULTS:
-            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS])}"}, 400)
+        if kind not in FAULTS and kind not in TRANSPORT_FAULTS and kind != APPLIED_THEN_DROPPED:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS, APPLIED_THEN_DROPPED])}"}, 400)
         extras = {k: spec[k] for k in ("retry_after", "seconds") if spec.get(k) is not None}
         return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
