@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
+    from .changes.cli import register as register_changes  # `changes` (the journal) and `apply`
+
+    register_changes(sub, _common)
     parser.set_defaults(
         func=cmd_serve, transport="stdio", host="127.0.0.1", port=8000, stateless=False, allow_unauthenticated=False
     )  # fmt: skip

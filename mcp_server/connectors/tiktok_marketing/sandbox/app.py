@@ -11,7 +11,7 @@ sandbox.control.transport_fault). A code fault may carry its own "message" (TikT
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
 time, for timing concurrent paging; 0 = none);
-POST /__sandbox__/reset clears faults, the latency and app.state.requests.
+POST /__sandbox__/reset clears faults, the latency and app.state.requests, and undoes applied writes.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
 
 def create_app() -> Starlette:
     data = build_dataset(today())
+    written = {"dirty": False}  # a write changed the dataset: reset rebuilds it
     counter = itertools.count(1)
     faults, requests = FaultQueue(), RequestLog()
     latency = {"seconds": 0.0}
@@ -130,6 +131,7 @@ def create_app() -> Starlette:
         try:
             if request.method == "POST":
                 result = handler(data, json_body(raw), grant)
+                written["dirty"] = True
             else:
                 result = handler(data, Query(request.query_params), grant)
         except TikTokFault as exc:
@@ -152,6 +154,9 @@ def create_app() -> Starlette:
 
     def reset() -> None:
         latency["seconds"] = 0.0
+        if written["dirty"]:  # writes applied to the fake's state are undone (same seed, same day)
+            data.__dict__.update(build_dataset(today()).__dict__)
+            written["dirty"] = False
 
     app = Starlette(
         routes=[

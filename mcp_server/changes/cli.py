@@ -1,0 +1,107 @@
+"""`connector-mcp changes` prints the journal; `connector-mcp apply CHANGE_ID` applies a previewed change
+after a terminal confirmation (`--yes` for scripts). Previews come from `connector-mcp call` with a write
+action. A change id from another process is accepted only when both share CONNECTOR_MCP_SECRET_KEY."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+
+from ..errors import ConnectorError
+from ..redact import scrub
+from .journal import Journal
+
+KEY_SETTING = "CONNECTOR_MCP_SECRET_KEY"
+
+
+def register(subparsers: Any, common: Callable[..., None]) -> None:
+    changes = subparsers.add_parser("changes", help="print the journal of applied changes")
+    common(changes, top=False)
+    changes.add_argument("--last", type=int, default=None, help="only the last N entries")
+    changes.add_argument("--json", action="store_true", help="one JSON object per line, as stored")
+    changes.set_defaults(func=cmd_changes)
+
+    apply = subparsers.add_parser(
+        "apply",
+        help="apply a previewed change (meta.change_id) after confirming in the terminal",
+        epilog="preview with: connector-mcp call tiktok-marketing campaigns update --params '{...}'",
+    )
+    common(apply, top=False)
+    apply.add_argument("change_id")
+    apply.add_argument("--yes", action="store_true", help="do not ask (scripts): the command line is the confirmation")
+    apply.set_defaults(func=cmd_apply)
+
+
+def _line(entry: dict[str, Any]) -> str:
+    changed = []
+    for oid, after in (entry.get("after") or {}).items():
+        before = (entry.get("before") or {}).get(oid) or {}
+        fields = ", ".join(f"{k} {before.get(k)!r} → {v!r}" for k, v in (after or {}).items())
+        changed.append(f"{oid}: {fields}")
+    caller = entry.get("caller") or {}
+    who = f" by {caller.get('subject') or caller.get('client_id') or caller.get('terminal_user')}" if caller else ""
+    ids = f" (request ids {', '.join(entry['request_ids'])})" if entry.get("request_ids") else ""
+    return (f"{entry.get('time')} {entry.get('result', '?').upper()} {entry.get('connector')} {entry.get('entity')}."
+            f"{entry.get('action')} account {entry.get('account')}{who}: {'; '.join(changed)}{ids}")  # fmt: skip
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from ..cli import server_settings
+
+    journal = Journal(server_settings(args).journal_path)
+    entries = journal.entries()
+    if args.last:
+        entries = entries[-args.last :]
+    if not entries:
+        print(f"No changes recorded in {journal.path}.", file=sys.stderr)
+        return 0
+    for entry in entries:
+        print(json.dumps(entry, ensure_ascii=False) if args.json else _line(entry))
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from .. import signing
+    from ..cli import fail, server_settings
+    from ..connectors import REGISTRY
+    from ..runtime import Runtime
+    from .apply import Answer, Applier
+    from .service import WRITES_SETTING, Changes
+
+    settings = server_settings(args)
+    signing.use_key(os.environ.get(KEY_SETTING))
+    connectors = [REGISTRY[c] for c in settings.connectors or REGISTRY if c in REGISTRY]
+    runtime = Runtime(settings, connectors, hosted_demo=bool(args.hosted and settings.demo))
+    changes = Changes(settings, runtime, connectors)
+    if not changes.writes_on:
+        return fail(f"writes are off: set {WRITES_SETTING}=on to apply changes.")
+
+    async def confirm(summary: str) -> Answer:
+        print(scrub(summary), file=sys.stderr)
+        if args.yes:
+            return "approved"
+        try:
+            reply = await anyio.to_thread.run_sync(input, "Apply this change? [y/N] ")
+        except EOFError:
+            reply = ""
+        return "accept" if reply.strip().lower() in ("y", "yes") else "decline"
+
+    async def run() -> dict[str, Any]:
+        try:
+            return await Applier(changes).apply(args.change_id, confirm, {"terminal_user": getpass.getuser()})
+        finally:
+            await runtime.aclose()
+
+    try:
+        result = anyio.run(run)
+    except ConnectorError as exc:
+        return fail(exc.render())
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
