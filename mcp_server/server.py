@@ -180,7 +180,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
     connectors = _served(settings)
     runtime = Runtime(settings, connectors, hosted_demo=hosted_demo)
     by_id = {c.id: c for c in connectors}
-    changes = Changes(settings, runtime, connectors)
+    changes = Changes(settings, runtime, connectors)  # previews and apply_change (mcp_server/changes)
 
     @contextlib.asynccontextmanager
     async def lifespan(_server: FastMCP):
@@ -193,8 +193,10 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
         name="connector-mcp",
         version=__version__,
         instructions=(
-            "Read-only ad platform data: ads_report for performance across platforms in one call; one *_execute "
+            "Ad platform data: ads_report for performance across platforms in one call; one *_execute "
             "tool per platform for any entity; describe for an entity's params and fields."
+            + (" Write actions only preview; apply_change applies after the person confirms." if changes.writes_on
+               else " Write actions only preview (writes are off).")
             + (" Running on the built-in sandbox: data is synthetic." if runtime.demo else "")
         ),
         lifespan=lifespan,

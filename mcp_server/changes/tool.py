@@ -21,14 +21,13 @@ log = logging.getLogger("mcp_server.changes")
 
 NAME = "apply_change"
 DESCRIPTION = (
-    "Apply a change previewed by a *_execute write action (meta.change_id), once. The person is asked to "
-    "confirm when the client supports it; the objects are read again first and the change is refused if they "
-    "changed since the preview. A second call with the same change_id answers the first result and sends nothing."
+    "Apply a change a *_execute write action previewed (its meta.change_id), once. The person confirms where the "
+    "client can ask; refused if the objects changed since the preview. Repeating an id sends nothing."
 )
 ANNOTATIONS = ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=True, openWorldHint=True)
 INPUT_SCHEMA = {
     "type": "object",
-    "properties": {"change_id": {"type": "string", "description": "meta.change_id from the preview, unchanged."}},
+    "properties": {"change_id": {"type": "string", "description": "meta.change_id of a preview"}},
     "required": ["change_id"],
     "additionalProperties": False,
 }
@@ -124,7 +123,7 @@ class ApplyChangeTool(LeanMeta, Tool):
 def apply_change_tool(applier: Applier) -> ApplyChangeTool:
     return ApplyChangeTool(
         name=NAME,
-        title="Apply a previewed change",
+        title="Apply a change",
         description=DESCRIPTION,
         parameters=INPUT_SCHEMA,
         output_schema=None,

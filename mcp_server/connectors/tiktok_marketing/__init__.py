@@ -17,7 +17,7 @@ CONNECTOR = Connector(
     summary=(
         "TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
         "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser. "
-        "update (campaigns, ad_groups, ads) only previews a change; apply_change applies it."
+        "update only previews; apply_change applies."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,

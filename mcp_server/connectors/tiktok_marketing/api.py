@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from ...errors import NotConfigured
+from ...errors import InvalidParams, NotConfigured
 from ...http import ClientOptions, new_client, send, send_write, with_retries
 from ...rate_limit import limiter
 from .errors import TOKEN_SETTING, parse_envelope
@@ -74,6 +74,14 @@ class TiktokApi:
         client = self.client()
         query = encode_query(params)
         bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
+
+        try:
+            client.build_request("GET", path, params=query)
+        except httpx.InvalidURL:  # e.g. a huge `fields` value: refused before any request, not an internal error
+            raise InvalidParams(
+                "the params make a request URL longer than TikTok accepts.",
+                fix="Pass fewer or shorter values (fields, ids, filtering).",
+            ) from None
 
         async def call() -> Reply:
             request = client.build_request("GET", path, params=query)
