@@ -182,7 +182,7 @@ async def test_a_canceled_group_cannot_be_reactivated(session, direct):
 @pytest.mark.parametrize("elements, text", [
     ([event(conversionHappenedAt=NOW_MS // 1000)], "epoch seconds"),
     ([event(conversionHappenedAt=NOW_MS - 91 * 86_400_000)], "more than 90 days"),
-    ([event(conversion=999)], "is not a rule of ad account"),
+    ([event(conversion=999)], "are not rules of ad account"),
     ([event(user={})], "user needs userIds"),
     ([event()] * 5001, "5000"),
 ])  # fmt: skip

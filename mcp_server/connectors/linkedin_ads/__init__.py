@@ -14,9 +14,9 @@ CONNECTOR = Connector(
     id="linkedin-ads",
     title="LinkedIn Ads",
     summary=(
-        "Read-only LinkedIn Campaign Manager: accounts, campaign groups, campaigns, creatives, conversions, lead "
-        "forms and responses, and analytics by campaign, creative, device or member demographics. account_id "
-        "defaults to the configured account."
+        "LinkedIn Campaign Manager: accounts, campaign groups, campaigns, creatives, conversions, lead forms and "
+        "responses, and analytics by campaign, creative, device or member demographics. account_id defaults to the "
+        "configured account. Writes only preview."
     ),
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,

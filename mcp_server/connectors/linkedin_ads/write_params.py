@@ -207,6 +207,13 @@ class AccountUsersCreate(AccountUserKey):
 class AccountUsersUpdate(AccountUserKey, Update):
     role: Upper(Role) | None = Field(None, description="The new role.")
 
+    @model_validator(mode="after")
+    def _only_role(self) -> AccountUsersUpdate:
+        other = sorted(set(self.changes(*self.path_params())) - {"role"})
+        if other:
+            raise ValueError(f"an account user has only a role to update, not {', '.join(other)}")
+        return self
+
     @classmethod
     def path_params(cls) -> tuple[str, ...]:
         return ("account", "account_id", "user")
@@ -228,6 +235,12 @@ class CampaignGroupsCreate(AccountPath):
     runSchedule: Schedule | None = Field(None, description="{start, end}: epoch ms or ISO; start defaults to now.")
     totalBudget: Money | None = Field(None, description="Lifetime budget in the account's currency (needs runSchedule.end).")
     objectiveType: str | None = None
+
+    @model_validator(mode="after")
+    def _budget_needs_end(self) -> CampaignGroupsCreate:
+        if self.totalBudget is not None and "end" not in (self.runSchedule or {}):
+            raise ValueError("a campaign group's totalBudget needs runSchedule.end")
+        return self
 
 
 class CampaignGroupsUpdate(AccountPath, Update):
@@ -347,6 +360,30 @@ class ConversionsUpdate(AccountPath, Update):
         return ("account_id", "account", "id")
 
 
+EVENT_MAX_AGE_DAYS = 90  # Conversions API: LinkedIn rejects events older than 90 days
+
+
+def _event_problems(index: int, event: dict[str, Any], now: int) -> list[str]:
+    problems = []
+    try:
+        event["conversion"] = _conversion_urn(event.get("conversion"))
+    except ValueError as error:
+        problems.append(f"elements[{index}].conversion {error}")
+    at = event.get("conversionHappenedAt")
+    if isinstance(at, bool) or not isinstance(at, int):
+        problems.append(f"elements[{index}].conversionHappenedAt must be epoch milliseconds (an integer)")
+    elif at < 10**12:
+        problems.append(f"elements[{index}].conversionHappenedAt {at} looks like epoch seconds; LinkedIn wants milliseconds")
+    elif at < now - EVENT_MAX_AGE_DAYS * 86_400_000:
+        problems.append(f"elements[{index}].conversionHappenedAt is more than {EVENT_MAX_AGE_DAYS} days ago; LinkedIn rejects it")
+    elif at > now + 3_600_000:
+        problems.append(f"elements[{index}].conversionHappenedAt is in the future")
+    user = event.get("user")
+    if not isinstance(user, dict) or not (user.get("userIds") or user.get("userInfo")):
+        problems.append(f"elements[{index}].user needs userIds (e.g. SHA256_EMAIL) or userInfo")
+    return problems
+
+
 class ConversionEventsCreate(AccountPath):
     elements: Annotated[list[dict[str, Any]], BeforeValidator(_maybe_json)] = Field(
         min_length=1,
@@ -356,6 +393,18 @@ class ConversionEventsCreate(AccountPath):
             "ago), user {userIds: [{idType: SHA256_EMAIL, idValue}]} or userInfo, conversionValue, eventId (de-duplicates)}."
         ),
     )
+
+    @field_validator("elements")
+    @classmethod
+    def _events(cls, elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """What LinkedIn would refuse per event, refused here before anything is sent (checked again at apply)."""
+        now = int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+        events = [dict(e) for e in elements]
+        problems = [p for i, e in enumerate(events) for p in _event_problems(i, e, now)]
+        if problems:
+            more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+            raise ValueError(f"{len(problems)} problem(s) LinkedIn would refuse: {'; '.join(problems[:10])}{more}")
+        return events
 
 
 class CampaignConversionKey(Params):

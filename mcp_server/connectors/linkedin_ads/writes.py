@@ -8,9 +8,8 @@ compares like with like; the VendorCall carries LinkedIn's form (amount strings,
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,7 +27,7 @@ from ...changes import (
     WriteContext,
 )
 from ...changes.guardrails import check_budget, check_currency, spend_starts
-from ...errors import ConnectorError, InvalidParams, NotFound
+from ...errors import InvalidParams, NotFound
 from . import params as p
 from . import restli
 from . import write_params as w
@@ -38,7 +37,6 @@ from .write_api import send_direct, send_hosted, vendor_call
 DELIVERING = "ACTIVE"
 BUDGETS = ("dailyBudget", "totalBudget")
 MONEY = ("dailyBudget", "totalBudget", "unitCost", "value")
-EVENT_MAX_AGE_DAYS = 90  # Conversions API: events older than 90 days are rejected
 SHOWN_EVENTS = 50  # a preview lists at most this many events one by one; the rest are summed up
 COMPOUND_KEY_HOSTED = (
     "Airbyte's LinkedIn connector (spec 1.2.0) addresses {what} as /{path}/(name={{urn}},...), while LinkedIn's "
@@ -173,7 +171,7 @@ class Update(Base):
             if before != after:
                 fields[name] = FieldChange(before, after)
         if not fields:
-            raise InvalidParams(f"{label} already has these values; nothing would change.", fix="Preview a different value.")
+            raise GuardrailRefused(f"{label} already has these values; nothing would change.", fix="Preview a different value.")
         for name in BUDGETS:
             if name in fields:
                 check_budget(f"{label} {name}", _amount(current.get(name)), _amount(sent[name]) or 0.0, ctx.limits, currency)
@@ -271,15 +269,13 @@ class Create(Base):
             if self.account_scoped:
                 path["account_id"] = _hosted_int(account_id, ctx.mode)
         if self.entity == "creatives" and params.campaign not in snapshot.labels:
-            raise InvalidParams(f"campaign {params.campaign} is not in ad account {snapshot.account.get('id')}.",
+            raise NotFound(f"campaign {params.campaign} is not in ad account {snapshot.account.get('id')}.",
                                 fix="`campaigns list` shows the account's campaigns.")  # fmt: skip
         for name in self.money:
             if name in body:
                 body[name] = _with_currency(f"new {self.entity[:-1]} {name}", w._money(body[name]), currency)
         if self.schedule and "runSchedule" not in body:
             body["runSchedule"] = {"start": _now_ms()}
-        if self.entity == "campaign_groups" and "totalBudget" in body and "end" not in body["runSchedule"]:
-            raise InvalidParams("a campaign group's totalBudget needs runSchedule.end.", fix="Add runSchedule.end, or leave totalBudget out.")
         label = f"new {self.entity[:-1].replace('_', ' ')} {body.get('name', '')}".strip()
         notices = []
         if self.status_key and body.get(self.status_key) == DELIVERING:
@@ -323,23 +319,17 @@ class AccountUser(Base):
         label = f"{params.user} on {account}"
         if self.action == "delete":
             if before is None:
-                raise InvalidParams(f"{label}: the member has no role there; nothing to remove.", fix="`account_users list` shows the roles.")
+                raise NotFound(f"{label}: the member has no role there; nothing to remove.", fix="`account_users list` shows the roles.")
             change = ObjectChange(key, "delete", {"role": FieldChange(before, None)}, label=params.user)
             return Proposal(account_id, [change], [self.call(ctx, {"account": account, "user": params.user}, [key])])
         if self.action == "update":
-            try:
-                changes = params.changes(*params.path_params())
-            except ValueError as error:
-                raise InvalidParams(str(error)) from None
-            if set(changes) != {"role"}:
-                raise InvalidParams(f"an account user has only a role to update, not {', '.join(sorted(set(changes) - {'role'}))}.")
-            role = str(changes["role"]).upper()
+            role = str(params.changes(*params.path_params())["role"]).upper()
             if before is None:
-                raise InvalidParams(f"{label}: the member has no role to update.", fix="Use account_users create to add one.")
+                raise NotFound(f"{label}: the member has no role to update.", fix="Use account_users create to add one.")
         else:
             role = params.role
         if before == role:
-            raise InvalidParams(f"{label} already has the role {role}; nothing would change.")
+            raise GuardrailRefused(f"{label} already has the role {role}; nothing would change.", fix="Preview a different role.")
         kind = "create" if before is None else "update"
         body = {"account": account, "user": params.user}
         body |= {"patch": {"$set": {"role": role}}} if self.action == "update" else {"role": role}
@@ -374,9 +364,11 @@ class CampaignConversion(Base):
         key = f"(campaign:{params.campaign_urn},conversion:{params.conversion_urn})"
         before = snapshot.objects[key]["associated"]
         after = self.action == "create"
+        if before == after and not after:
+            raise NotFound(f"{snapshot.labels[key]}: the campaign is not associated with the rule; nothing to remove.")
         if before == after:
-            state = "already" if after else "not"
-            raise InvalidParams(f"{snapshot.labels[key]}: the campaign is {state} associated with the rule; nothing would change.")
+            raise GuardrailRefused(f"{snapshot.labels[key]}: the campaign is already associated with the rule; nothing would change.",
+                                   fix="Nothing to do.")
         body = {"campaign_urn": params.campaign_urn, "conversion_urn": params.conversion_urn}
         if after:
             body |= {"campaign": params.campaign_urn, "conversion": params.conversion_urn}
@@ -425,35 +417,11 @@ class ConversionEvents(Base):
         return snapshot
 
     def plan(self, ctx: WriteContext, params: Any, snapshot: Snapshot) -> Proposal:
-        now = int(time.time() * 1000)
-        oldest = now - EVENT_MAX_AGE_DAYS * 86_400_000
-        events, problems = [], []
-        for index, event in enumerate(params.elements):
-            event = dict(event)
-            try:
-                event["conversion"] = w._conversion_urn(event.get("conversion"))
-            except ValueError as error:
-                problems.append(f"elements[{index}].conversion {error}")
-                continue
-            at = event.get("conversionHappenedAt")
-            if isinstance(at, bool) or not isinstance(at, int):
-                problems.append(f"elements[{index}].conversionHappenedAt must be epoch milliseconds (an integer)")
-            elif at < 10**12:
-                problems.append(f"elements[{index}].conversionHappenedAt {at} looks like epoch seconds; LinkedIn wants milliseconds")
-            elif at < oldest:
-                problems.append(f"elements[{index}].conversionHappenedAt is more than {EVENT_MAX_AGE_DAYS} days ago; LinkedIn rejects it")
-            elif at > now + 3_600_000:
-                problems.append(f"elements[{index}].conversionHappenedAt is in the future")
-            user = event.get("user")
-            if not isinstance(user, dict) or not (user.get("userIds") or user.get("userInfo")):
-                problems.append(f"elements[{index}].user needs userIds (e.g. SHA256_EMAIL) or userInfo")
-            if snapshot.labels and event["conversion"] not in snapshot.labels:
-                problems.append(f"elements[{index}].conversion {event['conversion']} is not a rule of ad account {snapshot.account.get('id')}")
-            events.append(event)
-        if problems:
-            more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
-            raise InvalidParams(f"{len(problems)} event(s) LinkedIn would refuse: {'; '.join(problems[:10])}{more}.",
-                                fix="Correct or leave out those events; times are epoch milliseconds within the last 90 days.")  # fmt: skip
+        events = params.elements  # checked by the model: rule URNs, epoch ms within 90 days, a user each
+        unknown = sorted({e["conversion"] for e in events if snapshot.labels and e["conversion"] not in snapshot.labels})
+        if unknown:
+            raise NotFound(f"conversion rule(s) {', '.join(unknown[:10])} are not rules of ad account {snapshot.account.get('id')}.",
+                           fix="`conversions list` shows the account's rules; pass account_id for another account.")  # fmt: skip
         objects = [ObjectChange(None, "create", new_object=e, label=snapshot.labels.get(e["conversion"])) for e in events[:SHOWN_EVENTS]]
         notices = []
         if len(events) > SHOWN_EVENTS:
