@@ -178,6 +178,7 @@ def _done() -> Response:
 
 
 def _status_change(item: dict[str, Any], changes: dict[str, Any], key: str = "status") -> None:
+    """Campaign groups: "CANCELED ... permanently canceled and cannot be reactivated" (Microsoft Learn)."""
     if key in changes and item.get(key) == "CANCELED" and changes[key] != "CANCELED":
         raise _refuse(400, "A CANCELED object cannot be reactivated or changed to another status", code="INVALID_STATUS_TRANSITION", field=f"patch.$set.{key}")
 
@@ -231,7 +232,6 @@ def account(w: Writer) -> Response:
     if w.method == "DELETE":
         return _delete_draft(w, w.data.accounts, item)
     changes = w.partial_update()
-    _status_change(item, changes)
     _apply(item, changes)
     return _done()
 
@@ -374,7 +374,6 @@ def campaign(w: Writer) -> Response:
     if w.method == "DELETE":
         return _delete_draft(w, w.data.campaigns, item)
     changes = w.partial_update()
-    _status_change(item, changes)
     _schedule(changes)
     _money(changes, acct["currency"], "dailyBudget", "totalBudget", "unitCost")
     was = item.get("status")
@@ -428,7 +427,6 @@ def creative(w: Writer) -> Response:
     for name in changes:
         if name not in CREATIVE_MUTABLE:
             raise _refuse(400, f"Field '{name}' of a creative cannot be updated", code="FIELD_NOT_UPDATABLE", field=f"patch.$set.{name}")
-    _status_change(item, changes, "intendedStatus")
     item.update(changes)
     item["lastModifiedAt"] = ms(today())
     return _done()
