@@ -116,8 +116,10 @@ async def test_writes_off_hides_apply_change_and_previews_say_how_to_switch_on(e
     assert writes(env) == []
 
 
-@pytest.mark.parametrize("answer", ["accept", "decline", "cancel", "unticked"])
-async def test_the_person_confirms_through_elicitation(env, answer):
+@pytest.mark.parametrize(("answer", "mode"), [("accept", "current"), ("decline", "current"), ("cancel", "current"),
+                                              ("unticked", "current"), ("accept", "legacy"), ("decline", "legacy")])
+async def test_the_person_confirms_through_elicitation(env, answer, mode):
+    """2026-07-28 connections ask through an input request in the result; legacy ones through a request to the client."""
     campaign = cbo_campaign(env, True)
     asked: list[str] = []
 
@@ -129,7 +131,7 @@ async def test_the_person_confirms_through_elicitation(env, answer):
             return ElicitResult(action="accept", content={"value": False})
         return ElicitResult(action=answer)
 
-    async with Client(server(), elicitation_handler=person) as client:
+    async with Client(server(), elicitation_handler=person, **({"mode": "legacy"} if mode == "legacy" else {})) as client:
         body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
         result = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]}, raise_on_error=False)
     assert len(asked) == 1 and campaign["campaign_name"] in asked[0] and "ENABLE → DISABLE" in asked[0]
@@ -356,3 +358,107 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     assert code == 0 and json.loads(out)["meta"]["result"] == "applied"
     code, out, _ = run("changes")
     assert "APPLIED tiktok-marketing campaigns.update" in out and "'ENABLE' → 'DISABLE'" in out
+
+
+async def test_a_write_is_resent_only_when_it_never_left():
+    from mcp_server.errors import NetworkError, OutcomeUnknown
+    from mcp_server.http import ClientOptions, new_client, send_write
+
+    seen: list[str] = []
+
+    def transport(failures: list[Exception]):
+        def handle(request: httpx.Request) -> httpx.Response:
+            seen.append(request.url.path)
+            if failures:
+                raise failures.pop(0)
+            return httpx.Response(200, json={"code": 0})
+
+        return httpx.MockTransport(handle)
+
+    options = ClientOptions(retry_attempts=3, retry_max_wait=0.0)
+    cases = [
+        ([httpx.ConnectError("refused")], None, 2),  # never left: sent again, and answered
+        ([httpx.ConnectError("refused")] * 3, NetworkError, 3),  # never left, every time: not sent
+        ([httpx.ReadTimeout("slow")], OutcomeUnknown, 1),  # sent, answer lost: never again
+        ([httpx.RemoteProtocolError("dropped")], OutcomeUnknown, 1),
+    ]
+    for failures, raised, attempts in cases:
+        seen.clear()
+        async with new_client(ClientOptions(transport=transport(list(failures))), base_url="http://fake") as client:
+            request = client.build_request("POST", "/write", json={})
+            if raised is None:
+                assert (await send_write(client, request, service="the fake", options=options)).status_code == 200
+            else:
+                with pytest.raises(raised):
+                    await send_write(client, request, service="the fake", options=options)
+        assert len(seen) == attempts
+
+
+async def test_replicas_apply_a_change_at_most_once(env, tmp_path, monkeypatch):
+    """Two servers with the same key (this process's): one with the shared journal answers the first result; one
+    with its own journal reads the vendor back, finds the proposed values, and sends nothing either."""
+    campaign = cbo_campaign(env, True)
+    async with Client(server()) as first:
+        body = await preview(first, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        change_id = body["meta"]["change_id"]
+        await first.call_tool("apply_change", {"change_id": change_id})
+    async with Client(server()) as sharing:
+        shared = (await sharing.call_tool("apply_change", {"change_id": change_id})).structured_content
+    monkeypatch.setenv("CONNECTOR_MCP_JOURNAL_PATH", str(tmp_path / "other.jsonl"))
+    async with Client(server()) as alone:
+        unshared = (await alone.call_tool("apply_change", {"change_id": change_id})).structured_content
+    assert shared["meta"]["repeated"] is True and shared["meta"]["result"] == "applied"
+    assert unshared["meta"]["result"] == "already_applied"
+    assert len(writes(env)) == 1
+
+
+async def test_concurrent_applies_of_one_id_send_once(env):
+    campaign = cbo_campaign(env, True)
+    async with Client(server()) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        arguments = {"change_id": body["meta"]["change_id"]}
+        results = await asyncio.gather(*(client.call_tool("apply_change", arguments) for _ in range(3)))
+    assert len(writes(env)) == 1
+    assert sorted(bool(r.structured_content["meta"].get("repeated")) for r in results) == [False, True, True]
+
+
+async def test_the_journal_names_the_http_caller_never_the_token(env, tmp_path, monkeypatch):
+    from mcp.server.auth.provider import AccessToken
+
+    token = AccessToken(token="canary-http-caller-token-1234", client_id="ops-dashboard", scopes=[], subject="alice")
+    monkeypatch.setattr("mcp_server.changes.tool.get_access_token", lambda: token)
+    campaign = cbo_campaign(env, True)
+    async with Client(server()) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+    text = (tmp_path / "journal.jsonl").read_text()
+    assert json.loads(text)["caller"] == {"client_id": "ops-dashboard", "subject": "alice"}
+    assert "canary-http" not in text
+
+
+async def test_the_real_server_over_stdio_previews_asks_and_applies_once(env, tmp_path):
+    """The installed entry point as a subprocess (stdio), vendor traffic over a socket to the fake."""
+    import sys
+
+    from fastmcp.client.transports import StdioTransport
+
+    campaign = cbo_campaign(env, True)
+    child = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    child |= {"FASTMCP_SHOW_SERVER_BANNER": "false", "CONNECTOR_MCP_WRITES": "on",
+              "CONNECTOR_MCP_CONNECTORS": "tiktok-marketing"}  # fmt: skip
+    transport = StdioTransport(command=sys.executable, args=["-m", "mcp_server"], env=child, cwd=str(tmp_path))
+    asked: list[str] = []
+
+    async def person(message, response_type, params, context):
+        asked.append(message)
+        return ElicitResult(action="accept", content={"value": True})
+
+    async with Client(transport, elicitation_handler=person) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        assert writes(env) == []
+        first = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+        again = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+    assert len(asked) == 1 and first.structured_content["meta"]["result"] == "applied"
+    assert again.structured_content["meta"]["repeated"] is True
+    assert len(writes(env)) == 1
+    assert json.loads((tmp_path / "journal.jsonl").read_text())["result"] == "applied"

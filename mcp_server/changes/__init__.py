@@ -16,8 +16,10 @@ The flow, for every connector alike:
    (elicitation when the client can) → `handler.read` again: drift refuses, "already applied" sends nothing
    → `handler.send` for each `VendorCall` of the plan, in order, once each → one journal line.
 
-Public surface: `spec` (the interface a connector implements), `guardrails` (shared checks). The machinery
-(`preview`, `apply`, `change_id`, `journal`, `tool`, `cli`) is internal to this package.
+Public surface: `spec` (the interface a connector implements), `guardrails` (shared checks). The machinery is
+internal: `service` (settings, backends, the at-most-once store), `preview`, `change_id` (the signed plan),
+`summary` (the paragraph a person confirms), `apply`, `journal`, `tool` (apply_change, elicitation) and `cli`
+(`connector-mcp changes` / `apply`).
 """
 
 from .spec import (

@@ -76,7 +76,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from .service import WRITES_SETTING, Changes
 
     settings = server_settings(args)
-    signing.use_key(os.environ.get(KEY_SETTING))
+    key = getattr(settings, "secret_key", None)  # the setting, where this build has it; else the environment
+    signing.use_key(key.get_secret_value() if key is not None else os.environ.get(KEY_SETTING))
     connectors = [REGISTRY[c] for c in settings.connectors or REGISTRY if c in REGISTRY]
     runtime = Runtime(settings, connectors, hosted_demo=bool(args.hosted and settings.demo))
     changes = Changes(settings, runtime, connectors)

@@ -29,7 +29,8 @@ def summary(connector: Connector, change: Change) -> str:
             parts.append(f"{obj.kind} {name}: {fields}")
     if count > MAX_OBJECTS_SHOWN:
         parts.append(f"and {count - MAX_OBJECTS_SHOWN} more")
-    text = f"{connector.title}{where}: {change.action} {count} {change.entity}: " + "; ".join(parts) + "."
+    objects = "1 object" if count == 1 else f"{count} objects"
+    text = f"{connector.title}{where}, {change.entity} {change.action} ({objects}): " + "; ".join(parts) + "."
     for notice in change.notices:
         text += f" {notice}"
     return text + " Nothing is sent unless this is confirmed."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import mcp_types
@@ -16,8 +15,6 @@ from pydantic.json_schema import SkipJsonSchema
 from ..errors import InvalidParams
 from ..tool_results import LeanMeta, answer, error_result
 from .apply import Answer, Applier
-
-log = logging.getLogger("mcp_server.changes")
 
 NAME = "apply_change"
 DESCRIPTION = (

@@ -38,7 +38,7 @@ from .data import (
 )
 from .objects import HANDLERS
 from .query import Grant, Query, TikTokFault
-from .writes import WRITE_HANDLERS, json_body
+from .writes import WRITE_HANDLERS, json_body, undo_writes
 
 __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
 
@@ -84,7 +84,6 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
 
 def create_app() -> Starlette:
     data = build_dataset(today())
-    written = {"dirty": False}  # a write changed the dataset: reset rebuilds it
     counter = itertools.count(1)
     faults, requests = FaultQueue(), RequestLog()
     latency = {"seconds": 0.0}
@@ -131,7 +130,6 @@ def create_app() -> Starlette:
         try:
             if request.method == "POST":
                 result = handler(data, json_body(raw), grant)
-                written["dirty"] = True
             else:
                 result = handler(data, Query(request.query_params), grant)
         except TikTokFault as exc:
@@ -154,9 +152,7 @@ def create_app() -> Starlette:
 
     def reset() -> None:
         latency["seconds"] = 0.0
-        if written["dirty"]:  # writes applied to the fake's state are undone (same seed, same day)
-            data.__dict__.update(build_dataset(today()).__dict__)
-            written["dirty"] = False
+        undo_writes(data)  # the fake's state is as built again
 
     app = Starlette(
         routes=[

@@ -60,6 +60,8 @@ class Dataset:
     business_centers: dict[str, dict[str, Any]] = field(default_factory=dict)
     # kind ("campaigns", "adgroups", "ads", "audiences", "images", "videos", "spark_ads", "catalogs") -> advertiser -> records
     objects: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    # (record, field, previous value) for every field a write changed, so a reset can undo them (sandbox/writes.py)
+    undo: list[tuple[dict[str, Any], str, Any]] = field(default_factory=list)
 
     def add(self, kind: str, advertiser_id: str, record: dict[str, Any]) -> dict[str, Any]:
         self.objects.setdefault(kind, {}).setdefault(advertiser_id, []).append(record)

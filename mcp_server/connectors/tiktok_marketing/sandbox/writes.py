@@ -30,6 +30,18 @@ KINDS = {
 }
 
 
+def _set(data: Dataset, record: dict[str, Any], name: str, value: Any) -> None:
+    """Change one field, remembering the old value so the fake's reset can undo it."""
+    data.undo.append((record, name, record.get(name)))
+    record[name] = value
+
+
+def undo_writes(data: Dataset) -> None:
+    while data.undo:
+        record, name, value = data.undo.pop()
+        record[name] = value
+
+
 def _advertiser(data: Dataset, body: dict[str, Any], grant: Grant) -> str:
     advertiser = body.get("advertiser_id")
     if not advertiser:
@@ -63,7 +75,7 @@ def _stop_delivery(data: Dataset, ads: list[dict[str, Any]]) -> None:
     for ad in ads:
         delivery = ad.get("_delivery")
         if delivery is not None and delivery.last_day > yesterday:
-            ad["_delivery"] = dataclasses.replace(delivery, last_day=max(yesterday, delivery.first_day - dt.timedelta(days=1)))
+            _set(data, ad, "_delivery", dataclasses.replace(delivery, last_day=max(yesterday, delivery.first_day - dt.timedelta(days=1))))
 
 
 def _ads_under(data: Dataset, kind: str, advertiser: str, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -86,11 +98,12 @@ def status_update(kind: str) -> WriteHandler:
         for record in records:
             _alive(record, kind)
         for record in records:  # all or nothing (allow_partial_success is false by default)
-            record["operation_status"] = "DISABLE" if status == "DELETE" else status
-            record["secondary_status"] = prefix + {"ENABLE": delivering[len(prefix):], "DISABLE": "DISABLE", "DELETE": "DELETE"}[status]
-            record["_deleted"] = status == "DELETE"
-            record["_delivering"] = status == "ENABLE"
-            record["modify_time"] = now().strftime("%Y-%m-%d %H:%M:%S")
+            secondary = {"ENABLE": delivering[len(prefix):], "DISABLE": "DISABLE", "DELETE": "DELETE"}[status]
+            _set(data, record, "operation_status", "DISABLE" if status == "DELETE" else status)
+            _set(data, record, "secondary_status", prefix + secondary)
+            _set(data, record, "_deleted", status == "DELETE")
+            _set(data, record, "_delivering", status == "ENABLE")
+            _set(data, record, "modify_time", now().strftime("%Y-%m-%d %H:%M:%S"))
             if status != "ENABLE":
                 _stop_delivery(data, _ads_under(data, kind, advertiser, record))
         return {ids_param: ids, "status": status}
@@ -105,9 +118,9 @@ def campaign_update(data: Dataset, body: dict[str, Any], grant: Grant) -> dict[s
     if "budget" in body:
         if record["budget_mode"] == "BUDGET_MODE_INFINITE":
             raise invalid("budget: The budget cannot be set when budget_mode is BUDGET_MODE_INFINITE.")
-        record["budget"] = float(body["budget"])
+        _set(data, record, "budget", float(body["budget"]))
     if "campaign_name" in body:
-        record["campaign_name"] = str(body["campaign_name"])
+        _set(data, record, "campaign_name", str(body["campaign_name"]))
     return {"campaign_id": record["campaign_id"]}
 
 
@@ -116,11 +129,11 @@ def adgroup_update(data: Dataset, body: dict[str, Any], grant: Grant) -> dict[st
     record = _find(data, "adgroups", advertiser, body.get("adgroup_id"))
     _alive(record, "adgroups")
     if "adgroup_name" in body:
-        record["adgroup_name"] = str(body["adgroup_name"])
+        _set(data, record, "adgroup_name", str(body["adgroup_name"]))
     if "bid_price" in body and record["bid_type"] == "BID_TYPE_CUSTOM":  # otherwise TikTok ignores it
-        record["bid_price"] = float(body["bid_price"])
+        _set(data, record, "bid_price", float(body["bid_price"]))
     if "budget" in body and not _cbo(data, advertiser, record):
-        record["budget"] = float(body["budget"])
+        _set(data, record, "budget", float(body["budget"]))
     return {"adgroup_id": record["adgroup_id"]}
 
 
@@ -146,7 +159,7 @@ def adgroup_budget_update(data: Dataset, body: dict[str, Any], grant: Grant) -> 
         records.append((record, float(item["budget"])))
     for record, budget in records:
         if not _cbo(data, advertiser, record):  # ignored under campaign budget optimisation
-            record["budget"] = budget
+            _set(data, record, "budget", budget)
     return {"adgroup_ids": [r["adgroup_id"] for r, _ in records]}
 
 
