@@ -8,6 +8,7 @@ import time
 
 import pytest
 from fastmcp import Client
+from fastmcp.client.elicitation import ElicitResult
 
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
@@ -319,3 +320,19 @@ async def test_hosted_compound_key_writes_are_refused_with_the_fix(hosted, entit
     text = await refused(session, entity, "create", params)
     assert "direct mode" in text and "(name:<urn>" in text
     assert hosted_writes(fake) == []
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+async def test_the_person_sees_the_linkedin_plan_and_a_decline_sends_nothing(direct, answer):
+    asked: list[str] = []
+
+    async def person(message, response_type, params, context):
+        asked.append(message)
+        return ElicitResult(action="accept", content={"value": True}) if answer == "accept" else ElicitResult(action="decline")
+
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"])), elicitation_handler=person) as client:
+        plan = await preview(client, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
+        result = await client.call_tool("apply_change", {"change_id": plan["meta"]["change_id"]}, raise_on_error=False)
+    assert len(asked) == 1 and "ACTIVE → PAUSED" in asked[0] and ACCOUNT in asked[0], asked
+    assert result.is_error == (answer == "decline")
+    assert len(writes(direct)) == (1 if answer == "accept" else 0)

@@ -283,7 +283,9 @@ class Create(Base):
         elif self.status_key:
             notices.append(f"{label} is created {body.get(self.status_key)}: it delivers nothing until its status is set to ACTIVE.")
         call = self.call(ctx, {**path, **body, **query}, [])
-        return Proposal(snapshot.account.get("id"), [ObjectChange(None, "create", new_object={**body, **query}, label=body.get("name"))], [call], notices)
+        # Shown as lists show objects (ISO times, numeric amounts); the call carries LinkedIn's form.
+        shown = readable({**body, **query})
+        return Proposal(snapshot.account.get("id"), [ObjectChange(None, "create", new_object=shown, label=body.get("name"))], [call], notices)
 
 
 # -- account users and campaign conversions (compound keys) ----------------------------------------
