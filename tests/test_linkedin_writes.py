@@ -336,3 +336,12 @@ async def test_the_person_sees_the_linkedin_plan_and_a_decline_sends_nothing(dir
     assert len(asked) == 1 and "ACTIVE → PAUSED" in asked[0] and ACCOUNT in asked[0], asked
     assert result.is_error == (answer == "decline")
     assert len(writes(direct)) == (1 if answer == "accept" else 0)
+
+
+async def test_a_hosted_403_names_the_scope_and_the_role(hosted):
+    session, fake = hosted
+    plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
+    fake.fault(f"POST /rest/adAccounts/{ACCOUNT}/adCampaigns/{ACTIVE_CAMPAIGN}", "forbidden", connector="linkedin-ads")
+    text = await apply(session, plan["meta"]["change_id"], ok=False)
+    assert "permission_denied" in text and "rw_ads" in text and "VIEWER is read-only" in text, text
+    assert len(hosted_writes(fake)) == 1
