@@ -50,10 +50,24 @@ REPORT_PULL_TOKENS = 10**9
 def action_description(connector: Connector) -> str:
     """The actions this connector has, and which entities take each: 'list (every entity) or get (a, b)'."""
     entities = connector.catalog.entities
-    parts = []
+    parts, many_writes = [], []
     for action in connector.catalog.action_names:
         having = [name for name, entity in entities.items() if action in entity.actions]
-        parts.append(f"{action} ({'every entity' if len(having) == len(entities) else ', '.join(having)})")
+        missing = [name for name in entities if name not in having]
+        # Short forms keep tools/list small: "every entity but a, b"; write actions on many entities are named
+        # together (describe and the resources list their entities; a wrong pair is refused naming the right ones).
+        if missing and len(having) > 3 and any(entities[n].actions[action].write for n in having):
+            many_writes.append(action)
+            continue
+        if not missing:
+            scope = "every entity"
+        elif len(missing) <= 3 < len(having):
+            scope = "every entity but " + ", ".join(missing)
+        else:
+            scope = ", ".join(having)
+        parts.append(f"{action} ({scope})")
+    if many_writes:
+        parts.append(f"{'/'.join(many_writes)} (previews; describe lists the entities)")
     return " or ".join(parts) + "."
 
 

@@ -248,7 +248,12 @@ async def test_the_action_description_lists_each_connectors_actions():
         entities = connector.catalog.entities
         for action in connector.catalog.action_names:
             having = [name for name, entity in entities.items() if action in entity.actions]
-            expected = "every entity" if len(having) == len(entities) else ", ".join(having)
+            missing = [name for name in entities if name not in having]
+            if any(entities[n].actions[action].write for n in having) and len(having) > 3 and missing:
+                assert action in description.rsplit(" or ", 1)[-1] and "describe lists the entities" in description
+                continue  # write actions on many entities are named together; describe lists their entities
+            expected = ("every entity" if not missing else "every entity but " + ", ".join(missing)
+                        if len(missing) <= 3 < len(having) else ", ".join(having))  # fmt: skip
             assert f"{action} ({expected})" in description, description
         assert ("get (" in description) == any("get" in e.actions for e in entities.values())
 

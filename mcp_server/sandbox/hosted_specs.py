@@ -35,6 +35,8 @@ class Op:
     meta: str = "none"  # tiktok | cursor | offset | total | none
     restli: bool = False  # LinkedIn: sends X-Restli-Protocol-Version
     headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"  # writes: POST, PUT, DELETE
+    body: tuple[str, ...] = ()  # writes: the params sent as JSON body fields (any JSON value), in Airbyte's order
 
 
 # ---- TikTok Marketing ---------------------------------------------------------
@@ -164,5 +166,47 @@ LINKEDIN_OPS: dict[tuple[str, str], Op] = {
     ),
     **{(entity, "list"): _analytics(pivot) for entity, pivot in PIVOTS.items()},
 }  # fmt: skip
+
+# LinkedIn writes as Airbyte's spec 1.2.0 declares them: path params by name, body fields as top-level params,
+# PARTIAL_UPDATE bodies as `patch`. Compound keys keep Airbyte's template `(account={account},user={user})`.
+_PARTIAL = {"X-RestLi-Method": "PARTIAL_UPDATE"}
+_CAMPAIGN_BODY = ("account", "name", "politicalIntent", "campaignGroup", "type", "objectiveType", "status", "costType",
+                  "dailyBudget", "unitCost", "totalBudget", "locale", "runSchedule", "targetingCriteria",
+                  "audienceExpansionEnabled", "offsiteDeliveryEnabled", "creativeSelection")  # fmt: skip
+_USER_KEY = {"account": P(required=True, in_path=True), "user": P(required=True, in_path=True)}
+_LINK_KEY = {"campaign_urn": P(required=True, in_path=True), "conversion_urn": P(required=True, in_path=True)}
+
+
+def _write(path: str, method: str, params: dict[str, P] | None = None, body: tuple[str, ...] = (), **headers: str) -> Op:
+    return Op(path, params or {}, restli=True, headers=headers, method=method, body=body)
+
+
+LINKEDIN_WRITES: dict[tuple[str, str], Op] = {
+    ("accounts", "create"): _write("adAccounts", "POST", body=("name", "type", "currency", "reference", "test")),
+    ("accounts", "update"): _write("adAccounts/{id}", "POST", _ID, ("patch",), **_PARTIAL),
+    ("accounts", "delete"): _write("adAccounts/{id}", "DELETE", _ID),
+    ("account_users", "create"): _write("adAccountUsers/(account={account},user={user})", "PUT", _USER_KEY, ("role",)),
+    ("account_users", "update"): _write("adAccountUsers/(account={account},user={user})", "POST", _USER_KEY, ("patch",), **_PARTIAL),
+    ("account_users", "delete"): _write("adAccountUsers/(account={account},user={user})", "DELETE", _USER_KEY),
+    ("campaign_groups", "create"): _write("adAccounts/{account_id}/adCampaignGroups", "POST", _ACCOUNT,
+                                          ("account", "name", "status", "runSchedule", "totalBudget", "objectiveType")),
+    ("campaign_groups", "update"): _write("adAccounts/{account_id}/adCampaignGroups/{id}", "POST", {**_ACCOUNT, **_ID}, ("patch",), **_PARTIAL),
+    ("campaign_groups", "delete"): _write("adAccounts/{account_id}/adCampaignGroups/{id}", "DELETE", {**_ACCOUNT, **_ID}),
+    ("campaigns", "create"): _write("adAccounts/{account_id}/adCampaigns", "POST", _ACCOUNT, _CAMPAIGN_BODY),
+    ("campaigns", "update"): _write("adAccounts/{account_id}/adCampaigns/{id}", "POST", {**_ACCOUNT, **_ID}, ("patch",), **_PARTIAL),
+    ("campaigns", "delete"): _write("adAccounts/{account_id}/adCampaigns/{id}", "DELETE", {**_ACCOUNT, **_ID}),
+    ("creatives", "create"): _write("adAccounts/{account_id}/creatives", "POST", _ACCOUNT, ("campaign", "content", "intendedStatus", "name")),
+    ("creatives", "update"): _write("adAccounts/{account_id}/creatives/{id}", "POST", {**_ACCOUNT, **_ID}, ("patch",), **_PARTIAL),
+    ("creatives", "delete"): _write("adAccounts/{account_id}/creatives/{id}", "DELETE", {**_ACCOUNT, **_ID}, **{"X-RestLi-Method": "DELETE"}),
+    ("conversions", "create"): _write("conversions", "POST", {"autoAssociationType": P(choices=("ALL_CAMPAIGNS",))},
+                                      ("account", "name", "type", "attributionType", "postClickAttributionWindowSize",
+                                       "viewThroughAttributionWindowSize", "enabled", "urlMatchRuleExpression", "value")),
+    ("conversions", "update"): _write("conversions/{id}", "POST", {**_ID, "account": P(required=True)}, ("patch",), **_PARTIAL),
+    ("conversion_events", "create"): _write("conversionEvents", "POST", None, ("elements",), **{"X-RestLi-Method": "BATCH_CREATE"}),
+    ("campaign_conversions", "create"): _write("campaignConversions/(campaign={campaign_urn},conversion={conversion_urn})", "PUT",
+                                               _LINK_KEY, ("campaign", "conversion")),
+    ("campaign_conversions", "delete"): _write("campaignConversions/(campaign={campaign_urn},conversion={conversion_urn})", "DELETE", _LINK_KEY),
+}  # fmt: skip
+LINKEDIN_OPS.update(LINKEDIN_WRITES)
 
 OPS: dict[str, dict[tuple[str, str], Op]] = {"tiktok-marketing": TIKTOK_OPS, "linkedin-ads": LINKEDIN_OPS}

@@ -10,14 +10,15 @@ from .page_state import check as check_page_state
 from .report import REPORT
 from .client import LinkedinDirectBackend
 from .settings import LinkedinAdsSettings
+from .writes import WRITES
 
 CONNECTOR = Connector(
     id="linkedin-ads",
     title="LinkedIn Ads",
     summary=(
-        "Read-only LinkedIn Campaign Manager: accounts, campaign groups, campaigns, creatives, conversions, lead "
-        "forms and responses, and analytics by campaign, creative, device or member demographics. account_id "
-        "defaults to the configured account."
+        "LinkedIn Campaign Manager: accounts, campaign groups, campaigns, creatives, conversions, lead forms and "
+        "responses, and analytics by campaign, creative, device or member demographics. account_id defaults to the "
+        "configured account. Writes only preview."
     ),
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,
@@ -30,4 +31,5 @@ CONNECTOR = Connector(
     report=REPORT,
     page_state=check_page_state,
     login=LOGIN,
+    writes=WRITES,
 )

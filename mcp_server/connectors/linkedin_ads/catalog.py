@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...catalog import Action, Catalog, entity
 from . import params as p
+from . import write_params as wp
 from .analytics_params import METRICS, PIVOTS, AnalyticsParams
 from .names import ENTITY_PIVOTS
 from .names import PREFIX as NAME_PREFIX
@@ -124,6 +125,14 @@ def _get(summary: str, params, *fields: str, defaults: tuple[str, ...], notes: s
     return Action("get", summary, params, "none", fields, None, notes, default_fields=defaults)
 
 
+def _write(name: str, summary: str, params, notes: str = "") -> Action:
+    """A write action: a call previews the change (reads, plans, never writes); apply_change applies it."""
+    return Action(name, summary, params, notes=notes, write=True)
+
+
+UPDATE_NOTE = 'Airbyte\'s envelope patch {"$set": {...}} or the fields as params; $set replaces each field whole.'
+
+
 def _analytics(name: str) -> object:
     pivot = PIVOTS[name]
     facet = "creatives" if pivot == "CREATIVE" else "campaigns"
@@ -143,12 +152,18 @@ CATALOG = Catalog.of(
                      *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS,
                      notes=f"Needs no account_id. {_status_note(p.ACCOUNT_STATUSES)}"),
         _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS),
+        _write("create", "Create a BUSINESS ad account.", wp.AccountsCreate),
+        _write("update", "Change an ad account (name, status, ...).", wp.AccountsUpdate, UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT ad account (others: update status PENDING_DELETION).", wp.AccountsDelete),
     ),  # fmt: skip
     entity(
         "account_users",
         "Members with a role on an ad account.",
         _offset_list("Users and roles of an account (no account at all: your roles on every account).",
                      p.AccountUsersList, *ACCOUNT_USER_FIELDS, defaults=ACCOUNT_USER_DEFAULTS),
+        _write("create", "Give a member a role on an ad account (PUT on (account, user)).", wp.AccountUsersCreate),
+        _write("update", "Change a member's role on an ad account.", wp.AccountUsersUpdate, UPDATE_NOTE),
+        _write("delete", "Remove a member from an ad account.", wp.AccountUsersDelete),
     ),  # fmt: skip
     entity(
         "campaign_groups",
@@ -158,6 +173,9 @@ CATALOG = Catalog.of(
                      notes=f"{ACCOUNT_NOTE} {_status_note(p.GROUP_STATUSES)}"),
         _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, defaults=CAMPAIGN_GROUP_DEFAULTS,
              notes=ACCOUNT_NOTE),
+        _write("create", "Create a campaign group (DRAFT unless status says otherwise).", wp.CampaignGroupsCreate),
+        _write("update", "Change a campaign group: status, name, totalBudget, runSchedule.", wp.CampaignGroupsUpdate, UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT campaign group (others: update status PENDING_DELETION).", wp.CampaignGroupsDelete),
     ),  # fmt: skip
     entity(
         "campaigns",
@@ -166,6 +184,10 @@ CATALOG = Catalog.of(
                      *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS,
                      notes=f"{ACCOUNT_NOTE} {_status_note(p.CAMPAIGN_STATUSES)}"),
         _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS, notes=ACCOUNT_NOTE),
+        _write("create", "Create a campaign (DRAFT unless status says otherwise).", wp.CampaignsCreate),
+        _write("update", "Change a campaign: status (pause/resume), budgets, bid, schedule, name, targeting.", wp.CampaignsUpdate,
+               UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT campaign (others: update status PENDING_DELETION).", wp.CampaignsDelete),
     ),  # fmt: skip
     entity(
         "creatives",
@@ -173,6 +195,9 @@ CATALOG = Catalog.of(
         _cursor_list("Creatives, optionally filtered by campaigns, creatives, intendedStatuses.", p.CreativesList,
                      *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, page_max=CREATIVES_PAGE_MAX),
         _get("One creative.", p.CreativesGet, *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, notes=ACCOUNT_NOTE),
+        _write("create", "Create a creative in a campaign (intendedStatus DRAFT unless given).", wp.CreativesCreate),
+        _write("update", "Change a creative: intendedStatus, name, leadgenCallToAction.", wp.CreativesUpdate, UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT creative (others: update intendedStatus PENDING_DELETION).", wp.CreativesDelete),
     ),  # fmt: skip
     entity(
         "conversions",
@@ -181,6 +206,19 @@ CATALOG = Catalog.of(
                      defaults=CONVERSION_DEFAULTS),
         _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS, defaults=CONVERSION_DEFAULTS,
              notes=f"LinkedIn reads a conversion rule within its account (?account=). {ACCOUNT_NOTE}"),
+        _write("create", "Create a conversion rule.", wp.ConversionsCreate),
+        _write("update", "Change a conversion rule (enabled=false retires it; there is no delete).", wp.ConversionsUpdate, UPDATE_NOTE),
+    ),  # fmt: skip
+    entity(
+        "conversion_events",
+        "Offline conversion events sent to LinkedIn's Conversions API (write-only).",
+        _write("create", "Upload up to 5,000 conversion events (BATCH_CREATE); results per event.", wp.ConversionEventsCreate),
+    ),
+    entity(
+        "campaign_conversions",
+        "Associations of campaigns with conversion rules (write-only; `conversions list` shows them as campaigns).",
+        _write("create", "Associate a campaign with a conversion rule.", wp.CampaignConversionKey),
+        _write("delete", "Remove a campaign's association with a conversion rule.", wp.CampaignConversionKey),
     ),  # fmt: skip
     entity(
         "lead_forms",

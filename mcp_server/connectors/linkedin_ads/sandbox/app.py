@@ -2,11 +2,13 @@
 
 Same paths, headers, Rest.li 2.0 syntax, page-size limits, 414/tunnelling,
 version sunsets and error envelopes as LinkedIn. Control routes (tests only):
-  POST /__sandbox__/faults   {"match": "<path substring>", "kind": "rate_limited", "times": 1}
+  POST /__sandbox__/faults   {"match": "<substring of 'METHOD /rest/path'>", "kind": "rate_limited", "times": 1}
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
-                             "stall" takes "seconds" (default 2); kinds: FAULTS and TRANSPORT_FAULTS)
+                             "stall" takes "seconds" (default 2); kinds: FAULTS, TRANSPORT_FAULTS and
+                             applied_then_drop: a write is carried out, then its answer is cut off)
   POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
-  POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false, "consent": "deny"}
+  POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false, "scopes": ["r_ads"],
+                              "member_roles": {"512345678": "VIEWER"}}
   GET  /oauth/v2/authorization, POST /oauth/v2/introspectToken: the login pages (oauth.py)
   POST /__sandbox__/expire_tokens   every issued access token expires now
 """
@@ -25,8 +27,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
-from . import data as sandbox_data, oauth, routes as sandbox_routes
+from ....sandbox.control import CutOff, FaultQueue, RequestLog, control_routes, transport_fault
+from . import data as sandbox_data, oauth, routes as sandbox_routes, writes as sandbox_writes
+from .analytics import MEMBER
 from .rules import BadParam, error, parse_query, version_active
 
 DEMO_CLIENT_ID = "demo-linkedin-client"
@@ -37,6 +40,8 @@ MINTED_TOKEN_PREFIX = "AQV-canary-li-minted-"  # access tokens the fake issues o
 DEMO_ACCOUNT_ID = str(sandbox_data.MAIN_ACCOUNT)
 DEFAULT_TTL = 5_184_000  # 60 days, as LinkedIn
 MAX_QUERY = 4096
+# What the demo token may do (LinkedIn grants scopes per app and member); /__sandbox__/config narrows it.
+ALL_SCOPES = ("r_ads", "r_ads_reporting", "r_marketing_leadgen_automation", "rw_ads", "rw_conversions")
 
 _TOKEN_ERROR = {"status": 401, "serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"}
 _EXPIRED = {"status": 401, "serviceErrorCode": 65602, "code": "EXPIRED_ACCESS_TOKEN", "message": "The token used in the request has expired"}
@@ -69,6 +74,12 @@ FAULTS: dict[str, tuple[int, Any]] = {
 # Faults of the connection or the body rather than LinkedIn's answer: they end the answer early, send a
 # 200 whose JSON is cut off or empty, or wait past the client's read timeout before answering normally.
 TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
+# A write LinkedIn carries out whose answer is then lost: the ambiguous failure a client must never resend.
+APPLIED_THEN_DROPPED = "applied_then_drop"
+
+
+class AppliedThenDropped(CutOff):
+    """Marks a fault that lets the write through and then cuts its answer off."""
 ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "504": "gateway_timeout",
            "401": "expired_token", "403": "forbidden", "404": "not_found", "414": "uri_too_long"}  # fmt: skip
 
@@ -76,6 +87,9 @@ ALIASES = {"429": "rate_limited", "500": "server_error", "503": "unavailable", "
 class FakeState:
     def __init__(self) -> None:
         self.data = sandbox_data.build()
+        self.dirty = False  # a write changed data: the next reset rebuilds it
+        self.events: list[dict[str, Any]] = []  # conversion events accepted
+        self.event_ids: set[tuple[str, Any]] = set()
         self.requests = RequestLog(body_encoding="latin-1", raw_path=True)
         self.faults = FaultQueue()
         self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
@@ -92,16 +106,37 @@ class FakeState:
         self.tokens[DEMO_ACCESS_TOKEN] = float("inf")
         self.codes.clear()
         self.consent = "allow"
+        if self.dirty:
+            self.data, self.dirty = sandbox_data.build(), False
+        self.events, self.event_ids = [], set()
         self.configure()
 
-    def configure(self, access_token_ttl: float = DEFAULT_TTL, refresh_token_valid: bool = True) -> None:
+    def configure(
+        self,
+        access_token_ttl: float = DEFAULT_TTL,
+        refresh_token_valid: bool = True,
+        scopes: list[str] | tuple[str, ...] = ALL_SCOPES,
+        member_roles: dict[str, str] | None = None,
+    ) -> None:
+        """member_roles: account id → the demo member's role there, replacing the data's (e.g. VIEWER)."""
         self.ttl, self.refresh_valid = access_token_ttl, refresh_token_valid
+        self.scopes, self.member_roles = set(scopes), dict(member_roles or {})
+
+    def role_of(self, account: str) -> str | None:
+        """The demo member's role on an account URN."""
+        override = self.member_roles.get(account.rsplit(":", 1)[-1])
+        if override:
+            return override
+        found = [u["role"] for u in self.data.users if u["account"] == account and u["user"] == MEMBER]
+        return found[0] if found else None
 
     async def take_fault(self, path: str) -> Response | None:
         fault = self.faults.take(path)
         if fault is None:
             return None
         kind = ALIASES.get(fault["kind"], fault["kind"])
+        if kind == APPLIED_THEN_DROPPED:
+            return AppliedThenDropped()
         if kind in TRANSPORT_FAULTS:
             return await transport_fault(fault)
         status, body = FAULTS[kind]
@@ -111,39 +146,52 @@ class FakeState:
         return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _is_read(request: Request) -> bool:
+    return request.method == "GET" or (
+        request.method == "POST" and request.headers.get("x-http-method-override", "").upper() == "GET"
+    )
+
+
 def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Response | None]:
     """The raw query (tunnelled or not) and the first rule the request breaks, if any."""
     raw = request.scope.get("query_string", b"").decode("latin-1")
     if request.method == "POST":
-        if request.headers.get("x-http-method-override", "").upper() != "GET":
-            return raw, error(405, "Method not allowed")
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             return raw, error(400, "Tunnelled requests need Content-Type application/x-www-form-urlencoded")
         raw = body.decode("latin-1")
     elif len(raw) > MAX_QUERY:
         return raw, error(414, "Request-URI Too Long")
+    return raw, _common_gate(state, request)
+
+
+def _common_gate(state: FakeState, request: Request) -> Response | None:
+    """Version, Rest.li 2.0 header and token: what reads and writes share."""
     version = request.headers.get("linkedin-version")
     if not version:
-        return raw, error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version header.", code="VERSION_MISSING")
+        return error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version header.", code="VERSION_MISSING")
     if not version_active(version, today()):
-        return raw, error(426, f"Requested version {version}01 is not active", code="NONEXISTENT_VERSION")
+        return error(426, f"Requested version {version}01 is not active", code="NONEXISTENT_VERSION")
     if request.headers.get("x-restli-protocol-version") != "2.0.0":
-        return raw, error(400, "Rest.li 2.0 syntax requires the header X-Restli-Protocol-Version: 2.0.0", code="PARAM_INVALID")
+        return error(400, "Rest.li 2.0 syntax requires the header X-Restli-Protocol-Version: 2.0.0", code="PARAM_INVALID")
     auth = request.headers.get("authorization", "")
     token = auth[7:] if auth.startswith("Bearer ") else ""
     if token not in state.tokens:
-        return raw, JSONResponse(_TOKEN_ERROR, status_code=401)
+        return JSONResponse(_TOKEN_ERROR, status_code=401)
     if state.tokens[token] <= time.time():
-        return raw, JSONResponse(_EXPIRED, status_code=401)
-    return raw, None
+        return JSONResponse(_EXPIRED, status_code=401)
+    return None
 
 
-def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
+def vendor(state: FakeState, handler: Callable[..., Any] | None, path: str = "") -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = await state.take_fault(request.url.path)
-        if fault:
+        # A fault's match is a substring of "METHOD /rest/path", so a test can fail the write and not the read.
+        fault = await state.take_fault(f"{request.method} {request.url.path}")
+        if fault and not isinstance(fault, AppliedThenDropped):
             return fault
+        if not _is_read(request) or handler is None:
+            answer = _common_gate(state, request) or sandbox_writes.run(state, path, request, body)
+            return fault or answer
         raw, refusal = _gate(state, request, body)
         if refusal:
             return refusal
@@ -176,7 +224,7 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
         return JSONResponse({
             "access_token": token, "expires_in": int(state.ttl) if state.ttl >= 1 else state.ttl,
             "refresh_token": DEMO_REFRESH_TOKEN, "refresh_token_expires_in": 31_536_000 - 86_400,
-            "scope": "r_ads,r_ads_reporting,r_marketing_leadgen_automation",
+            "scope": ",".join(sorted(state.scopes)),
         })  # fmt: skip
 
     return endpoint
@@ -185,8 +233,8 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
 def control_routes_for(state: FakeState) -> list[BaseRoute]:
     def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
-        if kind not in FAULTS and kind not in TRANSPORT_FAULTS:
-            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS])}"}, 400)
+        if kind not in FAULTS and kind not in TRANSPORT_FAULTS and kind != APPLIED_THEN_DROPPED:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS, APPLIED_THEN_DROPPED])}"}, 400)
         extras = {k: spec[k] for k in ("retry_after", "seconds") if spec.get(k) is not None}
         return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
@@ -194,7 +242,9 @@ def control_routes_for(state: FakeState) -> list[BaseRoute]:
         body = await request.json()
         if "consent" in body:  # "allow" or "deny": what the member clicks on the authorization page
             state.consent = body.pop("consent")
-        state.configure(**{**{"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid}, **body})
+        now = {"access_token_ttl": state.ttl, "refresh_token_valid": state.refresh_valid, "scopes": sorted(state.scopes),
+               "member_roles": state.member_roles}
+        state.configure(**{**now, **body})
         return JSONResponse({"ok": True})
 
     async def expire(request: Request) -> Response:
@@ -213,7 +263,9 @@ def create_app() -> Starlette:
         Route("/oauth/v2/introspectToken", oauth.introspection(state, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET), methods=["POST"]),
         *control_routes_for(state),
     ]
-    routes += [Route("/rest" + path, vendor(state, handler), methods=["GET", "POST"]) for path, handler in sandbox_routes.ROUTES]
+    reads = dict(sandbox_routes.ROUTES)
+    for path in [*reads, *(p for p in sandbox_writes.WRITES if p not in reads)]:
+        routes.append(Route("/rest" + path, vendor(state, reads.get(path), path), methods=["GET", "POST", "PUT", "DELETE"]))
     app = Starlette(routes=routes)
     app.state.requests = state.requests
     app.state.fake = state
