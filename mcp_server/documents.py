@@ -26,7 +26,7 @@ def tool_description(connector: Connector) -> str:
         f"{connector.summary}\n"
         f"params use the vendor's names; describe(connector=\"{connector.id}\", entity) gives an entity's params, "
         "defaults and fields.\n"
-        f"Returns {{data, next_cursor, meta}}: limit (default {DEFAULT_LIMIT}, max {MAX_LIMIT}) spans vendor pages; pass "
+        "Returns {data, next_cursor, meta}: limit spans vendor pages; pass "
         "next_cursor as cursor for more. Records have default fields; fields=[\"a\",\"b.c\"] keeps those, [\"*\"] all."
     )
 

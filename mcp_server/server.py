@@ -67,7 +67,7 @@ def action_description(connector: Connector) -> str:
             scope = ", ".join(having)
         parts.append(f"{action} ({scope})")
     if many_writes:
-        parts.append(f"{'/'.join(many_writes)} (previews; describe lists the entities)")
+        parts.append(f"{'/'.join(many_writes)} (previews)")
     return " or ".join(parts) + "."
 
 
@@ -80,7 +80,7 @@ def execute_input_schema(connector: Connector) -> dict[str, Any]:
         action=(Literal[tuple(catalog.action_names)], Field(description=action_description(connector))),
         params=(
             dict[str, Any] | str | None,
-            Field(default=None, description="Action params as an object (a JSON string of one also works)."),
+            Field(default=None, description="Action params (an object)."),
         ),
         fields=(
             list[str] | str | None,

@@ -27,11 +27,11 @@ log = logging.getLogger("mcp_server.reporting")
 NAME = "ads_report"
 
 DESCRIPTION = (
-    "Read-only performance report across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, "
+    "Performance across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, "
     "conversions, cost_per_conversion, conversion_rate, video_views, reach per account, campaign_group, campaign, "
     "ad_group or ad, in total or by day/week/month; compare adds <metric>_previous and <metric>_change_pct. Units: "
-    "ctr, conversion_rate and every _change_pct are percent (0.6 = 0.6%, 1.4 = +1.4%).\n"
-    "Rows name platform and native_level; meta says each platform's days and levels left out. Ratios come from "
+    "ctr, conversion_rate and _change_pct are percent (1.4 = 1.4%).\n"
+    "Rows name platform and native_level. Ratios come from "
     "summed figures. meta.totals: per platform and currency; an overall total never adds conversions, video_views "
     "or mixed currencies. Definitions, units and compare rules: connectors://metrics. A failing platform is a "
     "warning; others answer."

@@ -19,7 +19,7 @@ CONNECTOR = Connector(
     summary=(
         "TikTok Ads Manager: advertisers, campaigns, ad groups, ads, audiences, creative assets, Spark "
         "Ads, catalogs, and daily/hourly/lifetime reports. advertiser_id defaults to the configured advertiser. "
-        "update only previews; apply_change applies."
+        "Writes only preview."
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
