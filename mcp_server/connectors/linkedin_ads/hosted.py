@@ -21,6 +21,7 @@ from ...backends.base import Page, PageRequest
 from ...budget import affords
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
+from ...params import is_digits
 from . import restli
 from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
@@ -129,7 +130,7 @@ def _listed_names(facet: str, records: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _number(text: str) -> Any:
-    return int(text) if text.isdigit() else text
+    return int(text) if is_digits(text, 30) else text
 
 
 class _HostedRoutes(LinkedinDirectBackend):

@@ -15,8 +15,10 @@ from .report_params import ObjectReportParams, ReportParams
 PATH = "report/integrated/get/"
 # Attribute metrics that are text even when they look numeric.
 TEXT_METRICS = {"ad_text", "placement_type", "currency", "timezone", "objective_type", "country_code", "buying_type"}
-INTEGER = re.compile(r"^-?\d+$")
-DECIMAL = re.compile(r"^-?\d+\.\d+$")
+# Full matches of ASCII digits (re's \d takes "١٢", $ takes a final newline); a value longer than any real
+# figure stays text rather than reach int()'s 4,300-digit limit.
+INTEGER = re.compile(r"-?[0-9]{1,30}")
+DECIMAL = re.compile(r"-?[0-9]{1,30}\.[0-9]{1,30}")
 
 
 ALL_STATUSES = '["STATUS_ALL"]'
@@ -68,9 +70,9 @@ def _value(key: str, value: Any) -> Any:
     if value == "-":
         return None
     if isinstance(value, str) and not _is_text(key):
-        if INTEGER.match(value):
+        if INTEGER.fullmatch(value):
             return int(value)
-        if DECIMAL.match(value):
+        if DECIMAL.fullmatch(value):
             return float(value)
     return value
 
