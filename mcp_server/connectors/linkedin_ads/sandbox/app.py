@@ -4,7 +4,8 @@ Same paths, headers, Rest.li 2.0 syntax, page-size limits, 414/tunnelling,
 version sunsets and error envelopes as LinkedIn. Control routes (tests only):
   POST /__sandbox__/faults   {"match": "<path substring>", "kind": "rate_limited", "times": 1}
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
-                             "stall" takes "seconds" (default 2); kinds: FAULTS and TRANSPORT_FAULTS)
+                             "stall" takes "seconds" (default 2); kinds: FAULTS, TRANSPORT_FAULTS and
+                             "echo_token", a 400 whose message quotes the bearer token received)
   POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
   POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false}
   POST /__sandbox__/expire_tokens   every issued access token expires now
@@ -65,6 +66,9 @@ FAULTS: dict[str, tuple[int, Any]] = {
     "invalid_grant": (400, {"error": "invalid_grant", "error_description": "The provided authorization grant or refresh token is invalid, expired or revoked."}),
     "unauthorized_client": (401, {"error": "unauthorized_client", "error_description": "The client is not authorized"}),
 }  # fmt: skip
+# A refusal that quotes the access token it was sent (as an echoing proxy or a verbose error might): no
+# output of ours may show it. Built per request, so it is not in FAULTS.
+ECHO_TOKEN = "echo_token"
 # Faults of the connection or the body rather than LinkedIn's answer: they end the answer early, send a
 # 200 whose JSON is cut off or empty, or wait past the client's read timeout before answering normally.
 TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
@@ -89,13 +93,16 @@ class FakeState:
     def configure(self, access_token_ttl: float = DEFAULT_TTL, refresh_token_valid: bool = True) -> None:
         self.ttl, self.refresh_valid = access_token_ttl, refresh_token_valid
 
-    async def take_fault(self, path: str) -> Response | None:
-        fault = self.faults.take(path)
+    async def take_fault(self, request: Request) -> Response | None:
+        fault = self.faults.take(request.url.path)
         if fault is None:
             return None
         kind = ALIASES.get(fault["kind"], fault["kind"])
         if kind in TRANSPORT_FAULTS:
             return await transport_fault(fault)
+        if kind == ECHO_TOKEN:
+            token = request.headers.get("authorization", "").removeprefix("Bearer ")
+            return JSONResponse({"status": 400, "serviceErrorCode": 100, "message": f"Unparseable request with token {token}"}, 400)
         status, body = FAULTS[kind]
         headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
         if isinstance(body, str):
@@ -133,7 +140,7 @@ def _gate(state: FakeState, request: Request, body: bytes) -> tuple[str, Respons
 def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = await state.take_fault(request.url.path)
+        fault = await state.take_fault(request)
         if fault:
             return fault
         raw, refusal = _gate(state, request, body)
@@ -151,7 +158,7 @@ def vendor(state: FakeState, handler: Callable[..., Any]) -> Callable[[Request],
 def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = await state.take_fault(request.url.path)
+        fault = await state.take_fault(request)
         if fault:
             return fault
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
@@ -175,8 +182,8 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
 def control_routes_for(state: FakeState) -> list[BaseRoute]:
     def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
-        if kind not in FAULTS and kind not in TRANSPORT_FAULTS:
-            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS])}"}, 400)
+        if kind not in FAULTS and kind not in TRANSPORT_FAULTS and kind != ECHO_TOKEN:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS, ECHO_TOKEN])}"}, 400)
         extras = {k: spec[k] for k in ("retry_after", "seconds") if spec.get(k) is not None}
         return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
