@@ -17,12 +17,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from ...answers import Reader
 from ...backends.base import Page, PageRequest
 from ...budget import affords
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
 from ...params import is_digits
 from . import restli
+from .api import checked_body
 from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
 from .catalog import PAGE_MAX
@@ -97,11 +99,12 @@ class HostedLinkedinApi:
         if self.action == "get":
             return reply.result if isinstance(reply.result, dict) else {}
         meta = reply.connector_metadata if isinstance(reply.connector_metadata, dict) else {}
-        return {
+        body = {
             "elements": reply.result if isinstance(reply.result, list) else [],
             "metadata": {"nextPageToken": meta.get("nextPageToken")},
             "paging": {"start": meta.get("start"), "count": meta.get("count"), "total": meta.get("total")},
         }
+        return checked_body(body, Reader("Airbyte (LinkedIn)"))
 
     def path_params(self, path: str) -> dict[str, Any]:
         """`adAccounts/1/adCampaigns/5` → account_id 1, id 5 (the hosted connector builds the path itself)."""

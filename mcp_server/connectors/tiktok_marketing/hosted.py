@@ -16,10 +16,12 @@ from typing import Any
 
 import httpx
 
+from ...answers import Reader
 from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
+from .errors import checked_data
 from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
 from .clock import advertiser_zone, now
 from .report_names import name_advertiser
@@ -84,7 +86,8 @@ class HostedTiktokApi:
             self.warn(SWALLOWED_WARNING)
         if reply.warning:
             self.warn(reply.warning)
-        return Reply({"list": records, "page_info": meta.get("page_info")}, httpx.Headers())
+        data = checked_data({"list": records, "page_info": meta.get("page_info")}, Reader("Airbyte (TikTok)"))
+        return Reply(data, httpx.Headers())
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ...answers import Reader
 from ...backends.base import Ahead, Page
 from ...budget import exhausted
 from ...params import split_range
@@ -13,6 +14,7 @@ from .api import TiktokApi
 from .report_params import ObjectReportParams, ReportParams
 
 PATH = "report/integrated/get/"
+READ = Reader("TikTok")
 # Attribute metrics that are text even when they look numeric.
 TEXT_METRICS = {"ad_text", "placement_type", "currency", "timezone", "objective_type", "country_code", "buying_type"}
 # Full matches of ASCII digits (re's \d takes "١٢", $ takes a final newline); a value longer than any real
@@ -84,7 +86,14 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
     its server returns is not verified), so no backend can turn rows into empty records.
     """
     nested = isinstance(item.get("dimensions"), dict) or isinstance(item.get("metrics"), dict)
-    row = {**(item.get("dimensions") or {}), **(item.get("metrics") or {})} if nested else dict(item)
+    if nested:
+        parts = [item.get("dimensions"), item.get("metrics")]
+        for name, part in zip(("dimensions", "metrics"), parts):
+            if part is not None and not isinstance(part, dict):
+                raise READ.fail(f"a report row's {name}", part, "an object")
+        row = {**(parts[0] or {}), **(parts[1] or {})}
+    else:
+        row = dict(item)
     return {key: _value(key, value) for key, value in row.items()}
 
 
@@ -93,8 +102,8 @@ MAX_PAGES_AHEAD = 64
 
 
 def has_next_page(data: dict[str, Any]) -> bool:
-    info = data.get("page_info") or {}
-    return bool(data.get("list")) and int(info.get("page", 0)) < int(info.get("total_page", 0))
+    info = data.get("page_info") or {}  # whole numbers or null (errors.checked_data)
+    return bool(data.get("list")) and (info.get("page") or 0) < (info.get("total_page") or 0)
 
 
 def pages_ahead(data: dict[str, Any], state: dict[str, Any]) -> Ahead | None:
@@ -106,7 +115,7 @@ def pages_ahead(data: dict[str, Any], state: dict[str, Any]) -> Ahead | None:
     if not isinstance(info, dict):
         return None
     total = info.get("total_number")
-    known = int(total) if isinstance(total, int) or (isinstance(total, str) and total.isdigit()) else None
+    known = total if isinstance(total, int) else None  # api.checked_data made page_info whole numbers
     last = min(int(info.get("total_page") or 0), state["page"] + MAX_PAGES_AHEAD) if has_next_page(data) else 0
     states = [{**state, "page": n} for n in range(state["page"] + 1, last + 1)]
     return Ahead(states, per_page=int(state["page_size"]), total=known)

@@ -6,7 +6,8 @@ version sunsets and error envelopes as LinkedIn. Control routes (tests only):
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
                              "stall" takes "seconds" (default 2); kinds: FAULTS, TRANSPORT_FAULTS and
                              "echo_token", a 400 whose message quotes the bearer token received)
-  POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
+  POST /__sandbox__/answers  edit the next answers (sandbox.control.AnswerEdits: fuzzing what LinkedIn may send)
+  POST /__sandbox__/reset    clear faults, answer edits, config and the request log; revive the demo access token
   POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false}
   POST /__sandbox__/expire_tokens   every issued access token expires now
 """
@@ -25,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import AnswerEdits, EditedAnswers, FaultQueue, RequestLog, control_routes, transport_fault
 from . import data as sandbox_data, routes as sandbox_routes
 from .rules import BadParam, error, parse_query, version_active
 
@@ -81,6 +82,7 @@ class FakeState:
         self.data = sandbox_data.build()
         self.requests = RequestLog(body_encoding="latin-1", raw_path=True)
         self.faults = FaultQueue()
+        self.edits = AnswerEdits()
         self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
         self.reset()
 
@@ -196,7 +198,7 @@ def control_routes_for(state: FakeState) -> list[BaseRoute]:
         return JSONResponse({"ok": True})
 
     own = [Route("/__sandbox__/config", config, methods=["POST"]), Route("/__sandbox__/expire_tokens", expire, methods=["POST"])]
-    return control_routes(state.faults, state.requests, admit=admit, reset=state.reset, extra=own)
+    return control_routes(state.faults, state.requests, admit=admit, reset=state.reset, extra=own, edits=state.edits)
 
 
 def create_app() -> Starlette:
@@ -204,7 +206,9 @@ def create_app() -> Starlette:
     routes = [Route("/oauth/v2/accessToken", token_endpoint(state), methods=["POST"]), *control_routes_for(state)]
     routes += [Route("/rest" + path, vendor(state, handler), methods=["GET", "POST"]) for path, handler in sandbox_routes.ROUTES]
     app = Starlette(routes=routes)
+    app.add_middleware(EditedAnswers, edits=state.edits)
     app.state.requests = state.requests
+    app.state.answer_edits = state.edits
     app.state.fake = state
     return app
 

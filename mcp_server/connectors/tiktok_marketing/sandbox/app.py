@@ -10,7 +10,8 @@ sandbox.control.transport_fault). A code fault may carry its own "message" (TikT
 app's QPS, QPM and QPD limits alike; only the message tells them apart);
 POST /__sandbox__/latency {"seconds": S} delays every vendor answer by S seconds (a real API's response
 time, for timing concurrent paging; 0 = none);
-POST /__sandbox__/reset clears faults, the latency and app.state.requests.
+POST /__sandbox__/answers edits the next answers (sandbox.control.AnswerEdits: fuzzing what TikTok may send);
+POST /__sandbox__/reset clears faults, answer edits, the latency and app.state.requests.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import AnswerEdits, EditedAnswers, FaultQueue, RequestLog, control_routes, transport_fault
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -83,7 +84,7 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
 def create_app() -> Starlette:
     data = build_dataset(today())
     counter = itertools.count(1)
-    faults, requests = FaultQueue(), RequestLog()
+    faults, requests, edits = FaultQueue(), RequestLog(), AnswerEdits()
     latency = {"seconds": 0.0}
 
     def envelope(code: int, message: str, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -143,11 +144,13 @@ def create_app() -> Starlette:
 
     app = Starlette(
         routes=[
-            *control_routes(faults, requests, admit=admit, reset=reset,
+            *control_routes(faults, requests, admit=admit, reset=reset, edits=edits,
                             extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"])]),
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )
+    app.add_middleware(EditedAnswers, edits=edits)
     app.state.requests = requests
     app.state.data = data
+    app.state.answer_edits = edits
     return app
