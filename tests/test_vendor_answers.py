@@ -84,6 +84,7 @@ async def test_ads_report_names_a_malformed_platform_answer(direct_env):
         (["elements"], {"a": 1}, 'elements is {"a": 1}, not a list'),
         (["metadata", "nextPageToken"], 5, "metadata.nextPageToken is 5, not a string"),
         (["paging"], "p", 'paging is "p", not an object'),
+        (["metadata"], "m", 'metadata is "m", not an object'),
     ],
 )
 async def test_linkedin_malformed_answers_name_the_place(direct_env, at, value, named):
@@ -146,6 +147,15 @@ async def test_hosted_malformed_answers_name_the_place(monkeypatch, hosted_fake,
     edit(hosted_fake, "execute", (at, "set", value))
     text = await LINKEDIN.error_text({"entity": "campaigns", "action": "list", "limit": 3})
     assert text.startswith("vendor_error: Airbyte (LinkedIn Ads) answered in a shape") and named in text, text
+
+
+async def test_hosted_account_report_needs_listed_ids(monkeypatch, hosted_fake):
+    """A whole-account report goes through Airbyte's campaign list: an id there that is none was a KeyError."""
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_ACCOUNT_ID", "512345678")
+    edit(hosted_fake, "execute", (["result", 0, "id"], "set", "x"))
+    text = await LINKEDIN.error_text({"entity": "ad_member_country_analytics", "action": "list", "params": {"date_preset": "last_7d"}})
+    assert text.startswith("vendor_error: Airbyte (LinkedIn Ads)") and 'the campaigns list\'s result[0].id is "x"' in text, text
 
 
 async def test_hosted_token_answer(monkeypatch, hosted_fake):

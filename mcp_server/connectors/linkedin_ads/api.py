@@ -91,13 +91,13 @@ class LinkedinApi:
 
 def checked_body(body: dict[str, Any], read: Reader) -> dict[str, Any]:
     """The parts of a collection answer every reader relies on: `elements` holds objects, `paging` whole
-    numbers (total may be -1, unknown), `metadata.nextPageToken` a string. A single record passes as it is."""
+    numbers (total may be -1, unknown), `metadata.nextPageToken` a string. Records have none of these keys."""
     read.objects(body.get("elements"), "elements")
     if body.get("paging") is not None:
         paging = read.object(body["paging"], "paging")
         read.counts(paging, ("start", "count"), "paging")
         read.counts(paging, ("total",), "paging", minimum=-1)
-    if body.get("metadata") is not None and "elements" in body:
+    if body.get("metadata") is not None:
         read.text(read.object(body["metadata"], "metadata").get("nextPageToken"), "metadata.nextPageToken")
     return body
 

@@ -141,6 +141,14 @@ def to_urn(kind: str, value: Any) -> str:
     return text
 
 
+def listed_urn(kind: str, value: Any) -> str | None:
+    """The URN of an id (or URN) a LinkedIn answer listed, or None when it is no id of that kind."""
+    try:
+        return to_urn(kind, value)
+    except ValueError:
+        return None
+
+
 def to_urns(kind: str, value: Any) -> list[str]:
     """Ids, URNs, a list of either, a comma list, or Rest.li `List(...)` text → URNs."""
     if isinstance(value, str):

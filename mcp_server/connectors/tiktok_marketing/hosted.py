@@ -86,7 +86,7 @@ class HostedTiktokApi:
             self.warn(SWALLOWED_WARNING)
         if reply.warning:
             self.warn(reply.warning)
-        data = checked_data({"list": records, "page_info": meta.get("page_info")}, Reader("Airbyte (TikTok)"))
+        data = checked_data({"list": records, "page_info": meta.get("page_info")}, Reader("Airbyte (TikTok Marketing)"))
         return Reply(data, httpx.Headers())
 
     def warn(self, text: str) -> None:
