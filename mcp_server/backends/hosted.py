@@ -14,7 +14,6 @@ second create makes a second connector.
 from __future__ import annotations
 
 import re
-
 import time
 from enum import Enum
 from typing import Any
@@ -22,12 +21,12 @@ from typing import Any
 import anyio
 import httpx
 
-from ..connector import Connector, HostedReply
+from ..answers import Reader, shown
 from ..budget import spend
+from ..connector import Connector, HostedReply
 from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
 from ..http import ClientOptions, new_client, with_retries
 from ..rate_limit import limiter, throttle
-from ..answers import Reader, shown
 from ..redact import register_secret
 from ..settings import AirbyteSettings, ConnectorSettings
 from .base import Page, PageRequest
@@ -41,6 +40,7 @@ TOKEN_MARGIN = 60.0  # refresh this long before expiry (at most a tenth of the l
 
 def _now() -> float:
     return time.monotonic()
+
 
 READ = Reader("Airbyte")
 TOKEN = re.compile(r"[!-~]{4,8192}")  # printable ASCII, no spaces: it goes into the Authorization header

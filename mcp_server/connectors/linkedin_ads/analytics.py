@@ -20,8 +20,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from ...backends.base import Page, PageRequest
 from ...answers import Reader
+from ...backends.base import Page, PageRequest
 from ...budget import DEFAULT_MAX_REQUESTS, affords, remaining
 from ...budget import SETTING as BUDGET_SETTING
 from ...errors import InvalidParams
@@ -111,7 +111,10 @@ def _key(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return json.dumps(row.get("dateRange"), sort_keys=True), tuple(row.get("pivotValues") or ())
 
 
-def checked_row(row: dict[str, Any], where: str, read: Reader = Reader("LinkedIn")) -> dict[str, Any]:
+LINKEDIN = Reader("LinkedIn")
+
+
+def checked_row(row: dict[str, Any], where: str, read: Reader = LINKEDIN) -> dict[str, Any]:
     """A report row's keys as the merge and shape_row read them: dateRange's start and end are dates
     {year, month, day}, pivotValues a list of URNs."""
     date_range = row.get("dateRange")

@@ -24,9 +24,9 @@ from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
 from ...params import is_digits
 from . import restli
-from .api import checked_body
 from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
+from .api import checked_body
 from .catalog import PAGE_MAX
 from .client import LinkedinDirectBackend, with_warnings
 from .hosted_sums import facet_batches, hosted_facet, summed_report

@@ -11,10 +11,10 @@ from ...http import ClientOptions
 from ...params import is_digits
 from ...settings import ConnectorSettings
 from .api import TiktokApi
-from .params import MAX_ID_DIGITS
 from .clock import UTC, advertiser_zone, local_today, now
-from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
+from .params import MAX_ID_DIGITS
 from .report_names import name_advertiser
+from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
 from .reports import fetch_report, has_next_page, pages_ahead
 from .settings import TiktokMarketingSettings
 
@@ -178,7 +178,7 @@ class TiktokDirectBackend:
         # app_id and secret travel in the query (TikTok's rule); error texts never quote the URL.
         secret = self.settings.secret.get_secret_value()  # type: ignore[union-attr]
         data = (await self.api.get("oauth2/advertiser/get/", {"app_id": self.settings.app_id, "secret": secret})).data
-        return [advertiser_ref(item, f"data.list[{n}].advertiser_id") for n, item in enumerate(data.get("list") or [])]
+        return [id_of(item.get("advertiser_id"), f"data.list[{n}].advertiser_id") for n, item in enumerate(data.get("list") or [])]
 
     async def _catalogs(self, request: PageRequest) -> Page:
         """catalog/get/ takes bc_id (required) and no advertiser_id (SDK catalog_api.py); without a bc_id
@@ -226,10 +226,6 @@ def id_of(value: Any, where: str) -> str:
     if not is_digits(text, MAX_ID_DIGITS):
         raise READ.fail(where, value, "a numeric id")
     return text
-
-
-def advertiser_ref(item: dict[str, Any], where: str) -> str:
-    return id_of(item.get("advertiser_id"), where)
 
 
 def resolve_range(params: ReportParams, zone: str | None) -> tuple[Any, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from ...answers import Reader, shown
 from ...errors import (
     AuthError,
     ConnectorError,
@@ -15,7 +16,6 @@ from ...errors import (
     VendorError,
     VendorUnavailable,
 )
-from ...answers import Reader, shown
 from ...http import retry_after
 from ...params import is_digits
 from ...rate_limit import QuotaExhausted

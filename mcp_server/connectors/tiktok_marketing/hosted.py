@@ -21,9 +21,9 @@ from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
-from .errors import checked_data
 from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
 from .clock import advertiser_zone, now
+from .errors import checked_data
 from .report_names import name_advertiser
 from .report_params import ObjectReportParams, ReportParams, needs_time_zone, refuse_unbounded_hourly
 from .reports import fetch_report, has_next_page

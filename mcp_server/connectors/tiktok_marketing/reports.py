@@ -87,11 +87,12 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
     """
     nested = isinstance(item.get("dimensions"), dict) or isinstance(item.get("metrics"), dict)
     if nested:
-        parts = [item.get("dimensions"), item.get("metrics")]
-        for name, part in zip(("dimensions", "metrics"), parts):
+        row = {}
+        for name in ("dimensions", "metrics"):
+            part = item.get(name)
             if part is not None and not isinstance(part, dict):
                 raise READ.fail(f"a report row's {name}", part, "an object")
-        row = {**(parts[0] or {}), **(parts[1] or {})}
+            row |= part or {}
     else:
         row = dict(item)
     return {key: _value(key, value) for key, value in row.items()}

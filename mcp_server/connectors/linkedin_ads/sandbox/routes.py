@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import base64
 import datetime as dt
+import re
 from typing import Any
 
 from starlette.requests import Request
