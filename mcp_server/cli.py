@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from . import __version__, signing
 from .logs import configure as configure_logging
+from .redact import ScrubbedStream, scrub, scrub_secrets
 from .settings import LogLevel, ServerSettings, settings_problem
 from .validation import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -285,7 +286,7 @@ def _log_backends(settings: ServerSettings, *, hosted_demo: bool) -> None:
 
 
 def fail(message: str, code: int = 1) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {scrub(message)}", file=sys.stderr)
     return code
 
 
@@ -421,7 +422,27 @@ def _startup_problem(args: argparse.Namespace) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    # Everything a command prints passes the secret scrubber (redact.py), as tool results do: stderr as
+    # messages, stdout as data (registered secrets only). Serving keeps both streams as they are: stdout is
+    # the protocol, and its logs pass the scrubber already (logs.configure), from several threads.
+    original = sys.stdout, sys.stderr
+    sys.stderr = ScrubbedStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        args = build_parser().parse_args(argv)
+        if args.func is cmd_serve:
+            _flush(sys.stderr)  # type: ignore[arg-type]
+            sys.stderr = original[1]
+        else:
+            sys.stdout = ScrubbedStream(sys.stdout, scrub_secrets)  # type: ignore[assignment]
+        _run(args)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, ScrubbedStream):
+                _flush(stream)
+        sys.stdout, sys.stderr = original
+
+
+def _run(args: argparse.Namespace) -> None:
     problem = _startup_problem(args)
     if problem:
         raise SystemExit(fail(problem, USAGE_ERROR))
@@ -430,7 +451,19 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level if explicit else "INFO" if args.func is cmd_serve else "WARNING")
     try:
         code = args.func(args)
+        sys.stdout.flush()
     except BrokenPipeError:  # e.g. `connector-mcp catalog | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         code = 0
     raise SystemExit(code)
+
+
+def _discard_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _flush(stream: ScrubbedStream) -> None:
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        _discard_stdout()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -90,6 +91,15 @@ JsonObject = Annotated[dict[str, Any], BeforeValidator(_maybe_json)]
 JsonObjectList = Annotated[list[dict[str, Any]], BeforeValidator(_maybe_json)]
 
 ISODate = Annotated[dt.date, Field(description="YYYY-MM-DD")]
+
+# ASCII digits only: str.isdigit(), int() and re's \d also take other scripts' digits ("١٢٣", "𝟙𝟚𝟛", "²"),
+# and re.match(r"^\d+$") takes a final newline ("123\n"): one full match, written out.
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def is_digits(text: str, max_digits: int) -> bool:
+    """`text` is 1 to max_digits ASCII digits and nothing else (no sign, space or newline)."""
+    return len(text) <= max_digits and _ASCII_DIGITS.fullmatch(text) is not None
 
 
 def today() -> dt.date:

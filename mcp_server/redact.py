@@ -1,13 +1,15 @@
-"""Keep secrets out of results, errors and logs.
+"""Keep secrets out of results, errors, logs and the command line's output.
 
-Every secret value the settings load is registered here; `scrub` replaces
-any occurrence with `***`. A logging filter applies it to every record.
+Every secret value the settings load, and every token minted at run time (a refreshed access token),
+is registered here; `scrub` replaces any occurrence with `***`. A logging filter applies it to every
+record, and `ScrubbedStream` to everything a command prints.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any, TextIO
 
 _secrets: set[str] = set()
 # Secrets passed in URLs or bodies that we never registered (defence in depth).
@@ -24,12 +26,50 @@ def register_secret(value: str | None) -> None:
         _secrets.add(value)
 
 
-def scrub(text: str) -> str:
+def scrub_secrets(text: str) -> str:
+    """Only the registered values: safe on data, whose fields may be named `code` or `secret`."""
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
+    return text
+
+
+def scrub(text: str) -> str:
+    """Registered values, and secret-looking names' values (for messages: errors and logs)."""
+    text = scrub_secrets(text)
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}***", text)
     return text
+
+
+class ScrubbedStream:
+    """A text stream (a command's stdout or stderr) that scrubs what is written to it, a line at a time:
+    print() and json.dump() write a line in pieces, and a secret never spans lines. flush() writes the
+    rest. Everything else (fileno, isatty, encoding) is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO, scrubber: Any = scrub) -> None:
+        self.wrapped = stream
+        self._scrubber = scrubber
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        if "\n" in self._pending:
+            lines, _, self._pending = self._pending.rpartition("\n")
+            self.wrapped.write(self._scrubber(lines + "\n"))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if self._pending:
+            self.wrapped.write(self._scrubber(self._pending))
+            self._pending = ""
+        self.wrapped.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
 
 
 class ScrubFilter(logging.Filter):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .catalog import Action, Catalog
 from .errors import InvalidParams
+from .params import is_digits
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 1000
@@ -128,7 +129,7 @@ def parse_fields(raw: Any) -> list[str] | None:
 def parse_limit(raw: Any) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and is_digits(raw.strip(), 6):  # ASCII: int("²") raises, int("١٢") is 12
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
         raise InvalidParams(

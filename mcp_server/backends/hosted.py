@@ -13,6 +13,7 @@ second create makes a second connector.
 
 from __future__ import annotations
 
+import re
 import time
 from enum import Enum
 from typing import Any
@@ -20,8 +21,9 @@ from typing import Any
 import anyio
 import httpx
 
-from ..connector import Connector, HostedReply
+from ..answers import Reader, shown
 from ..budget import spend
+from ..connector import Connector, HostedReply
 from ..errors import AuthError, ConnectorError, NetworkError, NotConfigured, VendorError
 from ..http import ClientOptions, host_of, new_client, overall_deadline, with_retries
 from ..rate_limit import limiter, throttle
@@ -38,6 +40,11 @@ TOKEN_MARGIN = 60.0  # refresh this long before expiry (at most a tenth of the l
 
 def _now() -> float:
     return time.monotonic()
+
+
+READ = Reader("Airbyte")
+TOKEN = re.compile(r"[!-~]{4,8192}")  # printable ASCII, no spaces: it goes into the Authorization header
+MAX_TOKEN_LIFETIME = 10 * 365 * 86_400
 
 
 class Resend(Enum):
@@ -117,11 +124,19 @@ class HostedClient:
             raise AuthError(f"Airbyte refused the application credentials: {readable_detail(response)}", fix=AIRBYTE_FIX)
         if response.status_code >= 400:
             raise map_error(response, vendor="Airbyte")
-        reply = response.json()
-        register_secret(reply["access_token"])
-        lifetime = float(reply.get("expires_in") or 900)
+        try:
+            reply = READ.object(response.json(), "the token answer")
+        except ValueError:
+            raise READ.fail("the token answer", response.text[:40], "JSON") from None
+        token, lifetime = reply.get("access_token"), reply.get("expires_in") or 900
+        if not (isinstance(token, str) and TOKEN.fullmatch(token)):
+            register_secret(token if isinstance(token, str) else None)  # whatever it is, it may be a secret
+            raise READ.fail("access_token", "…", "a token (4 to 8192 printable characters)")
+        register_secret(token)
+        if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not 0 < lifetime <= MAX_TOKEN_LIFETIME:
+            raise READ.fail("expires_in", lifetime, "a number of seconds")
         margin = min(TOKEN_MARGIN, lifetime / 10)
-        return reply["access_token"], _now() + lifetime - margin
+        return token, _now() + lifetime - margin
 
     # -- requests ----------------------------------------------------------
     async def _send(self, request: httpx.Request) -> httpx.Response:
@@ -222,8 +237,8 @@ class HostedClient:
         params = self.workspace_params(legacy=legacy)
         if definition_id:
             params["definition_id"] = definition_id
-        reply = await self.request("GET", f"{API}/integrations/connectors", params=params)
-        return list(reply.get("data") or [])
+        reply = READ.object(await self.request("GET", f"{API}/integrations/connectors", params=params), "the connector list")
+        return READ.objects(reply.get("data"), "data")
 
     async def connector_id(self, connector: Connector, settings: ConnectorSettings) -> str:
         """settings.connector_id wins; otherwise the one connector of this type in the workspace."""
@@ -233,7 +248,9 @@ class HostedClient:
             found = await self.list_connectors(connector.airbyte_definition_id)
             if len(found) != 1:
                 raise _lookup_error(connector, self.workspace, found)
-            self._lookups[connector.id] = str(found[0]["id"])
+            if not isinstance(found[0].get("id"), str) or not found[0]["id"].strip():
+                raise READ.fail("data[0].id", found[0].get("id"), "a connector id")
+            self._lookups[connector.id] = found[0]["id"]
         return self._lookups[connector.id]
 
     async def execute(
@@ -260,9 +277,17 @@ class HostedClient:
                 "Narrow the request (a shorter date range, coarser timeGranularity, fewer metrics or ids) or try "
                 f"again in a few minutes; AIRBYTE_TIMEOUT sets how long to wait (now {self.airbyte.timeout:g} s).",
             ) from None
+        read = Reader(f"Airbyte ({vendor})")
+        reply = read.object(reply, "the execute answer")
         if str(reply.get("status", "success")).lower() not in ("success", "succeeded", "ok"):
-            raise VendorError(f"Airbyte reported status {reply.get('status')!r} for {entity}.{action}: {reply.get('warning') or ''}".strip())
-        return HostedReply(result=reply.get("result"), connector_metadata=reply.get("connector_metadata"), warning=reply.get("warning"))
+            raise VendorError(f"Airbyte reported status {shown(reply.get('status'))} for {entity}.{action}: {shown(reply.get('warning') or '')}".strip())
+        result = reply.get("result")
+        if not isinstance(result, dict):
+            result = read.objects(result, "result")  # records, or one record for a get
+        metadata = reply.get("connector_metadata")
+        if metadata is not None:
+            read.object(metadata, "connector_metadata")
+        return HostedReply(result=result, connector_metadata=metadata, warning=read.text(reply.get("warning"), "warning"))
 
     async def create_connector(self, body: dict[str, Any], *, legacy: bool = False) -> dict[str, Any]:
         """Not idempotent: a resent create makes a second connector, and every lookup then finds two."""

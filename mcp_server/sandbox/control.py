@@ -1,4 +1,5 @@
-"""What every sandbox fake shares: its request log, its fault queue and its /__sandbox__/ control routes.
+"""What every sandbox fake shares: its request log, its fault queue, its answer edits and its /__sandbox__/
+control routes.
 
 Each fake keeps its own vendor parts: which fault kinds exist (the `admit` callback), what a fault
 answers, and any control routes of its own (passed as `extra`).
@@ -6,7 +7,9 @@ answers, and any control routes of its own (passed as `extra`).
 
 from __future__ import annotations
 
+import copy
 import inspect
+import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -110,6 +113,113 @@ async def transport_fault(fault: Fault) -> Response | None:
     raise ValueError(f"not a transport fault: {kind}")
 
 
+class AnswerEdits:
+    """Edits to the fake's own JSON answers, for fuzzing what a vendor may send (tests only).
+
+    POST /__sandbox__/answers {"match": "<path substring>", "times": N, "edits": [{"at": [i, j, ...], "op": OP,
+    "value": V}]}: the next N answers whose path holds `match` are computed as usual, then edited. `at` walks
+    the real answer by position, so a test draws places without knowing the shape: at each step the i-th key
+    of an object (those holding objects or lists first, then the rest, each in order) or the i-th item of a
+    list, both modulo their size, stopping at a scalar or an empty container; a string step names a key. OP: "set" (the place becomes V), "delete" (removed from its object or list), "text" (a
+    number or anything else becomes its JSON text: "12", "[1]"). What each edit touched is kept in `applied`
+    (the fake's path, the keys walked and the op), so a test can count the shapes it served."""
+
+    def __init__(self) -> None:
+        self._queue: list[dict[str, Any]] = []
+        self.applied: list[tuple[str, tuple[Any, ...], str]] = []
+
+    def add(self, spec: dict[str, Any]) -> None:
+        self._queue.append({"match": str(spec.get("match", "")), "times": int(spec.get("times", 1)), "edits": list(spec["edits"])})
+
+    def take(self, path: str) -> list[dict[str, Any]] | None:
+        for entry in self._queue:
+            if entry["match"] in path and entry["times"] > 0:
+                entry["times"] -= 1
+                return entry["edits"]
+        return None
+
+    def clear(self) -> None:
+        self._queue.clear()
+        self.applied.clear()
+
+    def rewrite(self, path: str, body: bytes, edits: list[dict[str, Any]]) -> bytes:
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return body  # not JSON (an HTML error page): served as is
+        for edit in edits:
+            answer = self._edit(path, answer, edit)
+        return json.dumps(answer).encode()
+
+    def _edit(self, path: str, answer: Any, edit: dict[str, Any]) -> Any:
+        parent, key, node, walked = None, None, answer, []
+        for step in edit.get("at", []):
+            keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+            keys.sort(key=lambda k: not isinstance(node[k], (dict, list)))  # containers first: small steps go deep
+            if isinstance(step, str):  # a key by name (it may be new)
+                if not isinstance(node, dict):
+                    break
+                parent, key, node = node, step, node.get(step)
+                walked.append(key)
+                continue
+            if not keys:
+                break
+            parent, key = node, keys[int(step) % len(keys)]
+            node = node[key]
+            walked.append(key)
+        op = edit.get("op", "set")
+        self.applied.append((path, tuple(walked), op))
+        if op == "delete":
+            new: Any = _DELETED
+        elif op == "text":
+            new = json.dumps(node)
+        else:
+            new = copy.deepcopy(edit.get("value"))
+        if parent is None:
+            return {} if new is _DELETED else new
+        if new is _DELETED:
+            if not isinstance(parent, dict) or key in parent:
+                del parent[key]
+        else:
+            parent[key] = new
+        return answer
+
+
+_DELETED = object()
+
+
+class EditedAnswers:
+    """ASGI middleware that applies AnswerEdits to the vendor answers of the app it wraps."""
+
+    def __init__(self, app: Any, edits: AnswerEdits) -> None:
+        self.app = app
+        self.edits = edits
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        edits = self.edits.take(path) if scope["type"] == "http" and not path.startswith("/__sandbox__/") else None
+        if edits is None:
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    body = self.edits.rewrite(path, b"".join(chunks), edits)
+                    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                    await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, capture)
+
+
 async def _settle(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
@@ -122,11 +232,13 @@ def control_routes(
     reset: Reset | None = None,
     extra: Sequence[BaseRoute] = (),
     read_spec: Callable[[Request], Awaitable[Any]] = Request.json,
+    edits: AnswerEdits | None = None,
 ) -> list[BaseRoute]:
-    """POST /__sandbox__/faults and /__sandbox__/reset, then the fake's own `extra` routes.
+    """POST /__sandbox__/faults and /__sandbox__/reset, /__sandbox__/answers when the fake takes answer
+    `edits` (its app wrapped in EditedAnswers), then the fake's own `extra` routes.
 
     admit(spec) returns the fault to queue, or a Response to answer instead (a refusal).
-    reset() runs after faults and log are cleared, for the fake's own state.
+    reset() runs after faults, edits and log are cleared, for the fake's own state.
     """
 
     async def add_fault(request: Request) -> Response:
@@ -136,9 +248,18 @@ def control_routes(
         faults.add(admitted)
         return JSONResponse({"ok": True})
 
+    async def add_edits(request: Request) -> Response:
+        spec = await read_spec(request)
+        if edits is None or not isinstance(spec, dict) or not isinstance(spec.get("edits"), list):
+            return JSONResponse({"error": 'send {"match": "<path substring>", "times": N, "edits": [...]}'}, 400)
+        edits.add(spec)
+        return JSONResponse({"ok": True})
+
     async def reset_all(request: Request) -> Response:
         faults.clear()
         log.clear()
+        if edits is not None:
+            edits.clear()
         if reset is not None:
             await _settle(reset())
         return JSONResponse({"ok": True})
@@ -146,5 +267,6 @@ def control_routes(
     return [
         Route("/__sandbox__/faults", add_fault, methods=["POST"]),
         Route("/__sandbox__/reset", reset_all, methods=["POST"]),
+        *([Route("/__sandbox__/answers", add_edits, methods=["POST"])] if edits is not None else []),
         *extra,
     ]

@@ -2,8 +2,8 @@
 
 Execute calls run against each connector's own vendor fake in-process, the way
 Airbyte's hosted connectors would (see hosted_runner). Control routes live
-under /__sandbox__/: faults, reset, config (token lifetime, organizations) and
-an OAuth consent page that stands in for the user clicking "Allow".
+under /__sandbox__/: faults, answers (edits to its own answers, for fuzzing), reset, config (token lifetime,
+organizations) and an OAuth consent page that stands in for the user clicking "Allow".
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .control import FaultQueue, RequestLog, Trickle, control_routes
+from .control import AnswerEdits, EditedAnswers, FaultQueue, RequestLog, Trickle, control_routes
 from .hosted_data import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, HostedStore, public_connector
 from .hosted_faults import AFTER_KINDS, DroppedAnswer, fault_reply, refusal
 from .hosted_requests import (
@@ -41,7 +41,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def create_app(*, store: HostedStore | None = None) -> Starlette:
     store = store or HostedStore()
-    faults, requests = FaultQueue(), RequestLog()
+    faults, requests, edits = FaultQueue(), RequestLog(), AnswerEdits()
     vendor_apps = {cid: c.sandbox_app() for cid, c in registry().items()}
     vendor_tokens: dict[str, dict[str, Any]] = {}  # per connector instance: LinkedIn access token cache
 
@@ -223,10 +223,12 @@ def create_app(*, store: HostedStore | None = None) -> Starlette:
         Route(f"{base}/integrations/connectors/oauth/initiate", api(oauth_initiate), methods=["POST"]),
         Route(f"{base}/integrations/connectors/{{connector_id}}/execute", api(execute), methods=["POST"]),
         Route("/__sandbox__/oauth/consent", consent, methods=["GET"]),
-        *control_routes(faults, requests, admit=admit, reset=reset_vendors, read_spec=read_json,
+        *control_routes(faults, requests, admit=admit, reset=reset_vendors, read_spec=read_json, edits=edits,
                         extra=[Route("/__sandbox__/config", configure, methods=["POST"])]),
     ])  # fmt: skip
+    app.add_middleware(EditedAnswers, edits=edits)
     app.state.requests = requests
+    app.state.answer_edits = edits
     app.state.store = store
     app.state.vendor_apps = vendor_apps
     return app

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from ...answers import Reader
 from ...backends.base import Page, PageRequest
 from ...budget import DEFAULT_MAX_REQUESTS, affords, remaining
 from ...budget import SETTING as BUDGET_SETTING
@@ -110,6 +111,26 @@ def _key(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return json.dumps(row.get("dateRange"), sort_keys=True), tuple(row.get("pivotValues") or ())
 
 
+LINKEDIN = Reader("LinkedIn")
+
+
+def checked_row(row: dict[str, Any], where: str, read: Reader = LINKEDIN) -> dict[str, Any]:
+    """A report row's keys as the merge and shape_row read them: dateRange's start and end are dates
+    {year, month, day}, pivotValues a list of URNs."""
+    date_range = row.get("dateRange")
+    if date_range is not None:
+        for part, value in read.object(date_range, f"{where}.dateRange").items():
+            if part in ("start", "end") and value is not None:
+                try:
+                    restli.parse_date(read.object(value, f"{where}.dateRange.{part}"))
+                except (KeyError, TypeError, ValueError, OverflowError):
+                    raise read.fail(f"{where}.dateRange.{part}", value, "a date {year, month, day}") from None
+    pivots = row.get("pivotValues")
+    if pivots is not None and not (isinstance(pivots, list) and all(isinstance(p, str) for p in pivots)):
+        raise read.fail(f"{where}.pivotValues", pivots, "a list of URNs")
+    return row
+
+
 def _iso(part: dict[str, Any] | None) -> str | None:
     return restli.parse_date(part).isoformat() if part else None
 
@@ -162,7 +183,7 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
         for i in range(0, len(metrics), METRICS_PER_CALL):
             fields = restli.Raw(",".join((*ALWAYS_FIELDS, *metrics[i : i + METRICS_PER_CALL])))
             body = await api.get("adAnalytics", [*base, *batch.items(), ("fields", fields)])
-            elements = body.get("elements") or []
+            elements = [checked_row(e, f"elements[{n}]") for n, e in enumerate(body.get("elements") or [])]
             capped = capped or len(elements) >= ROW_CAP
             for element in elements:
                 rows.setdefault(_key(element), {}).update(element)

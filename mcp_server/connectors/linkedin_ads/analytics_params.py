@@ -111,7 +111,7 @@ DEFAULT_METRICS = (
     "shares", "follows", "videoViews", "oneClickLeads",
 )  # fmt: skip
 ALWAYS_FIELDS = ("dateRange", "pivotValues")
-_METRIC_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9]*$")
+_METRIC_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9]{0,99}")  # fullmatch: "clicks\n" is no name
 
 
 def reported_by(metric: str, pivot: str) -> bool:
@@ -198,9 +198,9 @@ class AnalyticsParams(AccountScoped):
     def _metric_names(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
-        bad = [m for m in value if not _METRIC_NAME.match(m)]
+        bad = [m for m in value if not _METRIC_NAME.fullmatch(m)]
         if bad:
-            raise ValueError(f"not metric names: {', '.join(bad)}")
+            raise ValueError(f"not metric names (letters and digits, e.g. clicks): {', '.join(repr(m[:60]) for m in bad)}")
         retired = [m for m in value if m in RETIRED]
         if retired:
             raise ValueError("LinkedIn removed " + ", ".join(f"{m} (use {RETIRED[m]})" for m in retired))

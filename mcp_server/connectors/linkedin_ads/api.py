@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ...answers import Reader
 from ...errors import AuthError, VendorUnavailable
 from ...http import ClientOptions, new_client, send, with_retries
 from ...rate_limit import limiter
@@ -56,7 +57,7 @@ class LinkedinApi:
                     request_id=response.headers.get("x-li-request-id"),
                 )
         if response.is_success:
-            return _json_of(response)
+            return checked_body(_json_of(response), Reader("LinkedIn", response.headers.get("x-li-request-id")))
         raise error_for(response, self.settings.api_version)
 
     async def _send(self, path: str, query: str, finder: bool, token: str) -> httpx.Response:
@@ -87,6 +88,19 @@ class LinkedinApi:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def checked_body(body: dict[str, Any], read: Reader) -> dict[str, Any]:
+    """The parts of a collection answer every reader relies on: `elements` holds objects, `paging` whole
+    numbers (total may be -1, unknown), `metadata.nextPageToken` a string. Records have none of these keys."""
+    read.objects(body.get("elements"), "elements")
+    if body.get("paging") is not None:
+        paging = read.object(body["paging"], "paging")
+        read.counts(paging, ("start", "count"), "paging")
+        read.counts(paging, ("total",), "paging", minimum=-1)
+    if body.get("metadata") is not None:
+        read.text(read.object(body["metadata"], "metadata").get("nextPageToken"), "metadata.nextPageToken")
+    return body
 
 
 def _json_of(response: httpx.Response) -> dict:

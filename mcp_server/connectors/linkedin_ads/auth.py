@@ -8,11 +8,14 @@ refresh (a lock with a re-check). Tokens never appear in errors or logs.
 from __future__ import annotations
 
 import logging
+import re
 import time
+from typing import Any
 
 import anyio
 import httpx
 
+from ...answers import Reader
 from ...errors import (
     AuthError,
     ConnectorError,
@@ -90,13 +93,13 @@ class TokenProvider:
                 "LINKEDIN_ADS_CLIENT_SECRET and LINKEDIN_ADS_REFRESH_TOKEN.",
             )
         body = await with_retries(self._options, self._exchange)
-        self._token = str(body["access_token"])
+        token, lifetime, refresh_token = _token_answer(body)
+        self._token = token
         register_secret(self._token)
-        lifetime = float(body.get("expires_in") or 0)
         margin = min(REFRESH_MARGIN_SECONDS, lifetime / 2)
         self._refresh_at = time.monotonic() + lifetime - margin if lifetime else None
-        if body.get("refresh_token"):  # LinkedIn may return one; keep the newest
-            self._refresh_token = str(body["refresh_token"])
+        if refresh_token:  # LinkedIn may return one; keep the newest
+            self._refresh_token = refresh_token
             register_secret(self._refresh_token)
         self.refresh_count += 1
         log.info("LinkedIn access token refreshed (valid %ds)", int(lifetime))
@@ -120,6 +123,29 @@ class TokenProvider:
         if response.status_code == 200 and body.get("access_token"):
             return body
         raise token_error(response.status_code, body)
+
+
+# What a token answer must hold before anything of it is kept: a bad one must not replace a good refresh token.
+_READ = Reader("LinkedIn's token endpoint")
+_TOKEN = re.compile(r"[!-~]{4,4096}")  # printable ASCII, no spaces: it goes into the Authorization header
+
+
+MAX_LIFETIME = 10 * 365 * 86_400.0
+
+
+def _token_answer(body: dict[str, Any]) -> tuple[str, float, str | None]:
+    """(access token, lifetime in seconds (0 = unknown), new refresh token or None), or a VendorError."""
+    tokens = []
+    for name in ("access_token", "refresh_token"):
+        value = body.get(name)
+        if value is not None and not (isinstance(value, str) and _TOKEN.fullmatch(value)):
+            register_secret(value if isinstance(value, str) else None)  # whatever it is, it may be a secret
+            raise _READ.fail(name, "…", "a token (4 to 4096 printable characters)")
+        tokens.append(value)
+    lifetime = body.get("expires_in") or 0
+    if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not 0 <= lifetime <= MAX_LIFETIME:
+        raise _READ.fail("expires_in", lifetime, "a number of seconds")
+    return tokens[0], float(lifetime), tokens[1] or None
 
 
 def token_error(status: int, body: dict) -> ConnectorError:

@@ -52,9 +52,10 @@ def is_token_rejection(response: httpx.Response) -> bool:
     if response.status_code != 401:
         return False
     body = body_of(response)
+    code, service_code = body.get("code"), body.get("serviceErrorCode")
     return (
-        body.get("code") in TOKEN_CODES
-        or body.get("serviceErrorCode") in TOKEN_SERVICE_CODES
+        isinstance(code, str) and code in TOKEN_CODES
+        or isinstance(service_code, int) and service_code in TOKEN_SERVICE_CODES
         or "access token" in str(body.get("message", "")).lower()
         or not body
     )

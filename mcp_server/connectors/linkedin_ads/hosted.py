@@ -17,13 +17,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from ...answers import Reader, malformed
 from ...backends.base import Page, PageRequest
 from ...budget import affords
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, NotFound, PermissionDenied
+from ...params import is_digits
 from . import restli
 from .analytics import FACETS, requested_metrics
 from .analytics_params import PIVOTS
+from .api import checked_body
 from .catalog import PAGE_MAX
 from .client import LinkedinDirectBackend, with_warnings
 from .hosted_sums import facet_batches, hosted_facet, summed_report
@@ -96,11 +99,12 @@ class HostedLinkedinApi:
         if self.action == "get":
             return reply.result if isinstance(reply.result, dict) else {}
         meta = reply.connector_metadata if isinstance(reply.connector_metadata, dict) else {}
-        return {
+        body = {
             "elements": reply.result if isinstance(reply.result, list) else [],
             "metadata": {"nextPageToken": meta.get("nextPageToken")},
             "paging": {"start": meta.get("start"), "count": meta.get("count"), "total": meta.get("total")},
         }
+        return checked_body(body, Reader(HOSTED_VENDOR))
 
     def path_params(self, path: str) -> dict[str, Any]:
         """`adAccounts/1/adCampaigns/5` → account_id 1, id 5 (the hosted connector builds the path itself)."""
@@ -113,6 +117,9 @@ class HostedLinkedinApi:
         return params
 
 
+HOSTED_VENDOR = "Airbyte (LinkedIn Ads)"  # as HostedClient.execute names its answers' faults
+
+
 def _names_cache(execute: HostedExecute) -> NameCache:
     """The hosted backend's name cache (the call's own, for an execute bound to none)."""
     return cache_for(getattr(execute, "backend", None) or execute)
@@ -121,15 +128,12 @@ def _names_cache(execute: HostedExecute) -> NameCache:
 def _listed_names(facet: str, records: list[dict[str, Any]]) -> dict[str, str]:
     """URN → name of listed campaigns or creatives (creative ids are URNs already)."""
     kind = "creative" if facet == "creatives" else "campaign"
-    return {
-        str(r["id"]) if str(r["id"]).startswith("urn:") else restli.to_urn(kind, r["id"]): str(r["name"])
-        for r in records
-        if r.get("id") is not None and r.get("name")
-    }
+    urns = ((restli.listed_urn(kind, r.get("id")), r.get("name")) for r in records)
+    return {urn: str(name) for urn, name in urns if urn and name}
 
 
 def _number(text: str) -> Any:
-    return int(text) if text.isdigit() else text
+    return int(text) if is_digits(text, 30) else text
 
 
 class _HostedRoutes(LinkedinDirectBackend):
@@ -279,7 +283,11 @@ class LinkedinHostedAdapter:
         cache = _names_cache(execute)
         while True:
             page = await lister.fetch(listing)
-            urns += [str(r["id"]) if facet == "creatives" else restli.to_urn("campaign", r["id"]) for r in page.records]
+            for n, record in enumerate(page.records):
+                urn = restli.listed_urn("creative" if facet == "creatives" else "campaign", record.get("id"))
+                if urn is None:
+                    raise malformed(HOSTED_VENDOR, f"the {facet} list's result[{n}].id", record.get("id"), "a LinkedIn id or URN")
+                urns.append(urn)
             for urn, name in _listed_names(facet, page.records).items():  # the report's names, at no extra request
                 cache.put(f"{'CREATIVE' if facet == 'creatives' else 'CAMPAIGN'}|{urn}", name)
             notes += [f"This report covers the {facet} Airbyte lists for account {account_id}: {w}" for w in page.meta.get("warnings", [])]

@@ -70,8 +70,8 @@ def _entity_lookup(api: Any, pivot: str, account_ids: list[str]) -> Lookup:
             page = [*query, ("pageSize", ENTITY_BATCH), ("pageToken", token)]
             body = await api.get(path, page, finder=pivot == "CREATIVE")
             for element in body.get("elements") or []:
-                if element.get("name"):
-                    key = restli.to_urn("campaign" if pivot == "CAMPAIGN" else "creative", element["id"])
+                key = restli.listed_urn("campaign" if pivot == "CAMPAIGN" else "creative", element.get("id"))
+                if key and element.get("name"):  # a record without a usable id names nothing
                     found[key] = str(element["name"])
             token = (body.get("metadata") or {}).get("nextPageToken")
             if not token or len(found) >= len(batch) or not affords(1):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from ...params import Params, TextList, as_list
+from ...params import Params, TextList, as_list, is_digits
 from . import restli
 
 ACCOUNT_FALLBACK = "Default: LINKEDIN_ADS_ACCOUNT_ID."
@@ -155,8 +155,8 @@ class ConversionsGet(AccountScoped):
     @field_validator("id")
     @classmethod
     def _numeric(cls, value: str) -> str:
-        if not value.isdigit():
-            raise ValueError("must be a numeric conversion id")
+        if not is_digits(value, restli.MAX_ID_DIGITS):
+            raise ValueError(f"must be a numeric conversion id (1 to {restli.MAX_ID_DIGITS} digits 0-9)")
         return value
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ...params import as_list
+from ...params import as_list, is_digits
 
 URN_KINDS = {
     "account": "sponsoredAccount",
@@ -24,7 +24,10 @@ URN_KINDS = {
     "campaign_group": "sponsoredCampaignGroup",
     "creative": "sponsoredCreative",
 }
-_URN = re.compile(r"^urn:li:([A-Za-z]+):(\d+)$")
+# LinkedIn's ids are Rest.li longs (Microsoft Learn's schemas type every ad object's `id` as long): at most
+# 19 ASCII digits. A full match, so a final newline ("...:123%0A" decoded) never passes.
+MAX_ID_DIGITS = 19
+_URN = re.compile(r"urn:li:([A-Za-z]+):([0-9]{1,%d})" % MAX_ID_DIGITS)
 
 
 class Raw(str):
@@ -125,14 +128,25 @@ def to_urn(kind: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"expected a {kind} id or URN, got {value!r}")
     text = unquote(str(value).strip())
-    if text.isdigit():
+    if is_digits(text, MAX_ID_DIGITS):
         return f"urn:li:{vendor_kind}:{text}"
-    match = _URN.match(text)
+    match = _URN.fullmatch(text)
     if not match:
-        raise ValueError(f"{value!r} is neither a numeric {kind} id nor a urn:li:{vendor_kind}:<id> URN")
+        raise ValueError(
+            f"{str(value)[:60]!r} is neither a numeric {kind} id (1 to {MAX_ID_DIGITS} digits 0-9) "
+            f"nor a urn:li:{vendor_kind}:<id> URN"
+        )
     if match.group(1) != vendor_kind:
-        raise ValueError(f"{value!r} is a {match.group(1)} URN; expected urn:li:{vendor_kind}:<id>")
+        raise ValueError(f"{str(value)[:60]!r} is a {match.group(1)} URN; expected urn:li:{vendor_kind}:<id>")
     return text
+
+
+def listed_urn(kind: str, value: Any) -> str | None:
+    """The URN of an id (or URN) a LinkedIn answer listed, or None when it is no id of that kind."""
+    try:
+        return to_urn(kind, value)
+    except ValueError:
+        return None
 
 
 def to_urns(kind: str, value: Any) -> list[str]:

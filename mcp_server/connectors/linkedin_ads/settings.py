@@ -7,12 +7,14 @@ import re
 from pydantic import SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from ...params import is_digits
 from ...settings import ConnectorSettings
+from .restli import MAX_ID_DIGITS
 
 # 202606 is pinned by Airbyte's production agent SDK (so it exists) and, supported a year, sunsets ~Jun 2027;
 # 202511 sunset on 16 Nov 2026 and months are sometimes skipped (no 202512), so never guess "previous month".
 DEFAULT_API_VERSION = "202606"
-_VERSION = re.compile(r"^20\d\d(0[1-9]|1[0-2])$")
+_VERSION = re.compile(r"20[0-9]{2}(0[1-9]|1[0-2])")  # fullmatch: no final newline, ASCII digits only
 
 
 class LinkedinAdsSettings(ConnectorSettings):
@@ -36,7 +38,7 @@ class LinkedinAdsSettings(ConnectorSettings):
     @classmethod
     def _check_version(cls, value: object) -> str:
         text = str(value).strip()
-        if not _VERSION.match(text):
+        if not _VERSION.fullmatch(text):
             raise ValueError(f"must be a LinkedIn API version YYYYMM such as {DEFAULT_API_VERSION}, got {text!r}")
         return text
 
@@ -46,8 +48,8 @@ class LinkedinAdsSettings(ConnectorSettings):
         if value is None or str(value).strip() == "":
             return None
         text = str(value).strip().rsplit(":", 1)[-1]  # accept urn:li:sponsoredAccount:123
-        if not text.isdigit():
-            raise ValueError(f"must be a numeric ad account id (or its URN), got {value!r}")
+        if not is_digits(text, MAX_ID_DIGITS):
+            raise ValueError(f"must be a numeric ad account id of 1 to {MAX_ID_DIGITS} digits 0-9 (or its URN), got {str(value)[:60]!r}")
         return text
 
     @field_validator("token_url", "api_base_url", "authorization_url", "introspect_url")

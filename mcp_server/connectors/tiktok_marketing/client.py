@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...answers import Reader
 from ...backends.base import Page, PageRequest
 from ...errors import InvalidParams
 from ...http import ClientOptions
+from ...params import is_digits
 from ...settings import ConnectorSettings
 from .api import TiktokApi
 from .clock import UTC, advertiser_zone, local_today, now
-from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
+from .params import MAX_ID_DIGITS
 from .report_names import name_advertiser
+from .report_params import ReportParams, needs_time_zone, refuse_unbounded_hourly, resolve_dates
 from .reports import fetch_report, has_next_page, pages_ahead
 from .settings import TiktokMarketingSettings
 
@@ -175,7 +178,7 @@ class TiktokDirectBackend:
         # app_id and secret travel in the query (TikTok's rule); error texts never quote the URL.
         secret = self.settings.secret.get_secret_value()  # type: ignore[union-attr]
         data = (await self.api.get("oauth2/advertiser/get/", {"app_id": self.settings.app_id, "secret": secret})).data
-        return [str(item["advertiser_id"]) for item in data.get("list") or []]
+        return [id_of(item.get("advertiser_id"), f"data.list[{n}].advertiser_id") for n, item in enumerate(data.get("list") or [])]
 
     async def _catalogs(self, request: PageRequest) -> Page:
         """catalog/get/ takes bc_id (required) and no advertiser_id (SDK catalog_api.py); without a bc_id
@@ -203,11 +206,26 @@ class TiktokDirectBackend:
             found: list[str] = []
             for page in range(1, MAX_BC_PAGES + 1):
                 data = (await self.api.get("bc/get/", {"page": page, "page_size": BC_PAGE_SIZE})).data
-                found += [str(item["bc_info"]["bc_id"]) for item in data.get("list") or [] if item.get("bc_info")]
+                found += [
+                    id_of(READ.object(item["bc_info"], f"data.list[{n}].bc_info").get("bc_id"), f"data.list[{n}].bc_info.bc_id")
+                    for n, item in enumerate(data.get("list") or [])
+                    if item.get("bc_info")
+                ]
                 if not has_next_page(data):
                     break
             self._business_centers = list(dict.fromkeys(found))
         return self._business_centers
+
+
+READ = Reader("TikTok")
+
+
+def id_of(value: Any, where: str) -> str:
+    """An id TikTok lists (an advertiser, a Business Center), which goes back to TikTok in later requests."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not is_digits(text, MAX_ID_DIGITS):
+        raise READ.fail(where, value, "a numeric id")
+    return text
 
 
 def resolve_range(params: ReportParams, zone: str | None) -> tuple[Any, Any]:

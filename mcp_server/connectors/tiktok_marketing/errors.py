@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from ...answers import Reader, shown
 from ...errors import (
     AuthError,
     ConnectorError,
@@ -16,6 +17,7 @@ from ...errors import (
     VendorUnavailable,
 )
 from ...http import retry_after
+from ...params import is_digits
 from ...rate_limit import QuotaExhausted
 from ...redact import scrub
 
@@ -146,11 +148,27 @@ def parse_envelope(response: httpx.Response) -> tuple[dict[str, Any], bool]:
         ) from None
     if not isinstance(body, dict) or "code" not in body:
         raise VendorError("TikTok answered without a code/data envelope.", fix=f"Check {BASE_URL_SETTING}.")
-    request_id = body.get("request_id")
-    try:
-        code = int(body["code"])
-    except (TypeError, ValueError):
-        raise VendorError(f"TikTok answered with a non-numeric code {str(body['code'])[:40]!r}.", request_id=request_id) from None
+    request_id = str(body["request_id"])[:80] if body.get("request_id") is not None else None
+    code = body["code"]
+    if isinstance(code, str) and is_digits(code.strip(), 9):
+        code = int(code)
+    if isinstance(code, bool) or not isinstance(code, int):
+        raise VendorError(f"TikTok answered with a non-numeric code {shown(code, 40)}.", request_id=request_id)
     if code not in (0, PARTIAL_SUCCESS):
         raise envelope_error(code, str(body.get("message") or ""), request_id)
-    return body.get("data") or {}, code == PARTIAL_SUCCESS
+    return checked_data(body.get("data"), Reader("TikTok", request_id)), code == PARTIAL_SUCCESS
+
+
+PAGE_INFO = ("page", "page_size", "total_number", "total_page")
+
+
+def checked_data(data: Any, read: Reader) -> dict[str, Any]:
+    """The `data` of a successful answer, with the parts every endpoint's reader relies on checked: an object,
+    whose `list` (when sent) holds objects and whose `page_info` (when sent) holds whole numbers."""
+    if data is None:
+        return {}
+    read.object(data, "data")
+    read.objects(data.get("list"), "data.list")
+    if data.get("page_info") is not None:
+        read.counts(read.object(data["page_info"], "data.page_info"), PAGE_INFO, "data.page_info")
+    return data

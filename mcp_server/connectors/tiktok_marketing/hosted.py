@@ -16,12 +16,14 @@ from typing import Any
 
 import httpx
 
+from ...answers import Reader
 from ...backends.base import Page, PageRequest
 from ...connector import HostedExecute
 from ...errors import ConnectorError, InvalidParams, NotConfigured, VendorError
 from .api import Reply, encode_query
 from .client import BC_SETTING, LIST_ENDPOINTS, TiktokDirectBackend, first_report_state, report_meta, unknown_zone_warning
 from .clock import advertiser_zone, now
+from .errors import checked_data
 from .report_names import name_advertiser
 from .report_params import ObjectReportParams, ReportParams, needs_time_zone, refuse_unbounded_hourly
 from .reports import fetch_report, has_next_page
@@ -84,7 +86,8 @@ class HostedTiktokApi:
             self.warn(SWALLOWED_WARNING)
         if reply.warning:
             self.warn(reply.warning)
-        return Reply({"list": records, "page_info": meta.get("page_info")}, httpx.Headers())
+        data = checked_data({"list": records, "page_info": meta.get("page_info")}, Reader("Airbyte (TikTok Marketing)"))
+        return Reply(data, httpx.Headers())
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:

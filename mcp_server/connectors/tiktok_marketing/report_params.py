@@ -66,11 +66,11 @@ MAX_SPAN_DAYS = {DAY: 30, HOUR: 1, None: 365}
 MAX_HOURLY_RANGE_DAYS = 31
 JSON_STRING_FILTERS = {"IN", "NOT_IN", "CONTAIN_ANY_OF", "BETWEEN"}
 FILTER_TYPES = JSON_STRING_FILTERS | {"MATCH", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN"}
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")  # fullmatch: "spend\n" is no name
 # ID filters take at most this many ids per request (more is TikTok code 40011 or 40002).
 ID_FILTERS = {"campaign_ids", "adgroup_ids", "ad_ids", "ad_ids_v2"}
 MAX_FILTER_IDS = 100
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch, ASCII digits (\d takes "٢")
 # The report status filter per data level (Airbyte PRs #44048, #65623: TikTok refuses a status field that does
 # not fit the level, e.g. campaign_status at AUCTION_AD; AUCTION_ADVERTISER needs none).
 STATUS_FIELDS = {"AUCTION_CAMPAIGN": "campaign_status", "AUCTION_ADGROUP": "adgroup_status", "AUCTION_AD": "ad_status"}
@@ -144,7 +144,7 @@ class ReportParams(AdvertiserScoped):
     @field_validator("start_date", "end_date", mode="before")
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
-        if isinstance(value, str) and not ISO_DATE.match(value.strip()):
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value.strip()):
             raise ValueError("use a calendar date as YYYY-MM-DD, e.g. '2025-01-31'")
         return value.strip() if isinstance(value, str) else value
 
@@ -156,7 +156,7 @@ class ReportParams(AdvertiserScoped):
     @field_validator("order_field")
     @classmethod
     def _order_field(cls, name: str | None) -> str | None:
-        if name is not None and not NAME.match(name):
+        if name is not None and not NAME.fullmatch(name):
             raise ValueError(f"{name!r} is not a TikTok metric name; use one of the requested metrics, e.g. 'spend'")
         return name
 
@@ -204,7 +204,7 @@ class ObjectReportParams(ReportParams):
 def _names(values: list[str]) -> list[str]:
     if not values:
         raise ValueError("must not be empty")
-    bad = [v for v in values if not isinstance(v, str) or not NAME.match(v)]
+    bad = [v for v in values if not isinstance(v, str) or not NAME.fullmatch(v)]
     if bad:
         raise ValueError(f"holds names TikTok does not use: {bad}; use lower_snake_case names like 'spend'")
     return list(dict.fromkeys(values))

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ...answers import Reader
 from ...backends.base import Ahead, Page
 from ...budget import exhausted
 from ...params import split_range
@@ -13,10 +14,13 @@ from .api import TiktokApi
 from .report_params import ObjectReportParams, ReportParams
 
 PATH = "report/integrated/get/"
+READ = Reader("TikTok")
 # Attribute metrics that are text even when they look numeric.
 TEXT_METRICS = {"ad_text", "placement_type", "currency", "timezone", "objective_type", "country_code", "buying_type"}
-INTEGER = re.compile(r"^-?\d+$")
-DECIMAL = re.compile(r"^-?\d+\.\d+$")
+# Full matches of ASCII digits (re's \d takes "١٢", $ takes a final newline); a value longer than any real
+# figure stays text rather than reach int()'s 4,300-digit limit.
+INTEGER = re.compile(r"-?[0-9]{1,30}")
+DECIMAL = re.compile(r"-?[0-9]{1,30}\.[0-9]{1,30}")
 
 
 ALL_STATUSES = '["STATUS_ALL"]'
@@ -68,9 +72,9 @@ def _value(key: str, value: Any) -> Any:
     if value == "-":
         return None
     if isinstance(value, str) and not _is_text(key):
-        if INTEGER.match(value):
+        if INTEGER.fullmatch(value):
             return int(value)
-        if DECIMAL.match(value):
+        if DECIMAL.fullmatch(value):
             return float(value)
     return value
 
@@ -82,7 +86,15 @@ def flatten(item: dict[str, Any]) -> dict[str, Any]:
     its server returns is not verified), so no backend can turn rows into empty records.
     """
     nested = isinstance(item.get("dimensions"), dict) or isinstance(item.get("metrics"), dict)
-    row = {**(item.get("dimensions") or {}), **(item.get("metrics") or {})} if nested else dict(item)
+    if nested:
+        row = {}
+        for name in ("dimensions", "metrics"):
+            part = item.get(name)
+            if part is not None and not isinstance(part, dict):
+                raise READ.fail(f"a report row's {name}", part, "an object")
+            row |= part or {}
+    else:
+        row = dict(item)
     return {key: _value(key, value) for key, value in row.items()}
 
 
@@ -91,8 +103,8 @@ MAX_PAGES_AHEAD = 64
 
 
 def has_next_page(data: dict[str, Any]) -> bool:
-    info = data.get("page_info") or {}
-    return bool(data.get("list")) and int(info.get("page", 0)) < int(info.get("total_page", 0))
+    info = data.get("page_info") or {}  # whole numbers or null (errors.checked_data)
+    return bool(data.get("list")) and (info.get("page") or 0) < (info.get("total_page") or 0)
 
 
 def pages_ahead(data: dict[str, Any], state: dict[str, Any]) -> Ahead | None:
@@ -104,7 +116,7 @@ def pages_ahead(data: dict[str, Any], state: dict[str, Any]) -> Ahead | None:
     if not isinstance(info, dict):
         return None
     total = info.get("total_number")
-    known = int(total) if isinstance(total, int) or (isinstance(total, str) and total.isdigit()) else None
+    known = total if isinstance(total, int) else None  # api.checked_data made page_info whole numbers
     last = min(int(info.get("total_page") or 0), state["page"] + MAX_PAGES_AHEAD) if has_next_page(data) else 0
     states = [{**state, "page": n} for n in range(state["page"] + 1, last + 1)]
     return Ahead(states, per_page=int(state["page_size"]), total=known)

@@ -5,8 +5,10 @@ version sunsets and error envelopes as LinkedIn. Control routes (tests only):
   POST /__sandbox__/faults   {"match": "<substring of 'METHOD /rest/path'>", "kind": "rate_limited", "times": 1}
                              (any kind may add "retry_after": seconds, sent as a Retry-After header;
                              "stall" takes "seconds" (default 2); kinds: FAULTS, TRANSPORT_FAULTS and
-                             applied_then_drop: a write is carried out, then its answer is cut off)
-  POST /__sandbox__/reset    clear faults, config and the request log; revive the demo access token
+                             applied_then_drop: a write is carried out, then its answer is cut off;
+                             "echo_token", a 400 whose message quotes the bearer token received)
+  POST /__sandbox__/answers  edit the next answers (sandbox.control.AnswerEdits: fuzzing what LinkedIn may send)
+  POST /__sandbox__/reset    clear faults, answer edits, config and the request log; revive the demo access token
   POST /__sandbox__/config   {"access_token_ttl": 2, "refresh_token_valid": false, "scopes": ["r_ads"],
                               "member_roles": {"512345678": "VIEWER"}}
   GET  /oauth/v2/authorization, POST /oauth/v2/introspectToken: the login pages (oauth.py)
@@ -27,7 +29,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ....params import today
-from ....sandbox.control import CutOff, FaultQueue, RequestLog, control_routes, transport_fault
+from ....sandbox.control import (
+    AnswerEdits, CutOff, EditedAnswers, FaultQueue, RequestLog, control_routes, transport_fault,
+)
 from . import data as sandbox_data, oauth, routes as sandbox_routes, writes as sandbox_writes
 from .analytics import MEMBER
 from .rules import BadParam, error, parse_query, version_active
@@ -71,6 +75,9 @@ FAULTS: dict[str, tuple[int, Any]] = {
     "invalid_grant": (400, {"error": "invalid_grant", "error_description": "The provided authorization grant or refresh token is invalid, expired or revoked."}),
     "unauthorized_client": (401, {"error": "unauthorized_client", "error_description": "The client is not authorized"}),
 }  # fmt: skip
+# A refusal that quotes the access token it was sent (as an echoing proxy or a verbose error might): no
+# output of ours may show it. Built per request, so it is not in FAULTS.
+ECHO_TOKEN = "echo_token"
 # Faults of the connection or the body rather than LinkedIn's answer: they end the answer early, send a
 # 200 whose JSON is cut off or empty, or wait past the client's read timeout before answering normally.
 TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
@@ -92,6 +99,7 @@ class FakeState:
         self.event_ids: set[tuple[str, Any]] = set()
         self.requests = RequestLog(body_encoding="latin-1", raw_path=True)
         self.faults = FaultQueue()
+        self.edits = AnswerEdits()
         self.tokens: dict[str, float] = {}  # token → expiry (epoch s)
         self.token_info: dict[str, dict[str, Any]] = {}  # tokens issued to a login: when, which scopes
         self.codes: dict[str, dict[str, Any]] = {}  # authorization codes not yet exchanged
@@ -130,8 +138,8 @@ class FakeState:
         found = [u["role"] for u in self.data.users if u["account"] == account and u["user"] == MEMBER]
         return found[0] if found else None
 
-    async def take_fault(self, path: str) -> Response | None:
-        fault = self.faults.take(path)
+    async def take_fault(self, request: Request) -> Response | None:
+        fault = self.faults.take(f"{request.method} {request.url.path}")
         if fault is None:
             return None
         kind = ALIASES.get(fault["kind"], fault["kind"])
@@ -139,6 +147,9 @@ class FakeState:
             return AppliedThenDropped()
         if kind in TRANSPORT_FAULTS:
             return await transport_fault(fault)
+        if kind == ECHO_TOKEN:
+            token = request.headers.get("authorization", "").removeprefix("Bearer ")
+            return JSONResponse({"status": 400, "serviceErrorCode": 100, "message": f"Unparseable request with token {token}"}, 400)
         status, body = FAULTS[kind]
         headers = {"Retry-After": str(fault["retry_after"])} if fault.get("retry_after") is not None else None
         if isinstance(body, str):
@@ -186,7 +197,7 @@ def vendor(state: FakeState, handler: Callable[..., Any] | None, path: str = "")
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
         # A fault's match is a substring of "METHOD /rest/path", so a test can fail the write and not the read.
-        fault = await state.take_fault(f"{request.method} {request.url.path}")
+        fault = await state.take_fault(request)
         if fault and not isinstance(fault, AppliedThenDropped):
             return fault
         if not _is_read(request) or handler is None:
@@ -207,7 +218,7 @@ def vendor(state: FakeState, handler: Callable[..., Any] | None, path: str = "")
 def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         body = await state.requests.record(request)
-        fault = await state.take_fault(request.url.path)
+        fault = await state.take_fault(request)
         if fault:
             return fault
         form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
@@ -233,8 +244,9 @@ def token_endpoint(state: FakeState) -> Callable[[Request], Awaitable[Response]]
 def control_routes_for(state: FakeState) -> list[BaseRoute]:
     def admit(spec: dict[str, Any]) -> dict[str, Any] | Response:
         kind = ALIASES.get(str(spec.get("kind")), str(spec.get("kind")))
-        if kind not in FAULTS and kind not in TRANSPORT_FAULTS and kind != APPLIED_THEN_DROPPED:
-            return JSONResponse({"error": f"unknown fault kind; use one of {sorted([*FAULTS, *TRANSPORT_FAULTS, APPLIED_THEN_DROPPED])}"}, 400)
+        known = [*FAULTS, *TRANSPORT_FAULTS, APPLIED_THEN_DROPPED, ECHO_TOKEN]
+        if kind not in known:
+            return JSONResponse({"error": f"unknown fault kind; use one of {sorted(known)}"}, 400)
         extras = {k: spec[k] for k in ("retry_after", "seconds") if spec.get(k) is not None}
         return {"match": str(spec.get("match", "")), "kind": kind, "times": spec.get("times", 1), **extras}
 
@@ -252,7 +264,7 @@ def control_routes_for(state: FakeState) -> list[BaseRoute]:
         return JSONResponse({"ok": True})
 
     own = [Route("/__sandbox__/config", config, methods=["POST"]), Route("/__sandbox__/expire_tokens", expire, methods=["POST"])]
-    return control_routes(state.faults, state.requests, admit=admit, reset=state.reset, extra=own)
+    return control_routes(state.faults, state.requests, admit=admit, reset=state.reset, extra=own, edits=state.edits)
 
 
 def create_app() -> Starlette:
@@ -267,7 +279,9 @@ def create_app() -> Starlette:
     for path in [*reads, *(p for p in sandbox_writes.WRITES if p not in reads)]:
         routes.append(Route("/rest" + path, vendor(state, reads.get(path), path), methods=["GET", "POST", "PUT", "DELETE"]))
     app = Starlette(routes=routes)
+    app.add_middleware(EditedAnswers, edits=state.edits)
     app.state.requests = state.requests
+    app.state.answer_edits = state.edits
     app.state.fake = state
     return app
 

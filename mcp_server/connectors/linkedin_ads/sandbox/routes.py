@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -275,7 +276,7 @@ def analytics(data: Data, query: Query, request: Request) -> Any:
 
 def _account_guard(handler):
     def guarded(data: Data, query: Query, request: Request) -> Any:
-        return handler(data, query, request) if request.path_params["account_id"].isdigit() else error(404, "Not Found")
+        return handler(data, query, request) if re.fullmatch(r"[0-9]{1,19}", request.path_params["account_id"]) else error(404, "Not Found")
 
     return guarded
 

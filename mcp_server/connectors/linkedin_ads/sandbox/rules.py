@@ -28,7 +28,7 @@ PLAIN = {"fields"}
 
 
 def version_active(version: str | None, today: dt.date) -> bool:
-    if not version or not re.fullmatch(r"20\d\d(0[1-9]|1[0-2])", version) or version in NEVER_RELEASED:
+    if not version or not re.fullmatch(r"20[0-9]{2}(0[1-9]|1[0-2])", version) or version in NEVER_RELEASED:
         return False
     year, month = int(version[:4]), int(version[4:])
     if dt.date(year, month, 1) > today:

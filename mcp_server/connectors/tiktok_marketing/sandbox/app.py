@@ -15,7 +15,8 @@ time, for timing concurrent paging; 0 = none);
 POST /__sandbox__/report_pages {"page_size": N, "shift": S} serves report pages of at most N rows, every page
 after the first starting S rows earlier (rows that moved across a page boundary between requests come back
 twice; sandbox.reports._page_bounds); {} turns it off;
-POST /__sandbox__/reset clears faults, the latency, the report page drift and app.state.requests, and undoes
+POST /__sandbox__/answers edits the next answers (sandbox.control.AnswerEdits: fuzzing what TikTok may send);
+POST /__sandbox__/reset clears faults, answer edits, the latency, the report page drift and app.state.requests, and undoes
 applied writes.
 """
 
@@ -31,7 +32,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ....params import today
-from ....sandbox.control import CutOff, FaultQueue, RequestLog, Trickle, control_routes, transport_fault
+from ....sandbox.control import (
+    AnswerEdits, CutOff, EditedAnswers, FaultQueue, RequestLog, Trickle, control_routes, transport_fault,
+)
 from .data import (
     DEMO_ACCESS_TOKEN,
     DEMO_ADVERTISER_ID,
@@ -92,7 +95,7 @@ def sandbox_settings(base_url: str) -> dict[str, Any]:
 def create_app() -> Starlette:
     data = build_dataset(today())
     counter = itertools.count(1)
-    faults, requests = FaultQueue(), RequestLog()
+    faults, requests, edits = FaultQueue(), RequestLog(), AnswerEdits()
     latency = {"seconds": 0.0}
 
     def envelope(code: int, message: str, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -191,7 +194,7 @@ def create_app() -> Starlette:
 
     app = Starlette(
         routes=[
-            *control_routes(faults, requests, admit=admit, reset=reset,
+            *control_routes(faults, requests, admit=admit, reset=reset, edits=edits,
                             extra=[Route("/__sandbox__/latency", set_latency, methods=["POST"]),
                                    Route("/__sandbox__/report_pages", set_report_pages, methods=["POST"])]),
             Route("/portal/auth", oauth.portal(codes, DEMO_APP_ID, requests), methods=["GET"]),
@@ -199,7 +202,9 @@ def create_app() -> Starlette:
             Route("/{path:path}", vendor, methods=["GET", "POST", "PUT", "DELETE"]),
         ]
     )
+    app.add_middleware(EditedAnswers, edits=edits)
     app.state.requests = requests
     app.state.data = data
     app.state.auth = codes  # tests: codes.consent = "deny"
+    app.state.answer_edits = edits
     return app

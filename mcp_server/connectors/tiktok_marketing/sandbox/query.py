@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch, ASCII digits
 
 
 class TikTokFault(Exception):
@@ -58,7 +58,7 @@ class Query:
         raw = self.text(name)
         if raw is None:
             return default
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
             raise invalid(f"{name}: Not a valid integer.")
         value = int(raw)
         if not 1 <= value <= maximum:
@@ -70,7 +70,7 @@ class Query:
 
     def date(self, name: str) -> dt.date:
         raw = self.text(name, required=True)
-        if not DATE.match(raw or ""):
+        if not DATE.fullmatch(raw or ""):
             raise invalid(f"{name}: Not a valid date; use YYYY-MM-DD.")
         try:
             return dt.date.fromisoformat(raw)  # type: ignore[arg-type]
