@@ -55,7 +55,11 @@ def keys(state: dict[str, Any], required: Iterable[str], optional: Iterable[str]
 
 def as_params(params: BaseModel, **values: Any) -> BaseModel:
     """The call's params with these state values in their place, validated by the params model; each value
-    must be the very value the model makes of it (compared as JSON). A None value removes the param."""
+    must be the very value the model makes of it (compared as JSON). None is refused: given as a param it would
+    mean "the default", but the backend reads the state itself (TikTok's next page is state["page"] + 1)."""
+    for name, value in values.items():
+        if value is None:
+            refuse(f"holds no {name}")
     try:
         checked = type(params).model_validate({**params.model_dump(mode="json", exclude_none=True), **values})
     except ValidationError as exc:
@@ -64,7 +68,7 @@ def as_params(params: BaseModel, **values: Any) -> BaseModel:
         refuse(f"fails the params' own rules: {where}: {first['msg'][:160]}")
     dumped = checked.model_dump(mode="json")
     for name, value in values.items():
-        if value is not None and _json(dumped.get(name)) != _json(value):
+        if _json(dumped.get(name)) != _json(value):
             refuse(f"holds {name} in another form than the params would")
     return checked
 
