@@ -19,9 +19,11 @@ from .metrics import bases_for
 from .periods import bucket, compared, onto_range, uncompared_days, unplaced_days
 from .source import Dates, Level, ReportSource, VendorGrain
 
-# Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
-MAX_PAGES = 25
-PAGE = 1000
+# Records one query reads in one executor call (the report's executors have no result cap, so a report
+# answered whole comes back in one call); calls one query may follow along next_cursor (each has its own
+# request budget); past them the platform's rows are incomplete (and say so).
+PAGE = 25_000
+MAX_PAGES = 10
 
 Execute = Callable[..., Awaitable[dict[str, Any]]]  # the connector's Executor.execute
 Progress = Callable[[str], Awaitable[None]]  # one step done, with a message
@@ -126,7 +128,7 @@ class PlatformQuery:
             if not cursor:
                 return records, first
         self.report.warn(
-            f"{self.platform}: stopped after {MAX_PAGES * PAGE:,} {entity} records; the figures are incomplete. "
+            f"{self.platform}: stopped after {len(records):,} {entity} records; the figures are incomplete. "
             "Narrow the dates or the accounts."
         )
         return records, first or {}
@@ -262,6 +264,9 @@ class PlatformQuery:
         orphans = set()
         seen: dict[tuple[str, str | None], int] = {}
         repeated: list[str] = []
+        # Per record only what differs per record: the metric fields and each day's bucket are worked out once.
+        fields = [(b, source.metrics[b].field if b in source.metrics else None) for b in bases_for(args.wanted)]
+        places: dict[dt.date, tuple[dt.date | None, tuple[int, str, str] | None]] = {}
         for record in records:
             row_id, name = str(record.get(level.id_field)), record.get(level.name_field)
             day = source.day_of(record) if self.grain == "day" else None
@@ -276,16 +281,18 @@ class PlatformQuery:
                 if row_id not in parents:
                     orphans.add(row_id)
                 row_id, name = parents.get(row_id, (f"none:{row_id}", None))
-            bases = {b: _number(record.get(source.metrics[b].field)) if b in source.metrics else None
-                     for b in bases_for(args.wanted)}  # fmt: skip
+            bases = {b: _number(record.get(f)) if f is not None else None for b, f in fields}
             period = None
             if day is not None:
-                if earlier:  # bucket i of both periods: the days of the range asked that these days stand for
-                    day = onto_range(day, *span, args.compare, args.granularity)
-                    if day is None:  # stands for no day of the range: in the totals only
-                        unplaced.setdefault(row_id, Row(account.id, row_id, name, None)).add(bases)
-                        continue
-                period = bucket(day, args.granularity, *span)
+                place = places.get(day)
+                if place is None:
+                    # bucket i of both periods: the days of the range asked that these days stand for
+                    onto = onto_range(day, *span, args.compare, args.granularity) if earlier else day
+                    place = places[day] = (onto, bucket(onto, args.granularity, *span) if onto is not None else None)
+                if place[0] is None:  # stands for no day of the range: in the totals only
+                    unplaced.setdefault(row_id, Row(account.id, row_id, name, None)).add(bases)
+                    continue
+                period = place[1]
             row_key = (row_id, period[0] if period else None)
             row = rows.get(row_key)
             if row is None:
