@@ -28,7 +28,7 @@ from .shaping import (
     records_that_fit,
     shape,
 )
-from .validation import parse_fields, parse_limit, parse_params, resolve_action, validate_params
+from .validation import MAX_LIMIT, parse_fields, parse_limit, parse_params, resolve_action, validate_params
 
 log = logging.getLogger("mcp_server.executor")
 
@@ -150,7 +150,7 @@ class Executor:
                 # Before the backend, the report cache or any plan sees it: a state the params would refuse stops here.
                 page_state.check(self.connector, PageRequest(entity, spec.name, model, position.state, page_size))
         else:
-            page_size = min(wanted, spec.max_page_size or wanted)
+            page_size = min(wanted, spec.max_page_size or wanted, MAX_LIMIT)  # a cursor holds at most MAX_LIMIT
             position = Position(state=None)
 
         backend = await self.backends(self.connector)

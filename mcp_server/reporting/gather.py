@@ -6,6 +6,7 @@ budget per call), following next_cursor to the end, so a report sees exactly wha
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -162,44 +163,72 @@ class PlatformQuery:
         return report
 
     async def _account(self, account_id: str) -> None:
+        """The account's name and currency, its asked period, the compared one and (for a level that groups
+        rows) the parents, all at once when they do not depend on each other: one wave where the platform
+        resolves its days itself (source.local_dates); else the compared period follows the asked one."""
         account = self.report.accounts.setdefault(account_id, Account(account_id))
-        entity, action, params, fields = self.source.account_call(account_id)
-        found = await self.fetch(entity, action, params, fields)
-        if found:
-            account.name, account.currency = self.source.account_info(found[0])
-        await self.progress(f"{self.platform}: account {account_id}")
-        args = self.args
+        args, source, level = self.args, self.source, self.level
         dates = Dates(preset=args.date_preset) if args.date_preset else Dates(start=args.start_date, end=args.end_date)
-        start, end = await self._period(account, dates, self.report.current, "current")
-        self._counterparts(account.id, start, end)
-        earlier = compared(start, end, args.compare)
-        if earlier:
-            earlier_dates = Dates(start=earlier[0], end=earlier[1])
-            await self._period(account, earlier_dates, self.report.previous, "previous", onto=(start, end))
+        local = source.local_dates(dates) if source.local_dates else None
+        earlier = compared(*local, args.compare) if local else None
 
-    async def _period(
-        self, account: Account, dates: Dates, into: list[Row], which: str, onto: tuple[dt.date, dt.date] | None = None
-    ) -> tuple[dt.date, dt.date]:
-        """One period's rows; a compared period's days are bucketed as the days of `onto` they stand for."""
+        async def info() -> None:
+            entity, action, params, fields = source.account_call(account_id)
+            found = await self.fetch(entity, action, params, fields)
+            if found:
+                account.name, account.currency = source.account_info(found[0])
+            await self.progress(f"{self.platform}: account {account_id}")
+
+        async def parents() -> None:
+            if level.group is not None:  # the lists it reads do not depend on the report's rows
+                self.parents.setdefault(account_id, {}).update(await level.group(self.fetch, account_id, []))
+
+        steps = [info(), parents(), self._pull(account, dates)]
+        if earlier:
+            steps.append(self._pull(account, Dates(start=earlier[0], end=earlier[1])))
+        done = await asyncio.gather(*steps, return_exceptions=True)
+        for outcome in done:  # every step ran to its end; the first failure is the account's
+            if isinstance(outcome, BaseException):
+                raise outcome
+        current, previous = done[2], done[3:]
+        records, meta = current
+        start, end = self._resolved(account, meta, "current")
+        self.report.current.extend(await self._rows(account, records, (start, end), False, self._requests(start, end)))
+        await self.progress(f"{self.platform}: current period of account {account.id}")
+        self._counterparts(account.id, start, end)
+        wanted = compared(start, end, args.compare)
+        if not wanted:
+            return
+        if wanted != earlier:  # resolved elsewhere than expected (another time zone, midnight passed): ask again
+            previous = [await self._pull(account, Dates(start=wanted[0], end=wanted[1]))]
+        records, meta = previous[0]
+        first, last = self._resolved(account, meta, "previous")
+        rows = await self._rows(account, records, (start, end), True, self._requests(first, last))
+        self.report.previous.extend(rows)
+        await self.progress(f"{self.platform}: previous period of account {account.id}")
+
+    async def _pull(self, account: Account, dates: Dates) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """One period's vendor records, and the first page's meta."""
         source, level = self.source, self.level
         query = source.query(level, account.id, dates, self.grain, self.vendor_fields)
         for note in query.notes:
             self.report.note(note)
         asked = [f for f in self.vendor_fields if f not in query.left_out]  # else the executor warns it is missing
         keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
-        records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
-        start, end = source.resolved_dates(meta.get("params", {}))
+        return await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
+
+    def _resolved(self, account: Account, meta: dict[str, Any], which: str) -> tuple[dt.date, dt.date]:
+        """The days a period's query resolved to; advertisers in other time zones resolve a preset to other days:
+        say so, never blend silently."""
+        start, end = self.source.resolved_dates(meta.get("params", {}))
         span = {"start": start.isoformat(), "end": end.isoformat()}
         shown = self.report.periods.setdefault(which, span)
-        if shown != span:  # advertisers in other time zones resolve a preset to other days: say so, never blend silently
+        if shown != span:
             self.report.warn(
                 f"{self.platform}: account {account.id}'s {which} period is {span['start']} – {span['end']} (its own "
                 f"time zone), not {shown['start']} – {shown['end']}; its rows cover its own days. Pass start_date/end_date "
                 "for the same calendar days everywhere."
             )
-        requests = self._requests(start, end)
-        into.extend(await self._rows(account, records, onto or (start, end), onto is not None, requests))
-        await self.progress(f"{self.platform}: {which} period of account {account.id}")
         return start, end
 
     def _requests(self, start: dt.date, end: dt.date) -> int:
