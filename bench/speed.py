@@ -181,14 +181,24 @@ async def latency(fakes: Fakes, quick: bool) -> list[Row]:
 
 
 async def report_chars(fakes: Fakes, quick: bool) -> list[Row]:
-    """A 10-row ads_report with compare and all metrics: the result's characters per row, as the agent reads it."""
+    """A 10-row ads_report with compare and all metrics: data's characters per row, objects vs columns."""
     arguments = {"level": "campaign", "date_preset": "last_7d", "compare": "previous_period", "limit": 10}
+    per_row = {}
     async with server(base_env(**direct_settings(fakes.urls))) as client:
-        result = (await client.call_tool(REPORT, arguments)).structured_content
-    data = result["data"]
-    rows = len(data["rows"]) if isinstance(data, dict) else len(data)
-    per_row = len(compact_json(data)) / max(rows, 1)
-    form = "columns + arrays" if isinstance(data, dict) else "one object per row"
-    return [Row("11 context: ads_report characters per row (10 rows, compare, all metrics)", f"{per_row:,.0f}", "-",
-                f"data's compact JSON / its {rows} rows ({form}); the whole result {len(compact_json(result)):,} chars")]
-
+        for layout in ("objects", "columns"):
+            result = await client.call_tool(REPORT, arguments | ({"columns": True} if layout == "columns" else {}),
+                                             raise_on_error=False)  # fmt: skip
+            if result.is_error:  # a server without the argument (the "before" checkout)
+                continue
+            data = result.structured_content["data"]
+            rows = data["rows"] if isinstance(data, dict) else data
+            per_row[layout] = (len(compact_json(data)) / max(len(rows), 1), len(rows), len(compact_json(result.structured_content)))
+    objects = per_row["objects"]
+    table = [Row("11 context: ads_report chars per row, objects (10 rows, compare, all metrics)", f"{objects[0]:,.0f}", "-",
+                 f"data's compact JSON / its {objects[1]} rows; the whole result {objects[2]:,} chars")]
+    if "columns" in per_row:
+        columns = per_row["columns"]
+        table.append(Row("11 context: ads_report chars per row, columns=true / default", f"{columns[0] / objects[0]:.2f}x",
+                         "<= 0.50x", f"{columns[0]:,.0f} vs {objects[0]:,.0f} chars per row (columns named once); "
+                         f"whole result {columns[2]:,} vs {objects[2]:,} chars"))
+    return table
