@@ -23,6 +23,7 @@ import copy
 import datetime as dt
 import json
 import sys
+import time
 
 import anyio
 
@@ -45,11 +46,16 @@ class Delayed:
     def __init__(self, app) -> None:
         self.app = app
         self.seconds = 0.0
+        self.busy = 0.0  # seconds spent answering vendor routes (the fake's own work, beside the delay)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and self.seconds and not scope["path"].startswith(("/__sandbox__", "/__bench__")):
+        vendor = scope["type"] == "http" and not scope["path"].startswith(("/__sandbox__", "/__bench__"))
+        if vendor and self.seconds:
             await anyio.sleep(self.seconds)
+        start = time.perf_counter()
         await self.app(scope, receive, send)
+        if vendor:
+            self.busy += time.perf_counter() - start
 
 
 def with_request_log(fake: Starlette, *extra: Route) -> Starlette:
@@ -62,7 +68,11 @@ def with_request_log(fake: Starlette, *extra: Route) -> Starlette:
         delayed.seconds = float((await request.json())["seconds"])
         return JSONResponse({"seconds": delayed.seconds})
 
-    routes = [Route("/__bench__/requests", requests), Route("/__bench__/latency", latency, methods=["POST"]), *extra]
+    async def busy(request: Request) -> JSONResponse:
+        return JSONResponse({"seconds": delayed.busy})
+
+    routes = [Route("/__bench__/requests", requests), Route("/__bench__/latency", latency, methods=["POST"]),
+              Route("/__bench__/busy", busy), *extra]  # fmt: skip
     return Starlette(routes=[*routes, Mount("/", app=delayed)])
 
 

@@ -214,7 +214,9 @@ class PlatformQuery:
         for note in query.notes:
             self.report.note(note)
         asked = [f for f in self.vendor_fields if f not in query.left_out]  # else the executor warns it is missing
-        keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
+        # A row's name comes from its parent (level.group) or the account there: the vendor's name is not asked.
+        name = [] if level.group is not None or level.whole_account else [level.name_field]
+        keep = [level.id_field, *name, *(source.day_fields if self.grain == "day" else ()), *asked]
         return await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
 
     def _resolved(self, account: Account, meta: dict[str, Any], which: str) -> tuple[dt.date, dt.date]:

@@ -197,7 +197,11 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
         warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end, account_id))  # type: ignore[arg-type]
     if getattr(api, "names_rows", True):  # hosted mode names rows itself, once, after any sums
         accounts = facets.get("accounts") or ([account_id] if account_id else [])
-        warnings += await name_records(records, pivot, cache_for(api), direct_lookup(api, pivot, accounts))
+        # Fields named without a *_name (ads_report's grouped levels): ids only, no lookup wave.
+        wants_names = request.fields is None or any(f.endswith("_name") for f in request.fields)
+        lookup = direct_lookup(api, pivot, accounts) if wants_names else None
+        named = await name_records(records, pivot, cache_for(api), lookup)
+        warnings += named if wants_names else []
     return Page(records=records, meta={"warnings": warnings} if warnings else {})
 
 
