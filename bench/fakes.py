@@ -47,9 +47,14 @@ class Delayed:
         self.app = app
         self.seconds = 0.0
         self.busy = 0.0  # seconds spent answering vendor routes (the fake's own work, beside the delay)
+        # When each vendor request reached the socket (before the delay and before the fake's own work, which
+        # runs on one event loop and so can hold back when a later request is logged).
+        self.arrivals: list[tuple[float, str]] = []
 
     async def __call__(self, scope, receive, send) -> None:
         vendor = scope["type"] == "http" and not scope["path"].startswith(("/__sandbox__", "/__bench__"))
+        if vendor:
+            self.arrivals.append((time.monotonic(), scope["path"]))
         if vendor and self.seconds:
             await anyio.sleep(self.seconds)
         start = time.perf_counter()
@@ -69,7 +74,7 @@ def with_request_log(fake: Starlette, *extra: Route) -> Starlette:
         return JSONResponse({"seconds": delayed.seconds})
 
     async def busy(request: Request) -> JSONResponse:
-        return JSONResponse({"seconds": delayed.busy})
+        return JSONResponse({"seconds": delayed.busy, "arrivals": delayed.arrivals})
 
     routes = [Route("/__bench__/requests", requests), Route("/__bench__/latency", latency, methods=["POST"]),
               Route("/__bench__/busy", busy), *extra]  # fmt: skip
