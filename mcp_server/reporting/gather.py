@@ -172,25 +172,39 @@ class PlatformQuery:
         local = source.local_dates(dates) if source.local_dates else None
         earlier = compared(*local, args.compare) if local else None
 
-        async def info() -> None:
+        async def info() -> dict[str, Any]:
             entity, action, params, fields = source.account_call(account_id)
             found = await self.fetch(entity, action, params, fields)
             if found:
                 account.name, account.currency = source.account_info(found[0])
             await self.progress(f"{self.platform}: account {account_id}")
+            return found[0] if found else {}
+
+        account_call = asyncio.ensure_future(info())
+
+        async def compared_pull() -> tuple[tuple[dt.date, dt.date] | None, Any]:
+            """The compared period as soon as the account's record tells its days (source.account_dates)."""
+            known = source.account_dates(dates, await account_call) if source.account_dates else None  # type: ignore[misc]
+            then = compared(*known, args.compare) if known else None
+            return then, (await self._pull(account, Dates(start=then[0], end=then[1])) if then else None)
 
         async def parents() -> None:
             if level.group is not None:  # the lists it reads do not depend on the report's rows
                 self.parents.setdefault(account_id, {}).update(await level.group(self.fetch, account_id, []))
 
-        steps = [info(), parents(), self._pull(account, dates)]
+        steps: list[Any] = [account_call, parents(), self._pull(account, dates)]
         if earlier:
             steps.append(self._pull(account, Dates(start=earlier[0], end=earlier[1])))
+        elif args.compare != "none" and source.account_dates:
+            steps.append(compared_pull())
         done = await asyncio.gather(*steps, return_exceptions=True)
         for outcome in done:  # every step ran to its end; the first failure is the account's
             if isinstance(outcome, BaseException):
                 raise outcome
         current, previous = done[2], done[3:]
+        if previous and not earlier:  # from the account's days: (the range, its pull), or nothing known
+            earlier, pulled = previous[0]
+            previous = [pulled] if pulled is not None else []
         records, meta = current
         start, end = self._resolved(account, meta, "current")
         self.report.current.extend(await self._rows(account, records, (start, end), False, self._requests(start, end)))
@@ -199,7 +213,7 @@ class PlatformQuery:
         wanted = compared(start, end, args.compare)
         if not wanted:
             return
-        if wanted != earlier:  # resolved elsewhere than expected (another time zone, midnight passed): ask again
+        if wanted != earlier or not previous:  # resolved elsewhere than expected (midnight passed), or unknown: ask now
             previous = [await self._pull(account, Dates(start=wanted[0], end=wanted[1]))]
         records, meta = previous[0]
         first, last = self._resolved(account, meta, "previous")
