@@ -38,6 +38,7 @@ from mcp_server.sandbox.serve import serve_in_thread
 
 BIG_TIKTOK = "tiktok-marketing-big"
 BIG_LINKEDIN = "linkedin-ads-big"
+HOSTED = "airbyte-hosted"  # Airbyte's Agent API fake (its vendor fakes in-process behind it)
 
 
 class Delayed:
@@ -163,6 +164,9 @@ def main() -> None:
         urls = {c.id: stack.enter_context(serve_in_thread(with_request_log(c.sandbox_app()))) for c in REGISTRY.values()}
         urls[BIG_TIKTOK] = stack.enter_context(serve_in_thread(big_tiktok()))
         urls[BIG_LINKEDIN] = stack.enter_context(serve_in_thread(big_linkedin()))
+        from mcp_server.sandbox.hosted import create_app as hosted_app
+
+        urls[HOSTED] = stack.enter_context(serve_in_thread(with_request_log(hosted_app())))
         print(json.dumps(urls), flush=True)
         sys.stdin.read()  # the benchmark closes our stdin when it is done
 
