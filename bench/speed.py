@@ -105,7 +105,7 @@ async def group_quarter(fakes: Fakes, quick: bool) -> list[Row]:
 
 
 async def row_cap(fakes: Fakes, quick: bool) -> list[Row]:
-    count = 500
+    count = 200 if quick else 500  # 200 x 92 days is past the 15,000 cap too
     fakes.bench(BIG_LINKEDIN, "campaigns", {"count": count})
     start, end = last_quarter()
     expected = fakes.http.get(f"{fakes.urls[BIG_LINKEDIN]}/__bench__/rows",
@@ -179,7 +179,7 @@ async def latency_rows(fakes: Fakes, quick: bool, mode: str, ids: tuple[str, ...
             # Tokens and imports first, as on a server that has answered before.
             await client.call_tool(LI, {"entity": "accounts", "action": "list", "limit": 1})
             await client.call_tool(TT, {"entity": "advertisers", "action": "list", "limit": 1})
-            for (question, tool, arguments), fewest in zip(QUESTIONS[:3] if quick else QUESTIONS, FEWEST):
+            for (question, tool, arguments), fewest in zip(QUESTIONS[:1] if quick else QUESTIONS, FEWEST):
                 await asyncio.sleep(1.0)  # a person reads the previous answer: the rate windows are empty again
                 before = {c: fakes.http.get(f"{fakes.urls[c]}/__bench__/busy").json() for c in ids}
                 start = time.perf_counter()

@@ -3,7 +3,7 @@
 Each vendor's limit is shared by every user of the same app (TikTok: per developer app; LinkedIn: per
 application and per member; Airbyte: per application), so every request to a vendor from this
 process takes a slot from that vendor's one limiter, whichever tool call or backend sends it.
-The limiter is a sliding window: no one-second window sees more than `qps` requests (qps below 1: one
+The limiter is a sliding window: no one-second window sees more than `qps` requests (the window is kept 10% longer for arrival jitter; qps below 1: one
 per 1/qps seconds), and requests that find room go out at once, together. Independent requests of one
 answer (periods, platforms, metric chunks, name lookups) so leave in one wave instead of 1/qps apart,
 which at LinkedIn's 5 a second cost 200 ms per request even when the vendor answered at once (issue 18).
@@ -56,7 +56,8 @@ class SlidingWindow(AsyncLimiter):
     def __init__(self, rate: float) -> None:
         super().__init__(1, 1.0 / rate)
         self.slots = max(1, int(rate))
-        self.period = 1.0 if rate >= 1 else 1.0 / rate
+        # A tenth more than the second the vendor counts: requests leave together but reach it a few ms apart.
+        self.period = (1.0 if rate >= 1 else 1.0 / rate) * 1.1
         self.sent: deque[float] = deque()
         self.lock = asyncio.Lock()
 
