@@ -9,7 +9,8 @@ stays far from the 15,000-row cap. Other pivots send the whole list once
 (tunnelled when long), because their rows would need summing across batches.
 
 LinkedIn answers at most 15,000 elements per request and has no paging (Microsoft Learn, "Ads Reporting":
-"the adAnalytics endpoint currently does not support pagination"; LinkedIn returns at most 15,000 elements).
+"The adAnalytics endpoint currently does not support pagination"; the 15,000-element cap, silently truncated, is
+also what OWOX's LinkedIn Ads connector fixed by splitting dates, per its changelog).
 An answer that comes back at the cap is incomplete, so its date range is split into up to SPLIT_PARTS
 ranges asked again at once (DAILY at day, MONTHLY at month and YEARLY at year boundaries, so the rows
 are the same rows), adaptively until no answer is at the cap; ALL cannot be split by date and still warns.
