@@ -12,7 +12,7 @@ import asyncio
 import sys
 import time
 
-from bench import rows
+from bench import rows, speed
 from bench.harness import fakes
 from bench.load import machine
 
@@ -24,6 +24,11 @@ GROUPS = {
     "concurrency": rows.concurrency,
     "memory": rows.memory,
     "context": rows.context,
+    "scaling": speed.scaling,
+    "cpu": speed.group_quarter,
+    "rowcap": speed.row_cap,
+    "latency": speed.latency,
+    "report_context": speed.report_chars,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import copy
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,7 +19,7 @@ from . import page_state
 from .cursor import Cursor, Position, invalid_cursor
 from .errors import InvalidParams
 from .progress import Progress
-from .report_cache import REPORT_CACHE_DEFAULTS, ReportCache
+from .report_cache import REPORT_CACHE_DEFAULTS, ReportCache, SortedReport
 from .shaping import (
     DEFAULT_MAX_RESULT_TOKENS,
     MAX_RESULT_TOKENS_SETTING,
@@ -28,7 +28,7 @@ from .shaping import (
     records_that_fit,
     shape,
 )
-from .validation import parse_fields, parse_limit, parse_params, resolve_action, validate_params
+from .validation import MAX_LIMIT, parse_fields, parse_limit, parse_params, resolve_action, validate_params
 
 log = logging.getLogger("mcp_server.executor")
 
@@ -41,7 +41,6 @@ DEFAULT_PAGE_CONCURRENCY = 6
 WHOLE_REPORT = "_whole_report"
 
 BackendProvider = Callable[[Connector], Awaitable[Backend]]
-SortKey = list[str]
 
 
 def _frozen_params(params: BaseModel) -> dict[str, Any]:
@@ -52,11 +51,6 @@ def _resolved(params: dict[str, Any], resolved: dict[str, Any]) -> dict[str, Any
     """params with a backend's resolved values; a None there removes the param it replaced (a preset)."""
     merged = {**params, **resolved}
     return {k: v for k, v in merged.items() if v is not None}
-
-
-def sort_key(record: dict[str, Any], fields: tuple[str, ...]) -> SortKey:
-    """A total order over records of a re-run report: each key field as canonical JSON."""
-    return [json.dumps(record.get(name), sort_keys=True, separators=(",", ":")) for name in fields]
 
 
 def _clashing_params(entity: str, spec: Action, given: dict[str, Any], resumed: Cursor) -> list[str]:
@@ -99,7 +93,7 @@ class Executor:
         backends: BackendProvider,
         *,
         sandbox: bool,
-        max_tokens: int = DEFAULT_MAX_RESULT_TOKENS,
+        max_tokens: int | None = DEFAULT_MAX_RESULT_TOKENS,
         max_requests: int = DEFAULT_MAX_REQUESTS,
         page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
         report_cache: ReportCache | None = None,
@@ -108,6 +102,8 @@ class Executor:
         self.connector = connector
         self.backends = backends
         self.sandbox = sandbox
+        # None: no result cap and any whole-number limit (ads_report's own executors: their rows are summed,
+        # never shown as they are, so they are gathered whole instead of in agent-sized continuations).
         self.max_tokens = max_tokens
         self.max_requests = max_requests
         self.page_concurrency = max(1, page_concurrency)
@@ -130,7 +126,8 @@ class Executor:
         if spec.write:
             return await self._preview(entity, spec, raw_params, cursor)
         choice = choose_fields(parse_fields(fields), spec.default_fields)
-        wanted = parse_limit(limit)
+        internal = self.max_tokens is None and type(limit) is int and limit >= 1
+        wanted = limit if internal else parse_limit(limit)
         resumed = None
         if cursor is not None and cursor != "":
             if not isinstance(cursor, str):
@@ -158,11 +155,11 @@ class Executor:
                 # Before the backend, the report cache or any plan sees it: a state the params would refuse stops here.
                 page_state.check(self.connector, PageRequest(entity, spec.name, model, position.state, page_size))
         else:
-            page_size = min(wanted, spec.max_page_size or wanted)
+            page_size = min(wanted, spec.max_page_size or wanted, MAX_LIMIT)  # a cursor holds at most MAX_LIMIT
             position = Position(state=None)
 
         backend = await self.backends(self.connector)
-        cached = None
+        cached: SortedReport | None = None
         if spec.resume_key and resumed is not None and position.state is None and position.after is not None:
             # A report's next page: its rows may still be here from the call that started the chain.
             cached = self.report_cache.get(self._report_key(backend, entity, spec, resumed.params, choice.pushdown))
@@ -182,13 +179,15 @@ class Executor:
         if budget.used > 1:
             extra_meta["vendor_requests"] = budget.used
             await progress.report(budget.used, budget.used)
-        whole_report: Page | None = extra_meta.pop(WHOLE_REPORT, None)
+        whole_report: SortedReport | None = extra_meta.pop(WHOLE_REPORT, None)
 
         # Params the backend resolved (dates in the account's time zone) replace what they came from, in
         # meta.params and in the cursor, so a cursor cut anywhere continues the very same range.
         resolved = extra_meta.pop("resolved_params", {})
         frozen = _resolved(_frozen_params(model), resolved)
 
+        if choice.keep is None and (whole_report is not None or cached is not None):
+            records = [dict(r) for r in records]  # the report cache's rows stay its own (projection copies anyway)
         records, warnings = shape(records, choice)
         if warnings:
             extra_meta.setdefault("warnings", []).extend(warnings)
@@ -222,8 +221,11 @@ class Executor:
         meta.update(extra_meta)
 
         # The whole result must stay under the token cap: records get what meta and a cursor leave.
-        sample_cursor = cursor_at(positions[-1] if positions else next_position) or ""
-        fitting = records_that_fit(records, {"data": [], "next_cursor": sample_cursor, "meta": meta}, self.max_tokens)
+        if self.max_tokens is None:
+            fitting = len(records)
+        else:
+            sample_cursor = cursor_at(positions[-1] if positions else next_position) or ""
+            fitting = records_that_fit(records, {"data": [], "next_cursor": sample_cursor, "meta": meta}, self.max_tokens)
         if fitting < len(records):
             next_position = positions[fitting]
             records = records[:fitting]
@@ -258,6 +260,9 @@ class Executor:
         meta: dict[str, Any] = {}
         state, skip = position.state, position.skip
         ahead: Ahead | None = None  # what the last page said about the pages after it
+        if cached is not None:  # a report's rows kept by the call that started the chain: no request
+            self._merge_meta(meta, copy.deepcopy(cached.meta))
+            return self._by_key(cached, position, wanted, meta)
         fetched = 0
         while fetched < MAX_PAGES_PER_CALL:
             if fetched and exhausted():
@@ -266,15 +271,11 @@ class Executor:
                     "the result is incomplete: follow next_cursor for the rest"
                 )
                 return records, positions, Position(state), meta
-            if cached is not None:
-                batch, pages = [state], [cached]
-                cached = None
-            else:
-                batch = self._plan(ahead, state, wanted - len(records), MAX_PAGES_PER_CALL - fetched)
-                if progress.wanted and ahead is not None:
-                    progress.total = self._planned_total(ahead, wanted - len(records))
-                request = PageRequest(entity, spec.name, model, state, page_size, fields)
-                pages = await self._fetch_all(backend, request, batch)
+            batch = self._plan(ahead, state, wanted - len(records), MAX_PAGES_PER_CALL - fetched)
+            if progress.wanted and ahead is not None:
+                progress.total = self._planned_total(ahead, wanted - len(records))
+            request = PageRequest(entity, spec.name, model, state, page_size, fields)
+            pages = await self._fetch_all(backend, request, batch)
             fetched += len(batch)
             for page_state, page in zip(batch, pages, strict=True):
                 if page_state != state:
@@ -283,8 +284,8 @@ class Executor:
                 if ahead is not None and ahead.states and ahead.states[0] == state:
                     self._check_total(meta, ahead, page.ahead)
                 if spec.resume_key and page.next_state is None and state is None:
-                    meta[WHOLE_REPORT] = page
-                    return self._by_key(page.records, spec.resume_key, position, wanted, meta)
+                    report = meta[WHOLE_REPORT] = SortedReport.of(page, spec.resume_key)
+                    return self._by_key(report, position, wanted, meta)
                 fresh = page.records[skip:]
                 room = wanted - len(records)
                 for offset, record in enumerate(fresh[:room]):
@@ -369,25 +370,23 @@ class Executor:
             meta.setdefault("warnings", []).append(warning)
 
     @staticmethod
-    def _by_key(rows: list[dict[str, Any]], key_fields: tuple[str, ...], position: Position, wanted: int, meta):
-        """A report re-run in full: sort by its key and resume after the last key returned, so rows
-        that appeared or vanished since the previous call never shift what comes next."""
-        keyed = sorted(((sort_key(r, key_fields), r) for r in rows), key=lambda pair: pair[0])
-        if position.after is not None:
-            start = next((i for i, (k, _) in enumerate(keyed) if k >= position.after), len(keyed))
-            same = 0
-            while start < len(keyed) and keyed[start][0] == position.after and same < position.skip:
-                start, same = start + 1, same + 1
-            keyed = keyed[start:]
-        records, positions = [], []
-        run = position.skip if keyed and keyed[0][0] == position.after else 0
-        for index, (key, record) in enumerate(keyed):
-            if index and keyed[index - 1][0] != key:
+    def _by_key(report: SortedReport, position: Position, wanted: int, meta):
+        """A report re-run in full (or kept), sorted by its key: resume after the last key returned, so rows
+        that appeared or vanished since the previous call never shift what comes next. Only this call's
+        page is looked at: the place is found by bisection, the keys were computed once."""
+        keys = report.keys
+        start = report.start(position.after, position.skip)
+        end = min(start + wanted, len(keys))
+        after = tuple(position.after) if position.after is not None else None
+        run = position.skip if start < len(keys) and keys[start] == after else 0
+        positions = []
+        for index in range(start, min(end + 1, len(keys))):
+            if index > start and keys[index - 1] != keys[index]:
                 run = 0
             # Records share a key only if a backend broke the key's promise; count them to stay exact.
-            positions.append(Position(None, run, after=key))
-            records.append(record)
+            positions.append(Position(None, run, after=list(keys[index])))
             run += 1
-        if len(records) > wanted:
-            return records[:wanted], positions[:wanted], positions[wanted], meta
+        records = report.page(start, end - start)
+        if end < len(keys):
+            return records, positions[:-1], positions[-1], meta
         return records, positions, None, meta

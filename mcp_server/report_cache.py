@@ -6,6 +6,11 @@ the calls that continue the chain read it back and send no vendor request. A mis
 or another replica of a --stateless deployment) re-runs the report and resumes by key as before, so
 the cache only saves requests, never changes what comes back.
 
+An entry is a `SortedReport`: the rows sorted by their resume key once, with the keys beside them, so a
+continuation finds its place by bisection and hands out only its own page (O(page), never a copy or
+re-sort of the whole report). Rows are shared, never changed in place: whoever hands one out copies it
+first (`SortedReport.page`).
+
 Entries are keyed by the backend object that produced them (each server runtime builds one backend
 per connector from its own credentials), the entity and action, the frozen query as the cursor holds
 it, and the fields pushed down; they live `ttl` seconds and the cache holds at most `max_entries`
@@ -14,7 +19,7 @@ reports and `max_rows` rows in all, the least recently used going first.
 
 from __future__ import annotations
 
-import copy
+import bisect
 import itertools
 import json
 import time
@@ -29,9 +34,58 @@ from .backends.base import Page
 Key = tuple[int, str, str, str, str]
 
 
+@dataclass(frozen=True)
+class SortedReport:
+    """A single-response report sorted once by its resume key: rows[i] has keys[i]; meta as the backend said it."""
+
+    rows: tuple[dict[str, Any], ...]
+    keys: tuple[tuple[str, ...], ...]
+    meta: dict[str, Any]
+
+    @classmethod
+    def of(cls, page: Page, key_fields: tuple[str, ...]) -> SortedReport:
+        keyed = sorted(((sort_key(r, key_fields), r) for r in page.records), key=lambda pair: pair[0])
+        return cls(tuple(r for _, r in keyed), tuple(k for k, _ in keyed), page.meta)
+
+    def start(self, after: tuple[str, ...] | list[str] | None, skip: int) -> int:
+        """The index of the first row after `after` (skipping `skip` rows that share that key)."""
+        if after is None:
+            return 0
+        after = tuple(after)
+        index = bisect.bisect_left(self.keys, after)
+        same = 0
+        while index < len(self.keys) and self.keys[index] == after and same < skip:
+            index, same = index + 1, same + 1
+        return index
+
+    def page(self, start: int, count: int) -> list[dict[str, Any]]:
+        """Rows start..start+count, shared with the cache: the executor copies the ones it hands out whole
+        (projected ones are new dicts already), so the cache's rows are never changed by a caller."""
+        return list(self.rows[start : start + count])
+
+
+def _canonical(value: Any) -> str:
+    # The common values (text, whole numbers, none) without json.dumps' per-call setup; same text as it.
+    if value is None:
+        return "null"
+    if isinstance(value, str) and value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    if type(value) is int:
+        return str(value)
+    return _DUMPS(value)
+
+
+_DUMPS = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def sort_key(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[str, ...]:
+    """A total order over records of a re-run report: each key field as canonical JSON (as cursors carry it)."""
+    return tuple(_canonical(record.get(name)) for name in fields)
+
+
 @dataclass
 class _Entry:
-    page: Page
+    report: SortedReport
     expires: float
 
 
@@ -59,7 +113,7 @@ class ReportCache:
         query = json.dumps({"params": params, "fields": fields}, sort_keys=True, separators=(",", ":"))
         return serial, connector, entity, action, query
 
-    def get(self, key: Key) -> Page | None:
+    def get(self, key: Key) -> SortedReport | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -67,15 +121,15 @@ class ReportCache:
             self._drop(key)
             return None
         self._entries.move_to_end(key)
-        return _copy(entry.page)
+        return entry.report
 
-    def put(self, key: Key, page: Page) -> None:
-        if self.ttl <= 0 or len(page.records) > self.max_rows:
+    def put(self, key: Key, report: SortedReport) -> None:
+        if self.ttl <= 0 or len(report.rows) > self.max_rows:
             return
         if key in self._entries:
             self._drop(key)
-        self._entries[key] = _Entry(_copy(page), self.clock() + self.ttl)
-        self._rows += len(page.records)
+        self._entries[key] = _Entry(report, self.clock() + self.ttl)
+        self._rows += len(report.rows)
         now = self.clock()
         for old in [k for k, e in self._entries.items() if e.expires <= now]:
             self._drop(old)
@@ -87,9 +141,4 @@ class ReportCache:
 
     def _drop(self, key: Key) -> None:
         entry = self._entries.pop(key)
-        self._rows -= len(entry.page.records)
-
-
-def _copy(page: Page) -> Page:
-    """Callers shape and cut what they get: each keeps its own rows and meta."""
-    return Page(copy.deepcopy(page.records), None, copy.deepcopy(page.meta))
+        self._rows -= len(entry.report.rows)

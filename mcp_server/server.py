@@ -43,8 +43,6 @@ CLOSED_READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, ide
 
 # No outputSchema on our tools: the descriptions say {data, next_cursor, meta}, and a schema would cost every
 # agent ~500 bytes of tools/list and every client a validation of each result (structuredContent is sent anyway).
-# The report reads whole vendor answers (its own limit and size cap apply to what it returns).
-REPORT_PULL_TOKENS = 10**9
 
 
 def action_description(connector: Connector) -> str:
@@ -250,9 +248,10 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
 
     reporting = [c for c in connectors if c.report is not None]
     if reporting:
-        # Its own executors: same backends, clients and request budget per call; its rows are cut by its own limit.
+        # Its own executors: same backends, clients and request budget per call; no result cap (max_tokens=None):
+        # the report reads whole vendor answers, and its own limit and size cap apply to what it returns.
         platforms = {
-            c.id: Platform(c, Executor(c, runtime.backend, sandbox=runtime.demo, max_tokens=REPORT_PULL_TOKENS,
+            c.id: Platform(c, Executor(c, runtime.backend, sandbox=runtime.demo, max_tokens=None,
                                        max_requests=settings.max_requests_per_call,
                                        page_concurrency=settings.page_concurrency, report_cache=report_cache).execute)
             for c in reporting

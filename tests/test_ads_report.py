@@ -12,6 +12,7 @@ data (which is laid out relative to today): the expected periods below are exact
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections import defaultdict
 from typing import Any
@@ -699,3 +700,16 @@ async def test_demo_top_10_campaigns_by_spend_last_7_days_with_change():
     for platform in (LI, TT):
         assert meta["platforms"][platform]["period"] == {"start": "2026-05-25", "end": "2026-05-31"}
         assert meta["platforms"][platform]["compared_with"] == {"start": "2026-05-18", "end": "2026-05-24"}
+
+
+async def test_columns_layout_names_each_column_once_with_the_same_figures(client, direct):
+    """columns=true (issue 18): {columns, rows} holds exactly the rows of the default layout, in under half the characters."""
+    asked = {"level": "campaign", "compare": "previous_period", "limit": 10, **TWO_WEEKS}
+    objects = await report(client, **asked)
+    columns = await report(client, columns=True, **asked)
+    table = columns["data"]
+    assert [dict(zip(table["columns"], row)) for row in table["rows"]] == objects["data"]
+    assert columns["meta"]["layout"] == "columns" and "layout" not in objects["meta"]
+    assert columns["meta"]["totals"] == objects["meta"]["totals"]
+    compact = len(json.dumps(table, separators=(",", ":"))) / len(table["rows"])
+    assert compact <= 0.5 * len(json.dumps(objects["data"], separators=(",", ":"))) / len(objects["data"])

@@ -31,6 +31,12 @@ ROWS = (
     "7 context: tiktok-marketing ads (25) bytes on the wire",
     "7 context: linkedin-ads campaigns (25) agent text / vendor JSON",
     "7 context: linkedin-ads campaigns (25) bytes on the wire",
+    "8 scaling: server CPU at 5x the rows / at 1x",
+    "8 server CPU: campaign_group last_quarter by month",
+    "9 LinkedIn row cap: rows returned / rows that exist",
+    "10 latency direct: ads_report top 10 campaigns",
+    "10 latency hosted: ads_report top 10 campaigns",
+    "11 context: ads_report chars per row, columns=true / default",
 )
 
 

@@ -50,6 +50,9 @@ class ReportArgs(BaseModel):
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows; meta.totals cover all.")
     name_contains: str | None = Field(None, description="Case-insensitive.")
+    # true: data is {columns, rows}, each row an array in the columns' order (each name once: under half the
+    # characters per row). Off by default: one object per row is what every client and the CLI table read.
+    columns: bool = False
 
     @field_validator("platforms", "metrics", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ budget per call), following next_cursor to the end, so a report sees exactly wha
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ from .metrics import bases_for
 from .periods import bucket, compared, onto_range, uncompared_days, unplaced_days
 from .source import Dates, Level, ReportSource, VendorGrain
 
-# Pages of 1000 records one query may follow; past it the platform's rows are incomplete (and say so).
-MAX_PAGES = 25
-PAGE = 1000
+# Records one query reads in one executor call (the report's executors have no result cap, so a report
+# answered whole comes back in one call); calls one query may follow along next_cursor (each has its own
+# request budget); past them the platform's rows are incomplete (and say so).
+PAGE = 25_000
+MAX_PAGES = 10
 
 Execute = Callable[..., Awaitable[dict[str, Any]]]  # the connector's Executor.execute
 Progress = Callable[[str], Awaitable[None]]  # one step done, with a message
@@ -127,7 +130,7 @@ class PlatformQuery:
             if not cursor:
                 return records, first
         self.report.warn(
-            f"{self.platform}: stopped after {MAX_PAGES * PAGE:,} {entity} records; the figures are incomplete. "
+            f"{self.platform}: stopped after {len(records):,} {entity} records; the figures are incomplete. "
             "Narrow the dates or the accounts."
         )
         return records, first or {}
@@ -162,44 +165,88 @@ class PlatformQuery:
         return report
 
     async def _account(self, account_id: str) -> None:
+        """The account's name and currency, its asked period, the compared one and (for a level that groups
+        rows) the parents, all at once when they do not depend on each other: one wave where the platform
+        resolves its days itself (source.local_dates); else the compared period follows the asked one."""
         account = self.report.accounts.setdefault(account_id, Account(account_id))
-        entity, action, params, fields = self.source.account_call(account_id)
-        found = await self.fetch(entity, action, params, fields)
-        if found:
-            account.name, account.currency = self.source.account_info(found[0])
-        await self.progress(f"{self.platform}: account {account_id}")
-        args = self.args
+        args, source, level = self.args, self.source, self.level
         dates = Dates(preset=args.date_preset) if args.date_preset else Dates(start=args.start_date, end=args.end_date)
-        start, end = await self._period(account, dates, self.report.current, "current")
-        self._counterparts(account.id, start, end)
-        earlier = compared(start, end, args.compare)
-        if earlier:
-            earlier_dates = Dates(start=earlier[0], end=earlier[1])
-            await self._period(account, earlier_dates, self.report.previous, "previous", onto=(start, end))
+        local = source.local_dates(dates) if source.local_dates else None
+        earlier = compared(*local, args.compare) if local else None
 
-    async def _period(
-        self, account: Account, dates: Dates, into: list[Row], which: str, onto: tuple[dt.date, dt.date] | None = None
-    ) -> tuple[dt.date, dt.date]:
-        """One period's rows; a compared period's days are bucketed as the days of `onto` they stand for."""
+        async def info() -> dict[str, Any]:
+            entity, action, params, fields = source.account_call(account_id)
+            found = await self.fetch(entity, action, params, fields)
+            if found:
+                account.name, account.currency = source.account_info(found[0])
+            await self.progress(f"{self.platform}: account {account_id}")
+            return found[0] if found else {}
+
+        account_call = asyncio.ensure_future(info())
+
+        async def compared_pull() -> tuple[tuple[dt.date, dt.date] | None, Any]:
+            """The compared period as soon as the account's record tells its days (source.account_dates)."""
+            known = source.account_dates(dates, await account_call) if source.account_dates else None  # type: ignore[misc]
+            then = compared(*known, args.compare) if known else None
+            return then, (await self._pull(account, Dates(start=then[0], end=then[1])) if then else None)
+
+        async def parents() -> None:
+            if level.group is not None:  # the lists it reads do not depend on the report's rows
+                self.parents.setdefault(account_id, {}).update(await level.group(self.fetch, account_id, []))
+
+        steps: list[Any] = [account_call, parents(), self._pull(account, dates)]
+        if earlier:
+            steps.append(self._pull(account, Dates(start=earlier[0], end=earlier[1])))
+        elif args.compare != "none" and source.account_dates:
+            steps.append(compared_pull())
+        done = await asyncio.gather(*steps, return_exceptions=True)
+        for outcome in done:  # every step ran to its end; the first failure is the account's
+            if isinstance(outcome, BaseException):
+                raise outcome
+        current, previous = done[2], done[3:]
+        if previous and not earlier:  # from the account's days: (the range, its pull), or nothing known
+            earlier, pulled = previous[0]
+            previous = [pulled] if pulled is not None else []
+        records, meta = current
+        start, end = self._resolved(account, meta, "current")
+        self.report.current.extend(await self._rows(account, records, (start, end), False, self._requests(start, end)))
+        await self.progress(f"{self.platform}: current period of account {account.id}")
+        self._counterparts(account.id, start, end)
+        wanted = compared(start, end, args.compare)
+        if not wanted:
+            return
+        if wanted != earlier or not previous:  # resolved elsewhere than expected (midnight passed), or unknown: ask now
+            previous = [await self._pull(account, Dates(start=wanted[0], end=wanted[1]))]
+        records, meta = previous[0]
+        first, last = self._resolved(account, meta, "previous")
+        rows = await self._rows(account, records, (start, end), True, self._requests(first, last))
+        self.report.previous.extend(rows)
+        await self.progress(f"{self.platform}: previous period of account {account.id}")
+
+    async def _pull(self, account: Account, dates: Dates) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """One period's vendor records, and the first page's meta."""
         source, level = self.source, self.level
         query = source.query(level, account.id, dates, self.grain, self.vendor_fields)
         for note in query.notes:
             self.report.note(note)
         asked = [f for f in self.vendor_fields if f not in query.left_out]  # else the executor warns it is missing
-        keep = [level.id_field, level.name_field, *(source.day_fields if self.grain == "day" else ()), *asked]
-        records, meta = await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
-        start, end = source.resolved_dates(meta.get("params", {}))
+        # A row's name comes from its parent (level.group) or the account there: the vendor's name is not asked.
+        name = [] if level.group is not None or level.whole_account else [level.name_field]
+        keep = [level.id_field, *name, *(source.day_fields if self.grain == "day" else ()), *asked]
+        return await self.pull(level.entity, "list", query.params, list(dict.fromkeys(keep)))
+
+    def _resolved(self, account: Account, meta: dict[str, Any], which: str) -> tuple[dt.date, dt.date]:
+        """The days a period's query resolved to; advertisers in other time zones resolve a preset to other days:
+        say so, never blend silently."""
+        start, end = self.source.resolved_dates(meta.get("params", {}))
         span = {"start": start.isoformat(), "end": end.isoformat()}
         shown = self.report.periods.setdefault(which, span)
-        if shown != span:  # advertisers in other time zones resolve a preset to other days: say so, never blend silently
+        if shown != span:
             self.report.warn(
                 f"{self.platform}: account {account.id}'s {which} period is {span['start']} – {span['end']} (its own "
                 f"time zone), not {shown['start']} – {shown['end']}; its rows cover its own days. Pass start_date/end_date "
                 "for the same calendar days everywhere."
             )
-        requests = self._requests(start, end)
-        into.extend(await self._rows(account, records, onto or (start, end), onto is not None, requests))
-        await self.progress(f"{self.platform}: {which} period of account {account.id}")
         return start, end
 
     def _requests(self, start: dt.date, end: dt.date) -> int:
@@ -264,6 +311,9 @@ class PlatformQuery:
         orphans = set()
         seen: dict[tuple[str, str | None], int] = {}
         repeated: list[str] = []
+        # Per record only what differs per record: the metric fields and each day's bucket are worked out once.
+        fields = [(b, source.metrics[b].field if b in source.metrics else None) for b in bases_for(args.wanted)]
+        places: dict[dt.date, tuple[dt.date | None, tuple[int, str, str] | None]] = {}
         for record in records:
             row_id, name = str(record.get(level.id_field)), record.get(level.name_field)
             day = source.day_of(record) if self.grain == "day" else None
@@ -278,16 +328,18 @@ class PlatformQuery:
                 if row_id not in parents:
                     orphans.add(row_id)
                 row_id, name = parents.get(row_id, (f"none:{row_id}", None))
-            bases = {b: _number(record.get(source.metrics[b].field)) if b in source.metrics else None
-                     for b in bases_for(args.wanted)}  # fmt: skip
+            bases = {b: _number(record.get(f)) if f is not None else None for b, f in fields}
             period = None
             if day is not None:
-                if earlier:  # bucket i of both periods: the days of the range asked that these days stand for
-                    day = onto_range(day, *span, args.compare, args.granularity)
-                    if day is None:  # stands for no day of the range: in the totals only
-                        unplaced.setdefault(row_id, Row(account.id, row_id, name, None)).add(bases)
-                        continue
-                period = bucket(day, args.granularity, *span)
+                place = places.get(day)
+                if place is None:
+                    # bucket i of both periods: the days of the range asked that these days stand for
+                    onto = onto_range(day, *span, args.compare, args.granularity) if earlier else day
+                    place = places[day] = (onto, bucket(onto, args.granularity, *span) if onto is not None else None)
+                if place[0] is None:  # stands for no day of the range: in the totals only
+                    unplaced.setdefault(row_id, Row(account.id, row_id, name, None)).add(bases)
+                    continue
+                period = place[1]
             row_key = (row_id, period[0] if period else None)
             row = rows.get(row_key)
             if row is None:

@@ -83,6 +83,12 @@ class ReportSource:
     default_account: Callable[[Any], str | None]
     account_setting: str  # the setting that names the default account
     notes: tuple[str, ...] = field(default=())  # platform-wide facts shown with the metric definitions
+    # The days a range resolves to when the platform resolves it without asking the vendor (LinkedIn: UTC days),
+    # so the compared period is asked in the same wave; None: only the vendor's answer tells (an account's time zone).
+    local_dates: Callable[[Dates], tuple[dt.date, dt.date]] | None = None
+    # Else the days from the account record (its time zone), so the compared period leaves as soon as the account
+    # call answers, beside the asked period's own request; None (or None returned): after the asked period.
+    account_dates: Callable[[Dates, dict[str, Any]], tuple[dt.date, dt.date] | None] | None = None
     # The longest range one vendor request answers without a day dimension (None: any). A longer range is
     # answered in several requests, one row per object each: those rows add up (and reach cannot).
     total_span_days: int | None = None

@@ -33,7 +33,7 @@ DESCRIPTION = (
     "ctr, conversion_rate and _change_pct are percent (1.4 = 1.4%).\n"
     "Rows name platform and native_level. Ratios come from "
     "summed figures. meta.totals: per platform and currency; an overall total never adds conversions, video_views "
-    "or mixed currencies. Definitions, units and compare rules: connectors://metrics. A failing platform is a "
+    "or mixed currencies. Definitions, units, compare rules: connectors://metrics. A failing platform is a "
     "warning; others answer."
 )
 
@@ -140,6 +140,9 @@ class ReportTool(LeanMeta, Tool):
                 meta[key] = value
         if self.runtime.demo:
             meta["sandbox"] = True
+        if args.columns:
+            meta["layout"] = "columns"
+            return self._fit({"data": as_columns(shown), "meta": meta})
         return self._fit({"data": shown, "meta": meta})
 
     def _check_accounts(self, args: ReportArgs) -> None:
@@ -194,15 +197,27 @@ class ReportTool(LeanMeta, Tool):
 
     def _fit(self, result: dict[str, Any]) -> dict[str, Any]:
         """Keep the answer under the result size cap: rows are cut, totals and meta stay."""
-        fitting = records_that_fit(result["data"], {**result, "data": []}, self.max_tokens)
-        if fitting < len(result["data"]):
-            result["data"] = result["data"][:fitting]
+        table = result["data"]
+        columns = isinstance(table, dict)
+        rows = table["rows"] if columns else table
+        fitting = records_that_fit(rows, {**result, "data": {**table, "rows": []} if columns else []}, self.max_tokens)
+        if fitting < len(rows):
+            if columns:
+                table["rows"] = rows[:fitting]
+            else:
+                result["data"] = rows[:fitting]
             result["meta"]["returned"] = fitting
             result["meta"].setdefault("warnings", []).append(
                 f"rows cut to {fitting} to stay under ~{self.max_tokens:,} tokens ({MAX_RESULT_TOKENS_SETTING}); "
                 "ask fewer metrics, a lower limit or granularity total"
             )
         return result
+
+
+def as_columns(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows as {columns, rows}: each column named once, each row an array in that order (null where a row has none)."""
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    return {"columns": columns, "rows": [[row.get(name) for name in columns] for row in rows]}
 
 
 def _sort_text(args: ReportArgs) -> str:

@@ -8,6 +8,14 @@ lists are sent 50 URNs at a time: the batches cover disjoint rows and each
 stays far from the 15,000-row cap. Other pivots send the whole list once
 (tunnelled when long), because their rows would need summing across batches.
 
+LinkedIn answers at most 15,000 elements per request and has no paging (Microsoft Learn, "Ads Reporting":
+"The adAnalytics endpoint currently does not support pagination"; the 15,000-element cap, silently truncated, is
+also what OWOX's LinkedIn Ads connector fixed by splitting dates, per its changelog).
+An answer that comes back at the cap is incomplete, so its date range is split into up to SPLIT_PARTS
+ranges asked again at once (DAILY at day, MONTHLY at month and YEARLY at year boundaries, so the rows
+are the same rows), adaptively until no answer is at the cap; ALL cannot be split by date and still warns.
+The metric chunks and facet batches of one range go out together (asyncio.gather), within the rate limiter.
+
 A report is one answer (no vendor paging), so it is never returned in part: when its
 batches × metric chunks exceed what is left of the tool call's request budget, it is
 refused before its first request. Rows then get readable names (names.py); those lookups
@@ -16,6 +24,7 @@ come after the report and use what the budget has left, falling back to URNs wit
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from typing import Any
@@ -42,6 +51,7 @@ from .names_lookup import cache_for, direct_lookup
 METRICS_PER_CALL = 18
 URNS_PER_BATCH = 50
 ROW_CAP = 15_000
+SPLIT_PARTS = 4  # ranges an answer at the cap is split into (each asked again, all at once)
 FACETS = ("campaigns", "creatives", "campaignGroups", "accounts")
 OWN_FACET = {"CAMPAIGN": "campaigns", "CREATIVE": "creatives"}
 # Facets that partition a pivot's rows: each creative has one campaign, each campaign one group.
@@ -169,39 +179,74 @@ async def fetch_analytics(api: LinkedinApi, request: PageRequest, account_id: st
             )
         facets = {"accounts": [restli.to_urn("account", account_id)]}
     assert params.dateRange is not None  # resolved by the params model
-    base = [
-        ("q", "analytics"),
-        ("pivot", pivot),
-        ("timeGranularity", params.timeGranularity),
-        ("dateRange", restli.date_range(params.dateRange.start, params.dateRange.end)),
-    ]
     split, batches = _facet_batches(pivot, facets)
     refuse_over_budget(metrics, len(batches), split and f"up to {URNS_PER_BATCH} {split}")
+    chunks = [restli.Raw(",".join((*ALWAYS_FIELDS, *metrics[i : i + METRICS_PER_CALL])))
+              for i in range(0, len(metrics), METRICS_PER_CALL)]  # fmt: skip
+
+    async def window(batch: dict[str, list[str]], start: dt.date, end: dt.date | None) -> tuple[list[dict[str, Any]], bool]:
+        """Every element of one facet batch from start to end: its metric chunks at once, split again at the cap."""
+        head = [("q", "analytics"), ("pivot", pivot), ("timeGranularity", params.timeGranularity),
+                ("dateRange", restli.date_range(start, end))]  # fmt: skip
+        bodies = await asyncio.gather(*(api.get("adAnalytics", [*head, *batch.items(), ("fields", f)]) for f in chunks))
+        answers = [[checked_row(e, f"elements[{n}]") for n, e in enumerate(body.get("elements") or [])] for body in bodies]
+        capped = any(len(elements) >= ROW_CAP for elements in answers)
+        parts = split_range(start, end, params.timeGranularity) if capped and end is not None else []
+        if parts and affords(len(parts) * len(chunks)):
+            found = await asyncio.gather(*(window(batch, a, b) for a, b in parts))
+            return [e for elements, _ in found for e in elements], any(c for _, c in found)
+        return [e for elements in answers for e in elements], capped
+
+    start, end = params.dateRange.start, params.dateRange.end
+    answers = await asyncio.gather(*(window(batch, start, end) for batch in batches))
     rows: dict[tuple, dict[str, Any]] = {}
-    capped = False
-    for batch in batches:
-        for i in range(0, len(metrics), METRICS_PER_CALL):
-            fields = restli.Raw(",".join((*ALWAYS_FIELDS, *metrics[i : i + METRICS_PER_CALL])))
-            body = await api.get("adAnalytics", [*base, *batch.items(), ("fields", fields)])
-            elements = [checked_row(e, f"elements[{n}]") for n, e in enumerate(body.get("elements") or [])]
-            capped = capped or len(elements) >= ROW_CAP
-            for element in elements:
-                rows.setdefault(_key(element), {}).update(element)
+    for elements, _ in answers:
+        for element in elements:
+            rows.setdefault(_key(element), {}).update(element)
+    capped = any(c for _, c in answers)
     # (start_date, pivotValues) is unique: rows are merged on it across metric chunks, and facet
-    # batches select disjoint rows. The executor resumes a cursor after the last key returned.
+    # batches and split ranges select disjoint rows. The executor resumes a cursor after the last key returned.
     records = sorted((shape_row(r) for r in rows.values()), key=lambda r: (r["start_date"] or "", r["pivotValues"]))
     warnings = []
     if capped:
         warnings.append(
-            f"LinkedIn returned its maximum of {ROW_CAP:,} rows for one request, so some rows are missing; "
-            "narrow dateRange, use timeGranularity MONTHLY or ALL, or pass fewer campaigns."
+            f"LinkedIn returned its maximum of {ROW_CAP:,} rows for one request, so some rows are missing (the range "
+            f"is split and asked again at the cap, but not with timeGranularity ALL, not below one day or one period, "
+            f"and not past this call's request budget, {BUDGET_SETTING}); narrow dateRange, use a coarser "
+            "timeGranularity, or pass fewer campaigns."
         )
     if not records:
         warnings.append(empty_warning(facets, params.dateRange.start, params.dateRange.end, account_id))  # type: ignore[arg-type]
     if getattr(api, "names_rows", True):  # hosted mode names rows itself, once, after any sums
         accounts = facets.get("accounts") or ([account_id] if account_id else [])
-        warnings += await name_records(records, pivot, cache_for(api), direct_lookup(api, pivot, accounts))
+        # Fields named without a *_name (ads_report's grouped levels): ids only, no lookup wave.
+        wants_names = request.fields is None or any(f.endswith("_name") for f in request.fields)
+        lookup = direct_lookup(api, pivot, accounts) if wants_names else None
+        named = await name_records(records, pivot, cache_for(api), lookup)
+        warnings += named if wants_names else []
     return Page(records=records, meta={"warnings": warnings} if warnings else {})
+
+
+def split_range(start: dt.date, end: dt.date, granularity: str) -> list[tuple[dt.date, dt.date]]:
+    """Up to SPLIT_PARTS consecutive ranges covering start..end whose rows are exactly the rows of the whole
+    range: cut at day (DAILY), month (MONTHLY) or year (YEARLY) boundaries; [] when it cannot be cut."""
+    if granularity == "DAILY":
+        cuts = [start + dt.timedelta(days=d) for d in range(1, (end - start).days + 1)]
+    elif granularity == "MONTHLY":
+        cuts, day = [], (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        while day <= end:
+            cuts.append(day)
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+    elif granularity == "YEARLY":
+        cuts = [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+    else:
+        return []
+    if not cuts:
+        return []
+    parts = min(SPLIT_PARTS, len(cuts) + 1)
+    chosen = [cuts[k * (len(cuts) + 1) // parts - 1] for k in range(1, parts)]  # distinct, spread evenly
+    starts = [start, *chosen]
+    return [(a, b - dt.timedelta(days=1)) for a, b in zip(starts, chosen)] + [(starts[-1], end)]
 
 
 def empty_warning(facets: dict[str, list[str]], start: dt.date, end: dt.date, account_id: str | None = None) -> str:

@@ -102,7 +102,8 @@ LEAD_RESPONSE_DEFAULTS = (
 )  # fmt: skip
 
 ANALYTICS_NOTE = (
-    "No vendor paging: one report (LinkedIn caps a response at 15,000 rows; meta.warnings says when hit). "
+    "No vendor paging: one report (an answer at LinkedIn's 15,000-row cap is split by date and asked again; "
+    "meta.warnings says when rows may still be missing). "
     "Default facet: the account_id account. Rows: start_date/end_date (ISO), pivotValues, metrics (decimals as "
     "numbers), ordered by (start_date, pivotValues); a cursor resumes after the last row's key. More than 18 "
     "metrics are fetched in several calls and merged. A metric the pivot does not report is refused before any "

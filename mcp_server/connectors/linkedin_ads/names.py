@@ -17,11 +17,12 @@ NAME_TTL seconds; a value that cannot be named keeps its URN as its name, and `m
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from ...budget import affords
+from ...budget import remaining
 from ...errors import ConnectorError
 
 NAME_TTL = 6 * 3600  # campaigns get renamed; demographic names hardly change
@@ -169,16 +170,22 @@ def some(values: list[str], shown: int = 3) -> str:
 async def batched(
     values: list[str], size: int, what: str, fetch: Callable[[list[str]], Awaitable[dict[str, str]]]
 ) -> tuple[dict[str, str], list[str]]:
-    """Look values up `size` at a time while the request budget lasts; a failed batch falls back with a warning."""
+    """Look values up `size` at a time, the batches the request budget affords all at once (one wave, not one
+    after another); a failed batch falls back with a warning, and so do the batches past the budget."""
     found: dict[str, str] = {}
     warnings: list[str] = []
-    for start in range(0, len(values), size):
-        batch = values[start : start + size]
-        if not affords(1):
-            warnings.append(fallback_warning(what, values[start:], "this call's request budget is spent"))
-            break
-        try:
-            found |= await fetch(batch)
-        except ConnectorError as error:
-            warnings.append(fallback_warning(what, batch, f"the lookup failed: {error}"))
+    batches = [values[start : start + size] for start in range(0, len(values), size)]
+    left = remaining()
+    sent = batches if left is None else batches[:left]
+    if len(sent) < len(batches):
+        rest = [v for batch in batches[len(sent) :] for v in batch]
+        warnings.append(fallback_warning(what, rest, "this call's request budget is spent"))
+    outcomes = await asyncio.gather(*(fetch(batch) for batch in sent), return_exceptions=True)
+    for batch, outcome in zip(sent, outcomes):
+        if isinstance(outcome, ConnectorError):
+            warnings.append(fallback_warning(what, batch, f"the lookup failed: {outcome}"))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            found |= outcome
     return found, warnings

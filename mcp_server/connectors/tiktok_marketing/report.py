@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ...presets import resolve
 from ...reporting.source import Dates, Level, MetricField, Query, ReportSource, VendorGrain
+from .clock import advertiser_zone, local_today
 from .report_params import MAX_SPAN_DAYS
 
 DAY_FIELD = "stat_time_day"
@@ -31,6 +33,17 @@ def query(level: Level, account: str, dates: Dates, grain: VendorGrain, fields: 
     else:
         params["start_date"], params["end_date"] = dates.start.isoformat(), dates.end.isoformat()  # type: ignore[union-attr]
     return Query(params)
+
+
+def account_dates(dates: Dates, advertiser: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The days a range resolves to in the advertiser's time zone (as the client resolves it); None without a known zone."""
+    zone = advertiser_zone(advertiser)
+    if zone is None:
+        return None
+    if dates.preset:
+        return resolve(dates.preset, local_today(zone))
+    assert dates.start and dates.end
+    return dates.start, dates.end
 
 
 def resolved_dates(params: dict[str, Any]) -> tuple[dt.date, dt.date]:
@@ -67,9 +80,10 @@ REPORT = ReportSource(
     days="days in the advertiser's time zone",
     query=query,
     resolved_dates=resolved_dates,
+    account_dates=account_dates,
     day_of=lambda record: dt.date.fromisoformat(str(record[DAY_FIELD])[:10]),
     day_fields=(DAY_FIELD,),
-    account_call=lambda account: ("advertisers", "list", {"advertiser_ids": [account]}, ["advertiser_id", "name", "currency"]),
+    account_call=lambda account: ("advertisers", "list", {"advertiser_ids": [account]}, ["advertiser_id", "name", "currency", "display_timezone", "timezone"]),
     account_info=lambda record: (record.get("name"), record.get("currency")),
     default_account=lambda settings: settings.advertiser_id,
     account_setting="TIKTOK_MARKETING_ADVERTISER_ID",
