@@ -46,13 +46,13 @@ class ReportArgs(BaseModel):
     metrics: list[str] | None = Field(None, description="Default: all.")
     compare: Compare = "none"
     sort: str | None = Field(
-        None, description='e.g. "spend desc" (the default), "period, clicks"; no asc/desc: metrics high to low, text A to Z.'
+        None, description='"spend desc" (default), "period, clicks"; metrics high to low, text A to Z unless asc/desc.'
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows; meta.totals cover all.")
     name_contains: str | None = Field(None, description="Case-insensitive.")
     # true: data is {columns, rows}, each row an array in the columns' order (each name once: under half the
     # characters per row). Off by default: one object per row is what every client and the CLI table read.
-    columns: bool = False
+    columns: bool = Field(False, description="true: data is {columns, rows}, rows as arrays (~0.4x size).")
 
     @field_validator("platforms", "metrics", mode="before")
     @classmethod

@@ -27,14 +27,12 @@ log = logging.getLogger("mcp_server.reporting")
 NAME = "ads_report"
 
 DESCRIPTION = (
-    "Performance across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, "
-    "conversions, cost_per_conversion, conversion_rate, video_views, reach per account, campaign_group, campaign, "
-    "ad_group or ad, in total or by day/week/month; compare adds <metric>_previous and <metric>_change_pct. Units: "
-    "ctr, conversion_rate and _change_pct are percent (1.4 = 1.4%).\n"
-    "Rows name platform and native_level. Ratios come from "
-    "summed figures. meta.totals: per platform and currency; an overall total never adds conversions, video_views "
-    "or mixed currencies. Definitions, units, compare rules: connectors://metrics. A failing platform is a "
-    "warning; others answer."
+    "Performance across every ad platform: spend, impressions, clicks, ctr, cpc, cpm, conversions, "
+    "cost_per_conversion, conversion_rate, video_views, reach per level, in total or by day/week/month; compare "
+    "adds <metric>_previous and <metric>_change_pct. ctr, conversion_rate, _change_pct: percent (1.4 = 1.4%).\n"
+    "Ratios come from summed figures. meta.totals: per platform and currency; an overall total never adds "
+    "conversions, video_views or mixed currencies. Definitions and rules: connectors://metrics. A failing platform "
+    "is a warning."
 )
 
 
