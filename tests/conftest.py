@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
+import tempfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -99,7 +102,22 @@ def pytest_runtest_logreport(report):
             scan_for_canaries(name.lower(), text, report.nodeid)
 
 
+def pytest_configure(config):
+    # Under pytest-xdist each worker scans what its own tests see; the leaks reach the controller as files here.
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist): a folder of its own
+        os.environ["CANARY_LEAKS_DIR"] = tempfile.mkdtemp(prefix="canary-leaks-")
+
+
 def pytest_sessionfinish(session):
+    folder = Path(os.environ["CANARY_LEAKS_DIR"])
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:  # an xdist worker: hand its findings to the controller
+        if canary_leaks:
+            (folder / f"{worker['workerid']}.json").write_text(json.dumps(canary_leaks), encoding="utf-8")
+        return
+    for found in sorted(folder.glob("*.json")):
+        canary_leaks.extend(json.loads(found.read_text(encoding="utf-8")))
+    canary_leaks[:] = dict.fromkeys(canary_leaks)  # a worker and the controller both read captured output
     if canary_leaks:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
