@@ -204,6 +204,24 @@ async def test_conversion_events_report_each_refused_element(session, direct):
     assert len(writes(direct)) == 1
 
 
+async def test_a_5000_event_upload_keeps_its_change_id_short_and_applies_only_where_it_was_previewed(session, direct):
+    """The plan is held by the previewing server; the id (twice in the agent's context) carries its digest."""
+    import hashlib
+
+    users = [{"userIds": [{"idType": "SHA256_EMAIL", "idValue": hashlib.sha256(str(i).encode()).hexdigest()}]} for i in range(5000)]
+    plan = await preview(session, "conversion_events", "create", {"elements": [event(eventId=f"deal-{i}", user=u) for i, u in enumerate(users)]})
+    change_id = plan["meta"]["change_id"]
+    assert len(change_id) <= 8000 and len(json.dumps(plan)) < 40_000
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as replica:  # same key, not the plan
+        text = await apply(replica, change_id, ok=False)
+    assert text.startswith("invalid_params:") and "Preview the change again" in text
+    assert writes(direct) == []
+    assert (await apply(session, change_id))["meta"]["result"] == "applied"
+    assert (await apply(session, change_id))["meta"]["repeated"] is True
+    [sent] = writes(direct)
+    assert [e["eventId"] for e in json.loads(sent["body"])["elements"]] == [f"deal-{i}" for i in range(5000)]
+
+
 async def test_drift_since_the_preview_refuses_and_sends_nothing(session, direct):
     plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
     fake_data(direct).campaigns[0]["status"] = "ARCHIVED"  # someone changed it in Campaign Manager

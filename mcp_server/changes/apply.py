@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from ..errors import ConnectorError, InvalidParams, OutcomeUnknown, VendorUnavailable
 from ..validation import validate_params
-from .change_id import Change, digest
+from .change_id import Change, PlanGone, digest
 from .service import Changes
 from .spec import CallResult, Snapshot
 from .summary import summary
@@ -89,13 +89,19 @@ class Applier:
         self.changes = changes
 
     async def apply(self, token: Any, confirm: Confirm, caller: dict[str, Any] | None = None) -> dict[str, Any]:
-        change = Change.decode(token)
+        gone: PlanGone | None = None
+        try:
+            change = Change.decode(token, self.changes.held)
+        except PlanGone as exc:  # signed by this key, but its plan is held elsewhere: a repeat still answers
+            gone = exc
         key = digest(token)
         async with self.changes.store.lock(key):
             first = self.changes.store.get(key) or self._from_journal(key)
             if first is not None and first["meta"]["result"] != "unknown":
                 return {**first, "meta": {**first["meta"], "repeated": True,
                                           "note": "this change was applied before; nothing was sent again"}}  # fmt: skip
+            if gone is not None:
+                raise gone
             if first is None and change.expired():
                 raise InvalidParams(f"change_id expired at {change.expires_at}.", fix="Preview the change again.")
             connector = self.changes.connector(change.connector)
