@@ -337,6 +337,7 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     from mcp_server.cli import main
 
     monkeypatch.setattr(signing, "_key", signing._key)  # restored after the test
+    monkeypatch.setattr(signing, "_key_from_setting", signing._key_from_setting)
     monkeypatch.setenv("CONNECTOR_MCP_SECRET_KEY", "canary-http-change-key-0123456789abcdef")
     monkeypatch.setenv("CONNECTOR_MCP_JOURNAL_PATH", str(tmp_path / "journal.jsonl"))
     signing.use_key("canary-http-change-key-0123456789abcdef")  # what `serve` does with the setting
@@ -358,6 +359,19 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     assert code == 0 and json.loads(out)["meta"]["result"] == "applied"
     code, out, _ = run("changes")
     assert "APPLIED tiktok-marketing campaigns.update" in out and "'ENABLE' → 'DISABLE'" in out
+
+
+def test_the_cli_apply_without_a_shared_key_says_which_setting_it_needs(monkeypatch, capsys):
+    """`call` and `apply` are two processes: without the setting each signs with its own random key."""
+    from mcp_server import signing
+    from mcp_server.cli import main
+
+    monkeypatch.delenv("CONNECTOR_MCP_SECRET_KEY", raising=False)
+    monkeypatch.setattr(signing, "_key_from_setting", False)
+    with pytest.raises(SystemExit) as done:
+        main(["--demo", "apply", "z1i2LfhDWdw-sSD3drpgjXjatVJNT4NAEP0rZLxS", "--yes"])
+    err = capsys.readouterr().err
+    assert done.value.code == 1 and "CONNECTOR_MCP_SECRET_KEY is not set" in err and "preview again" in err
 
 
 async def test_a_write_is_resent_only_when_it_never_left():

@@ -78,6 +78,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     settings = server_settings(args)
     key = getattr(settings, "secret_key", None)  # the setting, where this build has it; else the environment
     signing.use_key(key.get_secret_value() if key is not None else os.environ.get(KEY_SETTING))
+    if not signing.key_is_shared():  # this process's random key cannot verify an id another process signed
+        return fail(f"{KEY_SETTING} is not set, so this command cannot verify a change id that another process "
+                    f"(`connector-mcp call`, a server) previewed. Set the same {KEY_SETTING} (32+ characters) for "
+                    "both, preview again, and apply the new change_id.")  # fmt: skip
     connectors = [REGISTRY[c] for c in settings.connectors or REGISTRY if c in REGISTRY]
     runtime = Runtime(settings, connectors, hosted_demo=bool(args.hosted and settings.demo))
     changes = Changes(settings, runtime, connectors)
