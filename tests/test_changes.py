@@ -358,7 +358,7 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     code, out, err = run("--demo", "apply", change_id, "--yes")
     assert code == 0 and json.loads(out)["meta"]["result"] == "applied"
     code, out, _ = run("changes")
-    assert "APPLIED tiktok-marketing campaigns.update" in out and "'ENABLE' → 'DISABLE'" in out
+    assert "APPLIED tiktok-marketing campaigns.update" in out and "operation_status ENABLE → DISABLE" in out
 
 
 def test_the_cli_apply_without_a_shared_key_says_which_setting_it_needs(monkeypatch, capsys):

@@ -222,6 +222,24 @@ async def test_a_5000_event_upload_keeps_its_change_id_short_and_applies_only_wh
     assert [e["eventId"] for e in json.loads(sent["body"])["elements"]] == [f"deal-{i}" for i in range(5000)]
 
 
+async def test_the_journal_prints_readably_at_80_columns(session, direct, capsys):
+    from mcp_server.cli import main
+
+    group = await preview(session, "campaign_groups", "create", {"name": "Spring " * 12, "totalBudget": 1000,
+                                                                  "runSchedule": {"start": NOW_MS, "end": NOW_MS + 86_400_000 * 30}})  # fmt: skip
+    await apply(session, group["meta"]["change_id"])
+    plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "dailyBudget": 80, "status": "PAUSED"})
+    assert "dailyBudget 60 USD → 80 USD" in plan["meta"]["summary"]
+    await apply(session, plan["meta"]["change_id"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["changes"])
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert f"{ACTIVE_CAMPAIGN}: dailyBudget 60 USD → 80 USD, status ACTIVE → PAUSED" in out
+    assert "totalBudget 1000 USD" in out and "created " in out
+
+
 async def test_drift_since_the_preview_refuses_and_sends_nothing(session, direct):
     plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
     fake_data(direct).campaigns[0]["status"] = "ARCHIVED"  # someone changed it in Campaign Manager
