@@ -337,6 +337,18 @@ async def test_hosted_writes_go_through_airbyte_execute_once(hosted, entity, act
     assert len(hosted_writes(fake)) == 1
 
 
+async def test_a_change_previewed_in_direct_mode_is_refused_by_a_hosted_server(session, direct, monkeypatch, hosted_fake):
+    """Its requests are Rest.li paths, not Airbyte's execute: refused by name, never an internal error."""
+    plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
+    monkeypatch.setenv("LINKEDIN_ADS_ACCOUNT_ID", ACCOUNT)
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as other:
+        text = await apply(other, plan["meta"]["change_id"], ok=False)
+    assert text.startswith("invalid_params:") and "previewed in direct mode" in text and "hosted mode" in text
+    assert writes(direct) == [] and hosted_writes(hosted_fake) == [] and executes(hosted_fake) == []
+
+
 async def test_hosted_create_with_a_lost_answer_is_not_resent(hosted):
     session, fake = hosted
     plan = await preview(session, "campaign_groups", "create", {"name": "Lost"})

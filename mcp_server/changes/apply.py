@@ -110,6 +110,10 @@ class Applier:
             spec = connector.catalog.entities[change.entity].actions[change.action]
             params = validate_params(change.entity, spec, change.params)
             ctx = await self.changes.context(connector)
+            if ctx.mode != change.mode:  # its requests are the other mode's (Rest.li paths vs Airbyte's execute)
+                raise InvalidParams(f"this change was previewed in {change.mode} mode and this server reaches "
+                                    f"{connector.title} in {ctx.mode} mode; nothing was sent.",
+                                    fix="Preview the change again on this server and apply the new change_id.")  # fmt: skip
             if first is not None:  # an earlier attempt's outcome is unknown: read back, never resend
                 return await self._settle(change, key, handler, ctx, params, caller)
 

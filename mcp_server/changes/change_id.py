@@ -75,6 +75,7 @@ class Change:
     notices: list[str] = field(default_factory=list)
     expires: float = 0.0  # epoch seconds
     nonce: str = field(default_factory=lambda: secrets.token_hex(4))
+    mode: str = "direct"  # how the preview reached the vendor: its calls are that mode's requests
 
     @property
     def expires_at(self) -> str:
@@ -84,7 +85,7 @@ class Change:
         payload = {
             "v": 1, "c": self.connector, "e": self.entity, "a": self.action, "p": self.params, "acct": self.account,
             "o": [o.record() for o in self.objects], "calls": [c.to_json() for c in self.calls], "n": self.notices,
-            "x": round(self.expires), "i": self.nonce,
+            "x": round(self.expires), "i": self.nonce, "m": self.mode,
         }  # fmt: skip
         raw = json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str).encode()
         packed = zlib.compress(raw, 9)
@@ -121,7 +122,7 @@ class Change:
         return cls(
             data["c"], data["e"], data["a"], data["p"], data["acct"],
             [ObjectChange.from_record(o) for o in data["o"]], [VendorCall.from_json(c) for c in data["calls"]],
-            data["n"], float(data["x"]), data["i"],
+            data["n"], float(data["x"]), data["i"], data.get("m", "direct"),
         )  # fmt: skip
 
     def expired(self, now: float | None = None) -> bool:

@@ -48,6 +48,7 @@ async def preview(changes: Changes, connector: Connector, entity: str, spec: Act
         calls=proposal.calls,
         notices=proposal.notices,
         expires=time.time() + changes.ttl,
+        mode=ctx.mode,
     )
     meta: dict[str, Any] = {
         "connector": connector.id,
