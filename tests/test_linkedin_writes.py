@@ -172,10 +172,24 @@ async def test_deleting_what_is_not_draft_is_refused_with_the_soft_delete_that_w
     assert writes(direct) == []
 
 
-async def test_a_canceled_group_cannot_be_reactivated(session, direct):
-    plan = await preview(session, "campaign_groups", "update", {"id": GROUP, "status": "CANCELED"})
-    await apply(session, plan["meta"]["change_id"])
-    text = await refused(session, "campaign_groups", "update", {"id": GROUP, "status": "ACTIVE"})
+@pytest.mark.parametrize("entity, params", [
+    ("campaigns", {"id": ACTIVE_CAMPAIGN, "status": "PENDING_DELETION"}),
+    ("campaign_groups", {"id": GROUP, "status": "CANCELED"}),
+    ("creatives", {"id": CREATIVE, "intendedStatus": "PENDING_DELETION"}),
+    ("accounts", {"id": ACCOUNT, "status": "CANCELED"}),
+])  # fmt: skip
+async def test_a_soft_delete_or_cancel_is_final_so_it_needs_the_delete_setting(session, direct, entity, params):
+    """As TikTok's DELETE: LinkedIn never reactivates a PENDING_DELETION or CANCELED object."""
+    text = await refused(session, entity, "update", params)
+    assert "cannot be undone" in text and "CONNECTOR_MCP_ALLOW_DELETE" in text
+    assert "PAUSED" in text and writes(direct) == []
+
+
+async def test_a_canceled_group_cannot_be_reactivated(direct):
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"], allow_delete=True))) as session:
+        plan = await preview(session, "campaign_groups", "update", {"id": GROUP, "status": "CANCELED"})
+        await apply(session, plan["meta"]["change_id"])
+        text = await refused(session, "campaign_groups", "update", {"id": GROUP, "status": "ACTIVE"})
     assert "cannot be reactivated" in text
     assert len(writes(direct)) == 1
 
