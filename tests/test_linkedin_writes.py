@@ -144,6 +144,14 @@ async def test_created_campaign_gets_the_id_linkedin_answers_and_defaults_to_dra
     assert listed["data"][0]["name"] == "Default status" and listed["data"][0]["status"] == "DRAFT"
 
 
+async def test_a_large_amount_reaches_linkedin_exactly(session, direct):
+    """1234567.5 was sent as "1.23457e+06": rounded, in a notation LinkedIn's amount strings do not use."""
+    plan = await preview(session, "campaigns", "create", {"name": "Big budget", "dailyBudget": 1234567.5, "campaignGroup": GROUP})
+    await apply(session, plan["meta"]["change_id"])
+    [sent] = writes(direct)
+    assert json.loads(sent["body"])["dailyBudget"] == {"amount": "1234567.5", "currencyCode": "USD"}
+
+
 @pytest.mark.parametrize("entity, params, setting", [
     ("campaigns", {"id": ACTIVE_CAMPAIGN, "dailyBudget": 200}, "CONNECTOR_MCP_MAX_BUDGET_INCREASE_PCT"),
     ("campaigns", {"id": ACTIVE_CAMPAIGN, "dailyBudget": {"amount": "70", "currencyCode": "EUR"}}, "account's currency USD"),
