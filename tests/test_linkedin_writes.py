@@ -290,6 +290,20 @@ async def test_a_write_dropped_before_linkedin_saw_it_is_not_resent_either(sessi
     assert len(writes(direct)) == 1
 
 
+async def test_the_call_deadline_during_a_write_neither_hides_it_nor_lets_it_be_sent_twice(direct):
+    """The create is still in flight when CONNECTOR_MCP_CALL_TIMEOUT ends the call: it is finished and recorded."""
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as session:
+        plan = await preview(session, "campaigns", "create", {"name": "Slow create"})
+    direct.fault(f"POST /rest/adAccounts/{ACCOUNT}/adCampaigns", "stall", seconds=0.6)
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"], call_timeout=0.3))) as hurried:
+        first = await hurried.call_tool("apply_change", {"change_id": plan["meta"]["change_id"]}, raise_on_error=False)
+        again = await apply(hurried, plan["meta"]["change_id"])
+    text = first.content[0].text
+    assert not first.is_error or (text.startswith("call_timeout:") and "may have been applied" in text), text
+    assert again["meta"]["repeated"] is True and again["meta"]["created_ids"]
+    assert len(writes(direct)) == 1
+
+
 async def test_a_create_whose_answer_is_lost_is_never_sent_again(session, direct):
     plan = await preview(session, "campaigns", "create", {"name": "Maybe created"})
     direct.fault(f"POST /rest/adAccounts/{ACCOUNT}/adCampaigns", "server_error")

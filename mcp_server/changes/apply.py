@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import anyio
+
 from ..errors import ConnectorError, InvalidParams, OutcomeUnknown, VendorUnavailable
 from ..validation import validate_params
 from .change_id import Change, PlanGone, digest
@@ -141,6 +143,12 @@ class Applier:
                 "request_ids": entry.get("request_ids") or [], "journal": str(self.changes.journal.path)}}  # fmt: skip
 
     async def _send(self, change: Change, key: str, handler, ctx, caller, answer: str) -> dict[str, Any]:
+        # Once a write may leave, the call deadline or a client's cancel must not cut in between sending and
+        # recording: the id would stay unspent and a create be sent again. Each request has its own deadline.
+        with anyio.CancelScope(shield=True):
+            return await self._send_all(change, key, handler, ctx, caller, answer)
+
+    async def _send_all(self, change: Change, key: str, handler, ctx, caller, answer: str) -> dict[str, Any]:
         results: list[CallResult] = []
         applied: set[str] = set()
         for index, call in enumerate(change.calls):
