@@ -81,6 +81,7 @@ async def test_preview_reads_and_plans_without_writing(env):
     meta = body["meta"]
     assert meta["change_id"] and meta["expires_at"].endswith("Z") and meta["writes"].startswith("on")
     assert "ENABLE → DISABLE" in meta["summary"]
+    assert "Amounts are in USD" in meta["summary"]  # the plan's budgets are bare numbers
 
 
 async def test_apply_sends_exactly_once_and_the_fake_shows_the_change(env):
