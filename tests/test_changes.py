@@ -178,6 +178,19 @@ async def test_an_ambiguous_failure_is_never_resent(env, monkeypatch, fault):
         assert again.is_error and "did not take effect" in again.content[0].text
 
 
+async def test_a_success_code_with_an_unreadable_body_is_an_unknown_outcome_not_a_refusal(env):
+    """TikTok applied it (code 0) but its data is malformed: never told 'refused' (the id would look unspent)."""
+    campaign = cbo_campaign(env, True)
+    env.control("answers", {"match": "status/update", "edits": [{"at": ["data"], "op": "set", "value": "not an object"}]})
+    async with Client(server()) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        text = await error(client, "apply_change", {"change_id": body["meta"]["change_id"]})
+        again = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+    assert text.startswith("outcome_unknown:") and "may have been applied" in text
+    assert again.structured_content["meta"]["result"] == "applied" and campaign["operation_status"] == "DISABLE"
+    assert len(writes(env)) == 1
+
+
 async def test_a_vendor_refusal_spends_nothing_and_names_the_missing_permission(env):
     campaign = cbo_campaign(env, True)
     env.fault("status/update", "40001")
