@@ -13,6 +13,7 @@ from fastmcp.server.middleware import Middleware, MiddlewareContext
 from .tool_results import error_result
 
 log = logging.getLogger("mcp_server.call_deadline")
+APPLY_CHANGE = "apply_change"  # the one tool that writes (changes/tool.py)
 
 
 def call_timeout_text(seconds: float) -> str:
@@ -33,5 +34,11 @@ class CallDeadline(Middleware):
         if scope.cancelled_caught:
             tool = getattr(context.message, "name", "a tool")
             log.warning("%s stopped after %g s (CONNECTOR_MCP_CALL_TIMEOUT)", tool, self.seconds)
+            if tool == APPLY_CHANGE:  # its writes finish and are recorded (shielded): the id tells what happened
+                return error_result(
+                    f"call_timeout: apply_change did not answer within {self.seconds:g} s (CONNECTOR_MCP_CALL_TIMEOUT); "
+                    "the change may have been applied. Fix: call apply_change with the same change_id: it answers "
+                    "the recorded result, or reads the objects back, and never sends a change twice."
+                )
             return error_result(call_timeout_text(self.seconds))
         raise AssertionError("unreachable")  # pragma: no cover

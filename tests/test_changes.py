@@ -81,6 +81,7 @@ async def test_preview_reads_and_plans_without_writing(env):
     meta = body["meta"]
     assert meta["change_id"] and meta["expires_at"].endswith("Z") and meta["writes"].startswith("on")
     assert "ENABLE → DISABLE" in meta["summary"]
+    assert "Amounts are in USD" in meta["summary"]  # the plan's budgets are bare numbers
 
 
 async def test_apply_sends_exactly_once_and_the_fake_shows_the_change(env):
@@ -175,6 +176,19 @@ async def test_an_ambiguous_failure_is_never_resent(env, monkeypatch, fault):
         assert again.is_error or again.structured_content["meta"]["result"] == "applied"
     else:
         assert again.is_error and "did not take effect" in again.content[0].text
+
+
+async def test_a_success_code_with_an_unreadable_body_is_an_unknown_outcome_not_a_refusal(env):
+    """TikTok applied it (code 0) but its data is malformed: never told 'refused' (the id would look unspent)."""
+    campaign = cbo_campaign(env, True)
+    env.control("answers", {"match": "status/update", "edits": [{"at": ["data"], "op": "set", "value": "not an object"}]})
+    async with Client(server()) as client:
+        body = await preview(client, "campaigns", {"campaign_id": campaign["campaign_id"], "operation_status": "DISABLE"})
+        text = await error(client, "apply_change", {"change_id": body["meta"]["change_id"]})
+        again = await client.call_tool("apply_change", {"change_id": body["meta"]["change_id"]})
+    assert text.startswith("outcome_unknown:") and "may have been applied" in text
+    assert again.structured_content["meta"]["result"] == "applied" and campaign["operation_status"] == "DISABLE"
+    assert len(writes(env)) == 1
 
 
 async def test_a_vendor_refusal_spends_nothing_and_names_the_missing_permission(env):
@@ -337,6 +351,7 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     from mcp_server.cli import main
 
     monkeypatch.setattr(signing, "_key", signing._key)  # restored after the test
+    monkeypatch.setattr(signing, "_key_from_setting", signing._key_from_setting)
     monkeypatch.setenv("CONNECTOR_MCP_SECRET_KEY", "canary-http-change-key-0123456789abcdef")
     monkeypatch.setenv("CONNECTOR_MCP_JOURNAL_PATH", str(tmp_path / "journal.jsonl"))
     signing.use_key("canary-http-change-key-0123456789abcdef")  # what `serve` does with the setting
@@ -357,7 +372,20 @@ def test_the_cli_previews_and_applies_after_a_terminal_confirmation(monkeypatch,
     code, out, err = run("--demo", "apply", change_id, "--yes")
     assert code == 0 and json.loads(out)["meta"]["result"] == "applied"
     code, out, _ = run("changes")
-    assert "APPLIED tiktok-marketing campaigns.update" in out and "'ENABLE' → 'DISABLE'" in out
+    assert "APPLIED tiktok-marketing campaigns.update" in out and "operation_status ENABLE → DISABLE" in out
+
+
+def test_the_cli_apply_without_a_shared_key_says_which_setting_it_needs(monkeypatch, capsys):
+    """`call` and `apply` are two processes: without the setting each signs with its own random key."""
+    from mcp_server import signing
+    from mcp_server.cli import main
+
+    monkeypatch.delenv("CONNECTOR_MCP_SECRET_KEY", raising=False)
+    monkeypatch.setattr(signing, "_key_from_setting", False)
+    with pytest.raises(SystemExit) as done:
+        main(["--demo", "apply", "z1i2LfhDWdw-sSD3drpgjXjatVJNT4NAEP0rZLxS", "--yes"])
+    err = capsys.readouterr().err
+    assert done.value.code == 1 and "CONNECTOR_MCP_SECRET_KEY is not set" in err and "preview again" in err
 
 
 async def test_a_write_is_resent_only_when_it_never_left():

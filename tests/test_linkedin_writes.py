@@ -144,6 +144,14 @@ async def test_created_campaign_gets_the_id_linkedin_answers_and_defaults_to_dra
     assert listed["data"][0]["name"] == "Default status" and listed["data"][0]["status"] == "DRAFT"
 
 
+async def test_a_large_amount_reaches_linkedin_exactly(session, direct):
+    """1234567.5 was sent as "1.23457e+06": rounded, in a notation LinkedIn's amount strings do not use."""
+    plan = await preview(session, "campaigns", "create", {"name": "Big budget", "dailyBudget": 1234567.5, "campaignGroup": GROUP})
+    await apply(session, plan["meta"]["change_id"])
+    [sent] = writes(direct)
+    assert json.loads(sent["body"])["dailyBudget"] == {"amount": "1234567.5", "currencyCode": "USD"}
+
+
 @pytest.mark.parametrize("entity, params, setting", [
     ("campaigns", {"id": ACTIVE_CAMPAIGN, "dailyBudget": 200}, "CONNECTOR_MCP_MAX_BUDGET_INCREASE_PCT"),
     ("campaigns", {"id": ACTIVE_CAMPAIGN, "dailyBudget": {"amount": "70", "currencyCode": "EUR"}}, "account's currency USD"),
@@ -172,10 +180,24 @@ async def test_deleting_what_is_not_draft_is_refused_with_the_soft_delete_that_w
     assert writes(direct) == []
 
 
-async def test_a_canceled_group_cannot_be_reactivated(session, direct):
-    plan = await preview(session, "campaign_groups", "update", {"id": GROUP, "status": "CANCELED"})
-    await apply(session, plan["meta"]["change_id"])
-    text = await refused(session, "campaign_groups", "update", {"id": GROUP, "status": "ACTIVE"})
+@pytest.mark.parametrize("entity, params", [
+    ("campaigns", {"id": ACTIVE_CAMPAIGN, "status": "PENDING_DELETION"}),
+    ("campaign_groups", {"id": GROUP, "status": "CANCELED"}),
+    ("creatives", {"id": CREATIVE, "intendedStatus": "PENDING_DELETION"}),
+    ("accounts", {"id": ACCOUNT, "status": "CANCELED"}),
+])  # fmt: skip
+async def test_a_soft_delete_or_cancel_is_final_so_it_needs_the_delete_setting(session, direct, entity, params):
+    """As TikTok's DELETE: LinkedIn never reactivates a PENDING_DELETION or CANCELED object."""
+    text = await refused(session, entity, "update", params)
+    assert "cannot be undone" in text and "CONNECTOR_MCP_ALLOW_DELETE" in text
+    assert "PAUSED" in text and writes(direct) == []
+
+
+async def test_a_canceled_group_cannot_be_reactivated(direct):
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"], allow_delete=True))) as session:
+        plan = await preview(session, "campaign_groups", "update", {"id": GROUP, "status": "CANCELED"})
+        await apply(session, plan["meta"]["change_id"])
+        text = await refused(session, "campaign_groups", "update", {"id": GROUP, "status": "ACTIVE"})
     assert "cannot be reactivated" in text
     assert len(writes(direct)) == 1
 
@@ -204,6 +226,42 @@ async def test_conversion_events_report_each_refused_element(session, direct):
     assert len(writes(direct)) == 1
 
 
+async def test_a_5000_event_upload_keeps_its_change_id_short_and_applies_only_where_it_was_previewed(session, direct):
+    """The plan is held by the previewing server; the id (twice in the agent's context) carries its digest."""
+    import hashlib
+
+    users = [{"userIds": [{"idType": "SHA256_EMAIL", "idValue": hashlib.sha256(str(i).encode()).hexdigest()}]} for i in range(5000)]
+    plan = await preview(session, "conversion_events", "create", {"elements": [event(eventId=f"deal-{i}", user=u) for i, u in enumerate(users)]})
+    change_id = plan["meta"]["change_id"]
+    assert len(change_id) <= 8000 and len(json.dumps(plan)) < 40_000
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as replica:  # same key, not the plan
+        text = await apply(replica, change_id, ok=False)
+    assert text.startswith("invalid_params:") and "Preview the change again" in text
+    assert writes(direct) == []
+    assert (await apply(session, change_id))["meta"]["result"] == "applied"
+    assert (await apply(session, change_id))["meta"]["repeated"] is True
+    [sent] = writes(direct)
+    assert [e["eventId"] for e in json.loads(sent["body"])["elements"]] == [f"deal-{i}" for i in range(5000)]
+
+
+async def test_the_journal_prints_readably_at_80_columns(session, direct, capsys):
+    from mcp_server.cli import main
+
+    group = await preview(session, "campaign_groups", "create", {"name": "Spring " * 12, "totalBudget": 1000,
+                                                                  "runSchedule": {"start": NOW_MS, "end": NOW_MS + 86_400_000 * 30}})  # fmt: skip
+    await apply(session, group["meta"]["change_id"])
+    plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "dailyBudget": 80, "status": "PAUSED"})
+    assert "dailyBudget 60 USD → 80 USD" in plan["meta"]["summary"]
+    await apply(session, plan["meta"]["change_id"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["changes"])
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert f"{ACTIVE_CAMPAIGN}: dailyBudget 60 USD → 80 USD, status ACTIVE → PAUSED" in out
+    assert "totalBudget 1000 USD" in out and "created " in out
+
+
 async def test_drift_since_the_preview_refuses_and_sends_nothing(session, direct):
     plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
     fake_data(direct).campaigns[0]["status"] = "ARCHIVED"  # someone changed it in Campaign Manager
@@ -229,6 +287,20 @@ async def test_a_write_dropped_before_linkedin_saw_it_is_not_resent_either(sessi
     assert "outcome_unknown" in await apply(session, plan["meta"]["change_id"], ok=False)
     text = await apply(session, plan["meta"]["change_id"], ok=False)
     assert "did not take effect" in text and "not sent again" in text
+    assert len(writes(direct)) == 1
+
+
+async def test_the_call_deadline_during_a_write_neither_hides_it_nor_lets_it_be_sent_twice(direct):
+    """The create is still in flight when CONNECTOR_MCP_CALL_TIMEOUT ends the call: it is finished and recorded."""
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as session:
+        plan = await preview(session, "campaigns", "create", {"name": "Slow create"})
+    direct.fault(f"POST /rest/adAccounts/{ACCOUNT}/adCampaigns", "stall", seconds=0.6)
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"], call_timeout=0.3))) as hurried:
+        first = await hurried.call_tool("apply_change", {"change_id": plan["meta"]["change_id"]}, raise_on_error=False)
+        again = await apply(hurried, plan["meta"]["change_id"])
+    text = first.content[0].text
+    assert not first.is_error or (text.startswith("call_timeout:") and "may have been applied" in text), text
+    assert again["meta"]["repeated"] is True and again["meta"]["created_ids"]
     assert len(writes(direct)) == 1
 
 
@@ -299,6 +371,18 @@ async def test_hosted_writes_go_through_airbyte_execute_once(hosted, entity, act
     assert len(sent) == 1 and sent[0]["method"] == method and sent[0]["raw_path"].endswith(path), sent
     await apply(session, plan["meta"]["change_id"])
     assert len(hosted_writes(fake)) == 1
+
+
+async def test_a_change_previewed_in_direct_mode_is_refused_by_a_hosted_server(session, direct, monkeypatch, hosted_fake):
+    """Its requests are Rest.li paths, not Airbyte's execute: refused by name, never an internal error."""
+    plan = await preview(session, "campaigns", "update", {"id": ACTIVE_CAMPAIGN, "status": "PAUSED"})
+    airbyte_env(monkeypatch, hosted_fake.url)
+    monkeypatch.setenv("LINKEDIN_ADS_MODE", "hosted")
+    monkeypatch.setenv("LINKEDIN_ADS_ACCOUNT_ID", ACCOUNT)
+    async with Client(build_server(ServerSettings(connectors=["linkedin-ads"]))) as other:
+        text = await apply(other, plan["meta"]["change_id"], ok=False)
+    assert text.startswith("invalid_params:") and "previewed in direct mode" in text and "hosted mode" in text
+    assert writes(direct) == [] and hosted_writes(hosted_fake) == [] and executes(hosted_fake) == []
 
 
 async def test_hosted_create_with_a_lost_answer_is_not_resent(hosted):

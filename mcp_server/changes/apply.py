@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import anyio
+
 from ..errors import ConnectorError, InvalidParams, OutcomeUnknown, VendorUnavailable
 from ..validation import validate_params
-from .change_id import Change, digest
+from .change_id import Change, PlanGone, digest
 from .service import Changes
 from .spec import CallResult, Snapshot
 from .summary import summary
@@ -89,13 +91,19 @@ class Applier:
         self.changes = changes
 
     async def apply(self, token: Any, confirm: Confirm, caller: dict[str, Any] | None = None) -> dict[str, Any]:
-        change = Change.decode(token)
+        gone: PlanGone | None = None
+        try:
+            change = Change.decode(token, self.changes.held)
+        except PlanGone as exc:  # signed by this key, but its plan is held elsewhere: a repeat still answers
+            gone = exc
         key = digest(token)
         async with self.changes.store.lock(key):
             first = self.changes.store.get(key) or self._from_journal(key)
             if first is not None and first["meta"]["result"] != "unknown":
                 return {**first, "meta": {**first["meta"], "repeated": True,
                                           "note": "this change was applied before; nothing was sent again"}}  # fmt: skip
+            if gone is not None:
+                raise gone
             if first is None and change.expired():
                 raise InvalidParams(f"change_id expired at {change.expires_at}.", fix="Preview the change again.")
             connector = self.changes.connector(change.connector)
@@ -104,6 +112,10 @@ class Applier:
             spec = connector.catalog.entities[change.entity].actions[change.action]
             params = validate_params(change.entity, spec, change.params)
             ctx = await self.changes.context(connector)
+            if ctx.mode != change.mode:  # its requests are the other mode's (Rest.li paths vs Airbyte's execute)
+                raise InvalidParams(f"this change was previewed in {change.mode} mode and this server reaches "
+                                    f"{connector.title} in {ctx.mode} mode; nothing was sent.",
+                                    fix="Preview the change again on this server and apply the new change_id.")  # fmt: skip
             if first is not None:  # an earlier attempt's outcome is unknown: read back, never resend
                 return await self._settle(change, key, handler, ctx, params, caller)
 
@@ -131,6 +143,12 @@ class Applier:
                 "request_ids": entry.get("request_ids") or [], "journal": str(self.changes.journal.path)}}  # fmt: skip
 
     async def _send(self, change: Change, key: str, handler, ctx, caller, answer: str) -> dict[str, Any]:
+        # Once a write may leave, the call deadline or a client's cancel must not cut in between sending and
+        # recording: the id would stay unspent and a create be sent again. Each request has its own deadline.
+        with anyio.CancelScope(shield=True):
+            return await self._send_all(change, key, handler, ctx, caller, answer)
+
+    async def _send_all(self, change: Change, key: str, handler, ctx, caller, answer: str) -> dict[str, Any]:
         results: list[CallResult] = []
         applied: set[str] = set()
         for index, call in enumerate(change.calls):

@@ -8,7 +8,9 @@ import argparse
 import getpass
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ import anyio
 from ..errors import ConnectorError
 from ..redact import scrub
 from .journal import Journal
+from .summary import value_text
 
 KEY_SETTING = "CONNECTOR_MCP_SECRET_KEY"
 
@@ -39,17 +42,26 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
     apply.set_defaults(func=cmd_apply)
 
 
-def _line(entry: dict[str, Any]) -> str:
-    changed = []
+def _lines(entry: dict[str, Any], width: int) -> list[str]:
+    """One entry as a heading and indented lines wrapped to the terminal (80 columns when not a terminal)."""
+    caller = entry.get("caller") or {}
+    who = caller.get("subject") or caller.get("client_id") or caller.get("terminal_user")
+    facts = [f"account {entry.get('account')}"] + ([f"by {who}"] if who else [])
+    if entry.get("request_ids"):
+        facts.append(f"request ids {', '.join(entry['request_ids'])}")
+    if entry.get("created_ids"):
+        facts.append(f"created {', '.join(map(str, entry['created_ids']))}")
+    parts = ["; ".join(facts)]
     for oid, after in (entry.get("after") or {}).items():
         before = (entry.get("before") or {}).get(oid) or {}
-        fields = ", ".join(f"{k} {before.get(k)!r} → {v!r}" for k, v in (after or {}).items())
-        changed.append(f"{oid}: {fields}")
-    caller = entry.get("caller") or {}
-    who = f" by {caller.get('subject') or caller.get('client_id') or caller.get('terminal_user')}" if caller else ""
-    ids = f" (request ids {', '.join(entry['request_ids'])})" if entry.get("request_ids") else ""
-    return (f"{entry.get('time')} {entry.get('result', '?').upper()} {entry.get('connector')} {entry.get('entity')}."
-            f"{entry.get('action')} account {entry.get('account')}{who}: {'; '.join(changed)}{ids}")  # fmt: skip
+        fields = ", ".join(f"{k} {value_text(before.get(k)) + ' → ' if k in before else ''}{value_text(v)}"
+                           for k, v in (after or {}).items())  # fmt: skip
+        parts.append(f"{oid}: {fields or '(none)'}")
+    if entry.get("error"):
+        parts.append(f"error: {entry['error']}")
+    head = f"{entry.get('time')} {str(entry.get('result', '?')).upper()} {entry.get('connector')} {entry.get('entity')}.{entry.get('action')}"
+    wrap = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
+    return [head] + [line for part in parts for line in wrap.wrap(part)]
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
@@ -62,8 +74,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if not entries:
         print(f"No changes recorded in {journal.path}.", file=sys.stderr)
         return 0
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
     for entry in entries:
-        print(json.dumps(entry, ensure_ascii=False) if args.json else _line(entry))
+        print(json.dumps(entry, ensure_ascii=False) if args.json else "\n".join(_lines(entry, width)))
     return 0
 
 
@@ -78,6 +91,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     settings = server_settings(args)
     key = getattr(settings, "secret_key", None)  # the setting, where this build has it; else the environment
     signing.use_key(key.get_secret_value() if key is not None else os.environ.get(KEY_SETTING))
+    if not signing.key_is_shared():  # this process's random key cannot verify an id another process signed
+        return fail(f"{KEY_SETTING} is not set, so this command cannot verify a change id that another process "
+                    f"(`connector-mcp call`, a server) previewed. Set the same {KEY_SETTING} (32+ characters) for "
+                    "both, preview again, and apply the new change_id.")  # fmt: skip
     connectors = [REGISTRY[c] for c in settings.connectors or REGISTRY if c in REGISTRY]
     runtime = Runtime(settings, connectors, hosted_demo=bool(args.hosted and settings.demo))
     changes = Changes(settings, runtime, connectors)

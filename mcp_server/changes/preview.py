@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
     from ..catalog import Action
     from ..connector import Connector
     from .service import Changes
+
+
+ECHO_MAX_CHARS = 2000  # meta.params repeats what the agent sent; a long list is named, not repeated
+ECHO_MAX_ITEMS = 10
+
+
+def _echo(params: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(params, default=str)) <= ECHO_MAX_CHARS:
+        return params
+    return {k: f"{len(v)} items (the plan in data shows them)" if isinstance(v, list) and len(v) > ECHO_MAX_ITEMS else v
+            for k, v in params.items()}  # fmt: skip
 
 
 async def preview(changes: Changes, connector: Connector, entity: str, spec: Action, model: BaseModel) -> dict[str, Any]:
@@ -36,6 +48,7 @@ async def preview(changes: Changes, connector: Connector, entity: str, spec: Act
         calls=proposal.calls,
         notices=proposal.notices,
         expires=time.time() + changes.ttl,
+        mode=ctx.mode,
     )
     meta: dict[str, Any] = {
         "connector": connector.id,
@@ -45,8 +58,8 @@ async def preview(changes: Changes, connector: Connector, entity: str, spec: Act
         "preview": True,
         "returned": len(change.objects),
         "account": change.account,
-        "params": change.params,
-        "change_id": change.encode(),
+        "params": _echo(change.params),
+        "change_id": change.encode(changes.held),
         "expires_at": change.expires_at,
         "summary": summary(connector, change),
         "writes": changes.writes_state(),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..errors import InvalidParams, NotConfigured
+from .change_id import HeldPlans
 from .journal import Journal
 from .spec import Limits, WriteContext
 
@@ -57,6 +58,7 @@ class Changes:
         self.limits = Limits(settings.max_budget_increase_pct, settings.allow_delete)
         self.journal = Journal(settings.journal_path)
         self.store = AppliedStore()
+        self.held = HeldPlans()  # plans too large for their change id (change_id.py)
 
     def writes_state(self) -> str:
         if self.writes_on:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,8 +12,17 @@ if TYPE_CHECKING:
 MAX_OBJECTS_SHOWN = 10
 
 
-def _value(value: Any) -> str:
-    return "(none)" if value is None else str(value)
+def value_text(value: Any) -> str:
+    """A field value as a person reads it: money as "60 USD", objects as compact JSON, nothing as (none)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict) and set(value) == {"amount", "currencyCode"}:
+        return f"{value['amount']} {value['currencyCode'] or ''}".strip()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return str(value)
+
+
 
 
 def summary(connector: Connector, change: Change) -> str:
@@ -22,10 +32,10 @@ def summary(connector: Connector, change: Change) -> str:
     for obj in change.objects[:MAX_OBJECTS_SHOWN]:
         name = f"{obj.label!r} ({obj.object_id})" if obj.label and obj.object_id else obj.label or obj.object_id or "new"
         if obj.kind == "create":
-            fields = ", ".join(f"{k}={_value(v)}" for k, v in (obj.new_object or {}).items())
+            fields = ", ".join(f"{k}={value_text(v)}" for k, v in (obj.new_object or {}).items())
             parts.append(f"create {name}: {fields}")
         else:
-            fields = ", ".join(f"{k} {_value(c.current)} → {_value(c.proposed)}" for k, c in obj.fields.items())
+            fields = ", ".join(f"{k} {value_text(c.current)} → {value_text(c.proposed)}" for k, c in obj.fields.items())
             parts.append(f"{obj.kind} {name}: {fields}")
     if count > MAX_OBJECTS_SHOWN:
         parts.append(f"and {count - MAX_OBJECTS_SHOWN} more")

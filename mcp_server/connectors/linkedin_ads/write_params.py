@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -39,9 +40,17 @@ def _money(value: Any) -> Any:
         raise ValueError("amount must be a decimal number") from None
     if amount < 0 or amount != amount or amount in (float("inf"),):
         raise ValueError("amount must be a non-negative number")
-    text = str(value["amount"]) if isinstance(value["amount"], str) else f"{value['amount']:g}" if isinstance(value["amount"], float) else str(value["amount"])
+    text = value["amount"] if isinstance(value["amount"], str) else _decimal(value["amount"])
     code = value.get("currencyCode")
     return {"amount": text, "currencyCode": code.upper() if isinstance(code, str) else None}
+
+
+def _decimal(number: int | float) -> str:
+    """A number as LinkedIn's amount string, exactly: 1234567.5 → "1234567.5" (never "1.23457e+06")."""
+    if isinstance(number, float):
+        # repr is the shortest text that reads back as the same float (0.1 + 0.2 stays what was sent)
+        return format(Decimal(repr(number)), "f") if number != int(number) else str(int(number))
+    return str(number)
 
 
 def _millis(value: Any) -> Any:

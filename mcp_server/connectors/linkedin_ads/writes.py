@@ -20,13 +20,14 @@ from ...changes import (
     ConnectorWrites,
     FieldChange,
     GuardrailRefused,
+    Limits,
     ObjectChange,
     Proposal,
     Snapshot,
     VendorCall,
     WriteContext,
 )
-from ...changes.guardrails import check_budget, check_currency, spend_starts
+from ...changes.guardrails import DELETE_SETTING, check_budget, check_currency, refuse_irreversible_delete, spend_starts
 from ...errors import InvalidParams, NotFound
 from . import params as p
 from . import restli
@@ -47,8 +48,9 @@ COMPOUND_KEY_HOSTED = (
 
 def _soft_delete_fix(entity: str, key: str, params: dict[str, Any]) -> str:
     shown = ", ".join(f'"{k}": {v!r}' for k, v in params.items() if v is not None).replace("'", '"')
-    return (f'Preview `{entity} update` with {{{shown}, "{key}": "PENDING_DELETION"}} instead: LinkedIn\'s soft '
-            "delete, which works for any status.")  # fmt: skip
+    pause = "" if entity == "accounts" else f'To stop delivery and keep it, preview `{entity} update` with "{key}": "PAUSED". '
+    return (f'{pause}To remove it, preview `{entity} update` with {{{shown}, "{key}": "PENDING_DELETION"}} instead: '
+            f"LinkedIn's soft delete, which works for any status and cannot be undone (it needs {DELETE_SETTING}=on).")  # fmt: skip
 
 
 def _account(ctx: WriteContext, params: BaseModel, *names: str) -> str:
@@ -175,7 +177,7 @@ class Update(Base):
         for name in BUDGETS:
             if name in fields:
                 check_budget(f"{label} {name}", _amount(current.get(name)), _amount(sent[name]) or 0.0, ctx.limits, currency)
-        notices += self.status_rules(label, current, fields, params)
+        notices += self.status_rules(label, current, fields, params, ctx.limits)
         if ctx.mode == "hosted":
             base = {"account_id": int(_account(ctx, params))} if self.kind.account_scoped else {}
         else:
@@ -183,7 +185,8 @@ class Update(Base):
         call = self.call(ctx, {**base, "id": _path_id(self.kind, oid, ctx.mode), "patch": {"$set": sent}}, [oid])
         return Proposal(snapshot.account.get("id"), [ObjectChange(oid, "update", fields, label=snapshot.labels.get(oid))], [call], notices)
 
-    def status_rules(self, label: str, current: dict[str, Any], fields: dict[str, FieldChange], params: Any) -> list[str]:
+    def status_rules(self, label: str, current: dict[str, Any], fields: dict[str, FieldChange], params: Any,
+                     limits: Limits) -> list[str]:  # fmt: skip
         key = self.kind.status_key
         if key not in fields:
             return []
@@ -193,12 +196,23 @@ class Update(Base):
                 f"{label} is CANCELED, which LinkedIn makes final: a canceled campaign group cannot be reactivated.",
                 fix="Create a new campaign group (campaign_groups create) and move the campaigns into it.",
             )
+        if after in FINAL:  # a soft delete or a cancel cannot be undone: the same setting as TikTok's DELETE
+            refuse_irreversible_delete(f"{label} {key} {after}", limits, _reversible(self.entity, key))
         if after == DELIVERING and self.entity != "accounts":
             return [spend_starts(label)]
         if after == "PENDING_DELETION":
             return [f"{label} will be soft-deleted (PENDING_DELETION): it stops delivering and disappears from "
                     "Campaign Manager; LinkedIn removes it later."]  # fmt: skip
         return []
+
+
+FINAL = ("PENDING_DELETION", "CANCELED")  # LinkedIn: deleted later / "permanently canceled", never reactivated
+
+
+def _reversible(entity: str, key: str) -> str:
+    if entity == "accounts":
+        return "Pause the account's campaign groups or campaigns instead (status PAUSED): delivery stops and can resume."
+    return f"Pause it instead ({key} PAUSED): it stops delivery and can be switched back on."
 
 
 def _path_id(kind: ObjectKind, oid: str, mode: str) -> Any:
@@ -443,25 +457,27 @@ class ConversionEvents(Base):
 SPEND = "Setting status (intendedStatus for creatives) to ACTIVE is allowed; the plan says loudly that spend starts."
 BUDGET = "A budget (dailyBudget, totalBudget) may rise by at most CONNECTOR_MCP_MAX_BUDGET_INCREASE_PCT (default 50%) per change."
 CURRENCY = "Money must be in the ad account's currency (a plain number takes it)."
-DRAFT_ONLY = "LinkedIn deletes only DRAFT objects: any other is refused at preview with the soft delete (status PENDING_DELETION) that works."
+DRAFT_ONLY = "LinkedIn deletes only DRAFT objects: any other is refused at preview with the pause and the soft delete (status PENDING_DELETION) that work."
+FINAL_TEXT = ("status PENDING_DELETION (the soft delete) or CANCELED cannot be undone: refused unless CONNECTOR_MCP_ALLOW_DELETE=on "
+              "(PAUSED stops delivery instead).")
 DRAFT_CREATE = "Creates default to DRAFT (no delivery) unless status/intendedStatus says otherwise."
 CANCELED = "A CANCELED campaign group cannot be reactivated (LinkedIn makes it final): refused at preview."
 
 HANDLERS = {
     ("accounts", "create"): Create("accounts", "create", (CURRENCY,), status_key=None, account_scoped=False, account_field=False),
-    ("accounts", "update"): Update("accounts", "update", ("Most account fields need the ACCOUNT_BILLING_ADMIN role.",), ACCOUNTS),
+    ("accounts", "update"): Update("accounts", "update", ("Most account fields need the ACCOUNT_BILLING_ADMIN role.", FINAL_TEXT), ACCOUNTS),
     ("accounts", "delete"): Delete("accounts", "delete", (DRAFT_ONLY,), ACCOUNTS),
     ("account_users", "create"): AccountUser("account_users", "create", ("Direct mode only (compound key).",)),
     ("account_users", "update"): AccountUser("account_users", "update", ("Direct mode only (compound key).",)),
     ("account_users", "delete"): AccountUser("account_users", "delete", ("Direct mode only (compound key).",)),
     ("campaign_groups", "create"): Create("campaign_groups", "create", (DRAFT_CREATE, SPEND, CURRENCY), money=("totalBudget",), schedule=True),
-    ("campaign_groups", "update"): Update("campaign_groups", "update", (SPEND, BUDGET, CURRENCY, CANCELED), GROUPS),
+    ("campaign_groups", "update"): Update("campaign_groups", "update", (SPEND, BUDGET, CURRENCY, CANCELED, FINAL_TEXT), GROUPS),
     ("campaign_groups", "delete"): Delete("campaign_groups", "delete", (DRAFT_ONLY,), GROUPS),
     ("campaigns", "create"): Create("campaigns", "create", (DRAFT_CREATE, SPEND, CURRENCY), money=("dailyBudget", "totalBudget", "unitCost"), schedule=True),
-    ("campaigns", "update"): Update("campaigns", "update", (SPEND, BUDGET, CURRENCY, "$set replaces a whole field (targetingCriteria included)."), CAMPAIGNS),
+    ("campaigns", "update"): Update("campaigns", "update", (SPEND, BUDGET, CURRENCY, FINAL_TEXT, "$set replaces a whole field (targetingCriteria included)."), CAMPAIGNS),
     ("campaigns", "delete"): Delete("campaigns", "delete", (DRAFT_ONLY,), CAMPAIGNS),
     ("creatives", "create"): Create("creatives", "create", (DRAFT_CREATE, SPEND), status_key="intendedStatus", account_field=False),
-    ("creatives", "update"): Update("creatives", "update", (SPEND, "Only intendedStatus, name and leadgenCallToAction can change."), CREATIVES),
+    ("creatives", "update"): Update("creatives", "update", (SPEND, FINAL_TEXT, "Only intendedStatus, name and leadgenCallToAction can change."), CREATIVES),
     ("creatives", "delete"): Delete("creatives", "delete", (DRAFT_ONLY,), CREATIVES),
     ("conversions", "create"): Create("conversions", "create", (CURRENCY,), status_key=None, account_scoped=False, money=("value",)),
     ("conversions", "update"): ConversionUpdate("conversions", "update", ("Conversion rules have no delete: enabled=false retires one.",), ObjectKind("conversions", p.ConversionsGet)),

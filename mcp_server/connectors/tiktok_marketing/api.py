@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from ...errors import InvalidParams, NotConfigured
+from ...errors import ConnectorError, InvalidParams, NotConfigured, OutcomeUnknown
 from ...http import ClientOptions, new_client, send, send_write, with_retries
 from ...rate_limit import limiter
 from .errors import BASE_URL_SETTING, TOKEN_SETTING, parse_envelope
@@ -51,6 +51,15 @@ def encode_query(params: dict[str, Any]) -> dict[str, str]:
         else:
             encoded[name] = str(value)
     return encoded
+
+
+def _error_code(response: httpx.Response) -> bool:
+    """True when the body carries a code other than success (0) or partial success (20001)."""
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(code, int) and not isinstance(code, bool) and code not in (0, 20001)
 
 
 class TiktokApi:
@@ -98,7 +107,18 @@ class TiktokApi:
         bucket = limiter("tiktok-marketing", self.settings.max_qps, in_process=self.options.transport is not None)
         request = client.build_request("POST", path, json=body)
         response = await send_write(client, request, service=SERVICE, options=self.options, limiter=bucket, check=check)
-        data, partial = parse_envelope(response)
+        try:
+            data, partial = parse_envelope(response)
+        except ConnectorError as error:
+            if not response.is_success or _error_code(response):
+                raise  # TikTok refused it (a non-zero code, or an HTTP error before its API logic)
+            # HTTP 200 whose code says success or cannot be read: it may have been applied; never resent.
+            raise OutcomeUnknown(
+                f"TikTok answered the change with a body this server cannot read ({error.message}); it may have "
+                "been applied. It was not sent again.",
+                fix=f"Apply the same change_id again: it reads the objects back instead of resending; or {check}.",
+                request_id=error.request_id,
+            ) from None
         request_id = response.headers.get("x-tt-logid")
         try:
             request_id = response.json().get("request_id") or request_id

@@ -140,7 +140,7 @@ class TiktokUpdate:
                 campaign = cbo.get(state["campaign_id"], {})
                 state["cbo"] = bool(campaign.get("budget_optimize_on"))
                 state["campaign_name"] = campaign.get("campaign_name")
-        if getattr(params, "budget", None) is not None or params.currency:
+        if getattr(params, "budget", None) is not None or getattr(params, "bid_price", None) is not None or params.currency:
             info = (await api.get("advertiser/info/", {"advertiser_ids": [advertiser],
                     "fields": ["advertiser_id", "currency", "timezone", "display_timezone"]})).data  # fmt: skip
             record = (info.get("list") or [{}])[0]
@@ -202,6 +202,9 @@ class TiktokUpdate:
             if fields:
                 deleting = fields.get("operation_status", FieldChange(None, None)).proposed == "DELETE"
                 objects.append(ObjectChange(oid, "delete" if deleting else "update", fields, label=snapshot.labels[oid]))
+        if currency and any(name in o.fields for o in objects for name in ("budget", "bid_price")):
+            # The plan's amounts are bare numbers: the person confirming sees which money they are.
+            notices.append(f"Amounts are in {currency}, advertiser {advertiser}'s currency.")
         return Proposal(account=advertiser, objects=objects, calls=self._calls(advertiser, objects), notices=notices)
 
     def _check_budget(self, ctx, label: str, state: dict[str, Any], budget: float, snapshot: Snapshot, currency) -> None:
