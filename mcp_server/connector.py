@@ -32,6 +32,32 @@ def lazy(module: str, name: str) -> Callable[..., Any]:
     return call
 
 
+class _Deferred:
+    """Stands in for `module.name` (a connector's hosted adapter, report source, writes, login) and imports it at the
+    first attribute read, so that answering tools/list never imports vendor client, report or write code."""
+
+    __slots__ = ("_module", "_name", "_target")
+
+    def __init__(self, module: str, name: str):
+        self._module, self._name, self._target = module, name, None
+
+    def _load(self) -> Any:
+        if self._target is None:
+            self._target = getattr(importlib.import_module(self._module), self._name)
+        return self._target
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._load(), attr)
+
+    def __repr__(self) -> str:
+        return f"<deferred {self._module}.{self._name}>"
+
+
+def deferred(module: str, name: str) -> Any:
+    """`module.name`, an object, imported at its first attribute read (`lazy` is the same for a callable)."""
+    return _Deferred(module, name)
+
+
 @dataclass
 class HostedReply:
     result: Any
