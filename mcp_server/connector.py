@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .backends.base import Backend, Page, PageRequest
 from .catalog import Catalog
-from .http import ClientOptions
 from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
+    from .http import ClientOptions
     from .changes.spec import ConnectorWrites
     from .login.vendor import VendorLogin
     from .reporting.source import ReportSource

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..http import ClientOptions
 from .flow import DEFAULT_TIMEOUT, Browser
+
+if TYPE_CHECKING:
+    from ..http import ClientOptions
 
 # The redirect `login` listens on by default; register exactly this on the vendor app.
 DEFAULT_PORT = 8765
