@@ -28,7 +28,7 @@ HANDSHAKE = "".join(json.dumps(m) + "\n" for m in (
 NOT_AT_START = [
     f"mcp_server.connectors.{package}.{module}"
     for package in ("tiktok_marketing", "linkedin_ads")
-    for module in ("client", "hosted", "report", "writes", "page_state", "api", "sandbox.app")
+    for module in ("client", "hosted", "report", "writes", "write_params", "page_state", "api", "sandbox.app")
 ] + ["mcp_server.changes.apply", "mcp_server.http", "mcp_server.backends.hosted", "mcp_server.sandbox",
      "mcp_server.login.flow", "mcp_server.login.oauth",
      "httpx", "pygments", "rich.syntax", "keyring"]  # fmt: skip
