@@ -47,6 +47,8 @@ class _Deferred:
         return self._target
 
     def __getattr__(self, attr: str) -> Any:
+        if attr in _Deferred.__slots__:  # unset (a copy made without __init__): no recursion through _load
+            raise AttributeError(attr)
         return getattr(self._load(), attr)
 
     def __repr__(self) -> str:
