@@ -61,7 +61,7 @@ def compact_schema(schema: Any) -> Any:
 class Action:
     name: str
     summary: str
-    params: type[BaseModel]
+    params: type[BaseModel]  # or `connector.deferred(module, name)` of one: the model is built at its first use
     pagination: Pagination = "none"
     fields: tuple[str, ...] = ()
     max_page_size: int | None = None

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .backends.base import Backend, Page, PageRequest
 from .catalog import Catalog
-from .http import ClientOptions
 from .settings import ConnectorSettings
 
 if TYPE_CHECKING:
+    from .http import ClientOptions
     from .changes.spec import ConnectorWrites
     from .login.vendor import VendorLogin
     from .reporting.source import ReportSource
@@ -30,6 +30,34 @@ def lazy(module: str, name: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
     return call
+
+
+class _Deferred:
+    """Stands in for `module.name` (a connector's hosted adapter, report source, writes, login) and imports it at the
+    first attribute read, so that answering tools/list never imports vendor client, report or write code."""
+
+    __slots__ = ("_module", "_name", "_target")
+
+    def __init__(self, module: str, name: str):
+        self._module, self._name, self._target = module, name, None
+
+    def _load(self) -> Any:
+        if self._target is None:
+            self._target = getattr(importlib.import_module(self._module), self._name)
+        return self._target
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr in _Deferred.__slots__:  # unset (a copy made without __init__): no recursion through _load
+            raise AttributeError(attr)
+        return getattr(self._load(), attr)
+
+    def __repr__(self) -> str:
+        return f"<deferred {self._module}.{self._name}>"
+
+
+def deferred(module: str, name: str) -> Any:
+    """`module.name`, an object, imported at its first attribute read (`lazy` is the same for a callable)."""
+    return _Deferred(module, name)
 
 
 @dataclass

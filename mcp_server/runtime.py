@@ -9,18 +9,21 @@ every backend at the in-process sandbox fakes instead of the network.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import httpx
 from pydantic import ValidationError
 
 from .backends.base import Backend
 from .connector import Connector
 from .errors import NotConfigured
-from .http import ClientOptions
 from .login.sources import stored_settings
 from .settings import AirbyteSettings, ConnectorSettings, ServerSettings
+
+if TYPE_CHECKING:  # httpx (and, through it, rich and pygments) is imported by the first backend, not at start-up
+    import httpx
+
+    from .http import ClientOptions
 
 log = logging.getLogger("mcp_server.runtime")
 
@@ -46,6 +49,8 @@ class Runtime:
         return self.server.demo or self.hosted_demo
 
     def options(self, transport: httpx.AsyncBaseTransport | None = None) -> ClientOptions:
+        from .http import ClientOptions
+
         return ClientOptions(
             transport=transport,
             timeout=self.server.timeout,
@@ -98,6 +103,8 @@ class Runtime:
         )
 
     def _build(self, connector: Connector) -> Backend:
+        import httpx
+
         settings = self.connector_settings(connector)
         airbyte = self.airbyte_settings()
         mode = self.resolve_mode(connector, settings, airbyte)

@@ -17,7 +17,6 @@ from pydantic.json_schema import SkipJsonSchema
 from . import __version__, signing
 from .call_deadline import CallDeadline
 from .catalog import compact_schema
-from .changes.apply import Applier
 from .changes.service import Changes
 from .changes.tool import apply_change_tool
 from .connector import Connector
@@ -289,7 +288,7 @@ def build_server(settings: ServerSettings | None = None, *, hosted_demo: bool = 
     )
     # The write tools of the inventory, dropped at registration when writes are off (github-mcp-server's
     # read-only mode): only apply_change writes; previews go through the read-only execute tools.
-    write_tools = [apply_change_tool(Applier(changes))]
+    write_tools = [apply_change_tool(changes)]
     for tool in write_tools:
         if changes.writes_on:
             mcp.add_tool(tool)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mcp_types
 from fastmcp.server.dependencies import get_access_token, get_context
@@ -14,7 +14,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 from ..errors import InvalidParams
 from ..tool_results import LeanMeta, answer, error_result
-from .apply import Answer, Applier
+
+if TYPE_CHECKING:  # apply.py (and the write path behind it) is imported by the first apply_change call
+    from .apply import Answer
+    from .service import Changes
 
 NAME = "apply_change"
 DESCRIPTION = (
@@ -91,7 +94,7 @@ def input_request(summary: str) -> InputRequiredToolResult:
 
 
 class ApplyChangeTool(LeanMeta, Tool):
-    applier: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    changes: SkipJsonSchema[Any] = Field(default=None, exclude=True)
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         unknown = sorted(set(arguments) - {"change_id"})
@@ -108,7 +111,9 @@ class ApplyChangeTool(LeanMeta, Tool):
             except RuntimeError:
                 caller = None
             try:
-                return await self.applier.apply(arguments["change_id"], ask_person, caller)
+                from .apply import Applier
+
+                return await Applier(self.changes).apply(arguments["change_id"], ask_person, caller)
             except AskFirst as ask:
                 asked.append(ask.summary)
                 return {}
@@ -117,7 +122,7 @@ class ApplyChangeTool(LeanMeta, Tool):
         return input_request(asked[0]) if asked else result
 
 
-def apply_change_tool(applier: Applier) -> ApplyChangeTool:
+def apply_change_tool(changes: Changes) -> ApplyChangeTool:
     return ApplyChangeTool(
         name=NAME,
         title="Apply a change",
@@ -125,5 +130,5 @@ def apply_change_tool(applier: Applier) -> ApplyChangeTool:
         parameters=INPUT_SCHEMA,
         output_schema=None,
         annotations=ANNOTATIONS,
-        applier=applier,
+        changes=changes,
     )

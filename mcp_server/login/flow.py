@@ -12,8 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import AuthError, InvalidParams
 from .loopback import LoopbackListener
-
-DEFAULT_TIMEOUT = 300.0  # seconds the user has to approve in the browser
+from .vendor import DEFAULT_TIMEOUT
 
 
 class Browser:

@@ -213,6 +213,17 @@ def open_store(kind: str = "auto", config_dir: str | None = None) -> CredentialS
     return FileStore(config_folder(config_dir))
 
 
+def _indexed_keys(index: Path) -> bool:
+    """Whether the keychain index names any key: absent or `[]` (every login logged out) means none, so reading
+    skips importing keyring and finding its backend (~60 ms at every start); unreadable counts as some."""
+    try:
+        return bool(json.loads(index.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True
+
+
 def store_from_settings(*, reading: bool = False) -> CredentialStore | None:
     """The store ServerSettings (CONNECTOR_MCP_CREDENTIAL_STORE, CONNECTOR_MCP_CONFIG_DIR) chooses; `reading`
     allows the shortcut when nothing was ever stored."""
@@ -221,6 +232,6 @@ def store_from_settings(*, reading: bool = False) -> CredentialStore | None:
     settings = ServerSettings()
     if reading and settings.credential_store == "auto":
         folder = config_folder(settings.config_dir)
-        if not (folder / FILE_NAME).exists() and not (folder / KEYCHAIN_INDEX).exists():
+        if not (folder / FILE_NAME).exists() and not _indexed_keys(folder / KEYCHAIN_INDEX):
             return EmptyStore(folder)
     return open_store(settings.credential_store, settings.config_dir)

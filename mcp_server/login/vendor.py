@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..http import ClientOptions
-from .flow import DEFAULT_TIMEOUT, Browser
+if TYPE_CHECKING:  # the CLI reads each vendor's login declaration at every start: the flow loads on first use
+    from ..http import ClientOptions
+    from .flow import Browser
+
+DEFAULT_TIMEOUT = 300.0  # seconds the user has to approve in the browser
 
 # The redirect `login` listens on by default; register exactly this on the vendor app.
 DEFAULT_PORT = 8765

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from fastmcp.tools import Tool, ToolResult
@@ -20,8 +20,9 @@ from ..shaping import MAX_RESULT_TOKENS_SETTING, records_that_fit
 from ..tool_results import LeanMeta, answer
 from ..validation import choices, validate_params
 from .args import ReportArgs, parse_args
-from .assemble import build_rows, sort_rows, totals, totals_only
-from .gather import PlatformQuery, PlatformReport, accounts_for
+
+if TYPE_CHECKING:  # gathering and assembling rows load with the first report, not to list the tool
+    from .gather import PlatformReport
 
 log = logging.getLogger("mcp_server.reporting")
 NAME = "ads_report"
@@ -57,6 +58,9 @@ class ReportTool(LeanMeta, Tool):
         return await answer(NAME, self.report(arguments))
 
     async def report(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        from .assemble import build_rows, sort_rows, totals, totals_only
+        from .gather import accounts_for
+
         args = parse_args(arguments)
         served = list(self.platforms)
         for name in [*(args.platforms or []), *(args.accounts or {})]:
@@ -166,6 +170,8 @@ class ReportTool(LeanMeta, Tool):
             args.accounts[platform] = list(dict.fromkeys(normalized))  # type: ignore[index]
 
     async def _gather(self, args: ReportArgs, runs: dict[str, list[str]], failed: dict[str, ConnectorError]) -> list[PlatformReport]:
+        from .gather import PlatformQuery
+
         steps = sum(len(accounts) * (3 if args.compare != "none" else 2) for accounts in runs.values())
         done = 0
         notifier = Progress(NAME)  # sends only when the client asked, for this tool

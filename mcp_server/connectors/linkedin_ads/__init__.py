@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from ...connector import Connector, lazy
+from ...connector import Connector, deferred, lazy
 from .catalog import CATALOG
-from .login import LOGIN
-from .hosted import ADAPTER as HOSTED_ADAPTER
-from .page_state import check as check_page_state
-from .report import REPORT
-from .client import LinkedinDirectBackend
 from .settings import LinkedinAdsSettings
-from .writes import WRITES
 
+# Everything but the catalog and the settings is imported on first use (`lazy`, `deferred`): answering tools/list
+# needs neither the client, the hosted adapter, the report source, the writes nor the login flow.
 CONNECTOR = Connector(
     id="linkedin-ads",
     title="LinkedIn Ads",
@@ -22,14 +18,14 @@ CONNECTOR = Connector(
     ),
     catalog=CATALOG,
     settings_cls=LinkedinAdsSettings,
-    direct=LinkedinDirectBackend,
+    direct=lazy(f"{__name__}.client", "LinkedinDirectBackend"),
     sandbox_app=lazy(f"{__name__}.sandbox", "create_app"),
     sandbox_settings=lazy(f"{__name__}.sandbox", "sandbox_settings"),
     airbyte_definition_id="137ece28-5434-455c-8f34-69dc3782f451",
     airbyte_connector_type="Linkedin-Ads",
-    hosted=HOSTED_ADAPTER,
-    report=REPORT,
-    page_state=check_page_state,
-    login=LOGIN,
-    writes=WRITES,
+    hosted=deferred(f"{__name__}.hosted", "ADAPTER"),
+    report=deferred(f"{__name__}.report", "REPORT"),
+    page_state=lazy(f"{__name__}.page_state", "check"),
+    login=deferred(f"{__name__}.login", "LOGIN"),
+    writes=deferred(f"{__name__}.writes", "WRITES"),
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...catalog import Action, Catalog, entity
+from ...connector import deferred
 from . import params as p
-from . import write_params as wp
 from .analytics_params import METRICS, PIVOTS, AnalyticsParams
 from .names import ENTITY_PIVOTS
 from .names import PREFIX as NAME_PREFIX
@@ -126,9 +126,10 @@ def _get(summary: str, params, *fields: str, defaults: tuple[str, ...], notes: s
     return Action("get", summary, params, "none", fields, None, notes, default_fields=defaults)
 
 
-def _write(name: str, summary: str, params, notes: str = "") -> Action:
-    """A write action: a call previews the change (reads, plans, never writes); apply_change applies it."""
-    return Action(name, summary, params, notes=notes, write=True)
+def _write(name: str, summary: str, params: str, notes: str = "") -> Action:
+    """A write action: a call previews the change (reads, plans, never writes); apply_change applies it. Its params
+    model (`params`, a name in write_params.py) is built at its first use: tools/list does not show it."""
+    return Action(name, summary, deferred(f"{__package__}.write_params", params), notes=notes, write=True)
 
 
 UPDATE_NOTE = 'Airbyte\'s envelope patch {"$set": {...}} or the fields as params; $set replaces each field whole.'
@@ -153,18 +154,18 @@ CATALOG = Catalog.of(
                      *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS,
                      notes=f"Needs no account_id. {_status_note(p.ACCOUNT_STATUSES)}"),
         _get("One ad account.", p.AccountsGet, *ACCOUNT_FIELDS, defaults=ACCOUNT_DEFAULTS),
-        _write("create", "Create a BUSINESS ad account.", wp.AccountsCreate),
-        _write("update", "Change an ad account (name, status, ...).", wp.AccountsUpdate, UPDATE_NOTE),
-        _write("delete", "Delete a DRAFT ad account (others: update status PENDING_DELETION).", wp.AccountsDelete),
+        _write("create", "Create a BUSINESS ad account.", "AccountsCreate"),
+        _write("update", "Change an ad account (name, status, ...).", "AccountsUpdate", UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT ad account (others: update status PENDING_DELETION).", "AccountsDelete"),
     ),  # fmt: skip
     entity(
         "account_users",
         "Members with a role on an ad account.",
         _offset_list("Users and roles of an account (no account at all: your roles on every account).",
                      p.AccountUsersList, *ACCOUNT_USER_FIELDS, defaults=ACCOUNT_USER_DEFAULTS),
-        _write("create", "Give a member a role on an ad account (PUT on (account, user)).", wp.AccountUsersCreate),
-        _write("update", "Change a member's role on an ad account.", wp.AccountUsersUpdate, UPDATE_NOTE),
-        _write("delete", "Remove a member from an ad account.", wp.AccountUsersDelete),
+        _write("create", "Give a member a role on an ad account (PUT on (account, user)).", "AccountUsersCreate"),
+        _write("update", "Change a member's role on an ad account.", "AccountUsersUpdate", UPDATE_NOTE),
+        _write("delete", "Remove a member from an ad account.", "AccountUsersDelete"),
     ),  # fmt: skip
     entity(
         "campaign_groups",
@@ -174,9 +175,9 @@ CATALOG = Catalog.of(
                      notes=f"{ACCOUNT_NOTE} {_status_note(p.GROUP_STATUSES)}"),
         _get("One campaign group.", p.CampaignGroupsGet, *CAMPAIGN_GROUP_FIELDS, defaults=CAMPAIGN_GROUP_DEFAULTS,
              notes=ACCOUNT_NOTE),
-        _write("create", "Create a campaign group (DRAFT unless status says otherwise).", wp.CampaignGroupsCreate),
-        _write("update", "Change a campaign group: status, name, totalBudget, runSchedule.", wp.CampaignGroupsUpdate, UPDATE_NOTE),
-        _write("delete", "Delete a DRAFT campaign group (others: update status PENDING_DELETION).", wp.CampaignGroupsDelete),
+        _write("create", "Create a campaign group (DRAFT unless status says otherwise).", "CampaignGroupsCreate"),
+        _write("update", "Change a campaign group: status, name, totalBudget, runSchedule.", "CampaignGroupsUpdate", UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT campaign group (others: update status PENDING_DELETION).", "CampaignGroupsDelete"),
     ),  # fmt: skip
     entity(
         "campaigns",
@@ -185,10 +186,10 @@ CATALOG = Catalog.of(
                      *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS,
                      notes=f"{ACCOUNT_NOTE} {_status_note(p.CAMPAIGN_STATUSES)}"),
         _get("One campaign.", p.CampaignsGet, *CAMPAIGN_FIELDS, defaults=CAMPAIGN_DEFAULTS, notes=ACCOUNT_NOTE),
-        _write("create", "Create a campaign (DRAFT unless status says otherwise).", wp.CampaignsCreate),
-        _write("update", "Change a campaign: status (pause/resume), budgets, bid, schedule, name, targeting.", wp.CampaignsUpdate,
+        _write("create", "Create a campaign (DRAFT unless status says otherwise).", "CampaignsCreate"),
+        _write("update", "Change a campaign: status (pause/resume), budgets, bid, schedule, name, targeting.", "CampaignsUpdate",
                UPDATE_NOTE),
-        _write("delete", "Delete a DRAFT campaign (others: update status PENDING_DELETION).", wp.CampaignsDelete),
+        _write("delete", "Delete a DRAFT campaign (others: update status PENDING_DELETION).", "CampaignsDelete"),
     ),  # fmt: skip
     entity(
         "creatives",
@@ -196,9 +197,9 @@ CATALOG = Catalog.of(
         _cursor_list("Creatives, optionally filtered by campaigns, creatives, intendedStatuses.", p.CreativesList,
                      *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, page_max=CREATIVES_PAGE_MAX),
         _get("One creative.", p.CreativesGet, *CREATIVE_FIELDS, defaults=CREATIVE_DEFAULTS, notes=ACCOUNT_NOTE),
-        _write("create", "Create a creative in a campaign (intendedStatus DRAFT unless given).", wp.CreativesCreate),
-        _write("update", "Change a creative: intendedStatus, name, leadgenCallToAction.", wp.CreativesUpdate, UPDATE_NOTE),
-        _write("delete", "Delete a DRAFT creative (others: update intendedStatus PENDING_DELETION).", wp.CreativesDelete),
+        _write("create", "Create a creative in a campaign (intendedStatus DRAFT unless given).", "CreativesCreate"),
+        _write("update", "Change a creative: intendedStatus, name, leadgenCallToAction.", "CreativesUpdate", UPDATE_NOTE),
+        _write("delete", "Delete a DRAFT creative (others: update intendedStatus PENDING_DELETION).", "CreativesDelete"),
     ),  # fmt: skip
     entity(
         "conversions",
@@ -207,19 +208,19 @@ CATALOG = Catalog.of(
                      defaults=CONVERSION_DEFAULTS),
         _get("One conversion rule.", p.ConversionsGet, *CONVERSION_FIELDS, defaults=CONVERSION_DEFAULTS,
              notes=f"LinkedIn reads a conversion rule within its account (?account=). {ACCOUNT_NOTE}"),
-        _write("create", "Create a conversion rule.", wp.ConversionsCreate),
-        _write("update", "Change a conversion rule (enabled=false retires it; there is no delete).", wp.ConversionsUpdate, UPDATE_NOTE),
+        _write("create", "Create a conversion rule.", "ConversionsCreate"),
+        _write("update", "Change a conversion rule (enabled=false retires it; there is no delete).", "ConversionsUpdate", UPDATE_NOTE),
     ),  # fmt: skip
     entity(
         "conversion_events",
         "Offline conversion events sent to LinkedIn's Conversions API (write-only).",
-        _write("create", "Upload up to 5,000 conversion events (BATCH_CREATE); results per event.", wp.ConversionEventsCreate),
+        _write("create", "Upload up to 5,000 conversion events (BATCH_CREATE); results per event.", "ConversionEventsCreate"),
     ),
     entity(
         "campaign_conversions",
         "Associations of campaigns with conversion rules (write-only; `conversions list` shows them as campaigns).",
-        _write("create", "Associate a campaign with a conversion rule.", wp.CampaignConversionKey),
-        _write("delete", "Remove a campaign's association with a conversion rule.", wp.CampaignConversionKey),
+        _write("create", "Associate a campaign with a conversion rule.", "CampaignConversionKey"),
+        _write("delete", "Remove a campaign's association with a conversion rule.", "CampaignConversionKey"),
     ),  # fmt: skip
     entity(
         "lead_forms",

@@ -14,18 +14,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
 from ...errors import AuthError, InvalidParams
-from ...http import ClientOptions
-from ...login.flow import await_redirect, new_state
-from ...login.oauth import bound, hears, listener_for, pkce_pair, secret_value
 from ...login.vendor import DEFAULT_REDIRECT, Account, Fact, LoginContext, LoginResult
 from ...params import today
 from .versions import SOURCE, WARN_DAYS, sunset
+
+if TYPE_CHECKING:  # the CLI builds its `login` parser from this module at every start: HTTP loads on first use
+    import httpx
+
+    from ...http import ClientOptions
 
 READ_SCOPES = ("r_ads", "r_ads_reporting")
 LEAD_SCOPES = ("r_marketing_leadgen_automation",)
@@ -59,6 +59,9 @@ class LinkedinLogin:
         parser.add_argument("--write", action="store_true", help="also ask for rw_ads and rw_conversions (changes)")
 
     async def login(self, args: argparse.Namespace, settings: Any, context: LoginContext) -> LoginResult:
+        from ...login.flow import await_redirect, new_state
+        from ...login.oauth import bound, hears, listener_for, pkce_pair, secret_value
+
         client_id = args.client_id or settings.client_id
         if not client_id:
             raise InvalidParams(
@@ -168,6 +171,8 @@ def _graded(text: str, fix: str, *, problem: bool, warning: bool) -> Fact:
 async def _post(
     url: str, form: dict[str, str], options: ClientOptions, service: str, client: httpx.AsyncClient | None = None
 ) -> dict[str, Any]:
+    import httpx
+
     from ...http import send
 
     if client is not None:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from ...changes.spec import check_declaration
-from ...connector import Connector, lazy
+from ...connector import Connector, deferred, lazy
 from .catalog import CATALOG
-from .login import LOGIN
-from .client import TiktokDirectBackend
-from .hosted import ADAPTER as HOSTED_ADAPTER
-from .page_state import check as check_page_state
-from .report import REPORT
 from .settings import TiktokMarketingSettings
-from .writes import WRITES
 
+# Everything but the catalog and the settings is imported on first use (`lazy`, `deferred`): answering tools/list
+# needs neither the client, the hosted adapter, the report source, the writes nor the login flow.
 CONNECTOR = Connector(
     id="tiktok-marketing",
     title="TikTok Marketing",
@@ -23,15 +18,14 @@ CONNECTOR = Connector(
     ),
     catalog=CATALOG,
     settings_cls=TiktokMarketingSettings,
-    direct=TiktokDirectBackend,
+    direct=lazy(f"{__name__}.client", "TiktokDirectBackend"),
     sandbox_app=lazy(f"{__name__}.sandbox", "create_app"),
     sandbox_settings=lazy(f"{__name__}.sandbox", "sandbox_settings"),
     airbyte_definition_id="4bfac00d-ce15-44ff-95b9-9e3c3e8fbd35",
     airbyte_connector_type="Tiktok-Marketing",
-    hosted=HOSTED_ADAPTER,
-    report=REPORT,
-    page_state=check_page_state,
-    writes=WRITES,
-    login=LOGIN,
+    hosted=deferred(f"{__name__}.hosted", "ADAPTER"),
+    report=deferred(f"{__name__}.report", "REPORT"),
+    page_state=lazy(f"{__name__}.page_state", "check"),
+    writes=deferred(f"{__name__}.writes", "WRITES"),
+    login=deferred(f"{__name__}.login", "LOGIN"),
 )
-check_declaration(CONNECTOR.catalog, CONNECTOR.writes)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ...catalog import Action, Catalog, entity
+from ...connector import deferred
 from . import params as p
 from . import report_params as r
-from . import write_params as w
 
 ADVERTISER_FIELDS = (
     "advertiser_id", "name", "company", "status", "role", "currency", "timezone", "display_timezone", "balance",
@@ -103,10 +103,11 @@ def _list(
     )  # fmt: skip
 
 
-def _update(summary: str, params: type[BaseModel], calls: str) -> Action:
+def _update(summary: str, params: str, calls: str) -> Action:
     notes = (f"Previews only: answers current and proposed values per object and meta.change_id; apply_change applies it. "
              f"Sends {calls}.")  # fmt: skip
-    return Action("update", summary, params, notes=notes, write=True)
+    # The params model (`params`, a name in write_params.py) is built at its first use: tools/list does not show it.
+    return Action("update", summary, deferred(f"{__package__}.write_params", params), notes=notes, write=True)
 
 
 DAILY_NOTE = "dates: start_date/end_date or date_preset (days in the advertiser's time zone); default last_30d."
@@ -130,16 +131,16 @@ CATALOG = Catalog.of(
     entity("campaigns", "Campaigns (campaign/get/)",
            _list("List campaigns; deleted ones only with filtering.primary_status", p.ObjectListParams, CAMPAIGN_FIELDS, 1000,
                  defaults=CAMPAIGN_DEFAULTS),
-           _update("Pause, enable, delete, rename or re-budget up to 20 campaigns (a preview)", w.CampaignUpdateParams,
+           _update("Pause, enable, delete, rename or re-budget up to 20 campaigns (a preview)", "CampaignUpdateParams",
                    "campaign/status/update/ and campaign/update/")),
     entity("ad_groups", "Ad groups (adgroup/get/)",
            _list("List ad groups with budget, bidding and targeting", p.ObjectListParams, AD_GROUP_FIELDS, 1000,
                  defaults=AD_GROUP_DEFAULTS),
-           _update("Pause, enable, delete, rename, re-budget or re-bid up to 20 ad groups (a preview)", w.AdGroupUpdateParams,
+           _update("Pause, enable, delete, rename, re-budget or re-bid up to 20 ad groups (a preview)", "AdGroupUpdateParams",
                    "adgroup/status/update/, adgroup/budget/update/ and adgroup/update/")),
     entity("ads", "Ads (ad/get/)",
            _list("List ads with creative and landing page", p.ObjectListParams, AD_FIELDS, 1000, defaults=AD_DEFAULTS),
-           _update("Pause, enable or delete up to 20 ads (a preview)", w.AdUpdateParams, "ad/status/update/")),
+           _update("Pause, enable or delete up to 20 ads (a preview)", "AdUpdateParams", "ad/status/update/")),
     entity("audiences", "Custom audiences (dmp/custom_audience/list/)",
            _list("List custom audiences (not available in TikTok's sandbox)", p.AudiencesParams, AUDIENCE_FIELDS, 100,
                  defaults=AUDIENCE_DEFAULTS)),

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import httpx
-
 from ...errors import AuthError, InvalidParams
-from ...http import ClientOptions, send
-from ...login.flow import await_redirect, new_state
-from ...login.oauth import bound, hears, listener_for, secret_value
 from ...login.vendor import DEFAULT_REDIRECT, Account, Fact, LoginContext, LoginResult
+
+if TYPE_CHECKING:  # the CLI builds its `login` parser from this module at every start: HTTP loads on first use
+    from ...http import ClientOptions
 
 
 class TiktokLogin:
@@ -38,6 +36,9 @@ class TiktokLogin:
         )  # fmt: skip
 
     async def login(self, args: argparse.Namespace, settings: Any, context: LoginContext) -> LoginResult:
+        from ...login.flow import await_redirect, new_state
+        from ...login.oauth import bound, hears, listener_for, secret_value
+
         app_id = args.app_id or settings.app_id
         if not app_id:
             raise InvalidParams(
@@ -86,6 +87,10 @@ class TiktokLogin:
 
 
 async def _exchange(api_base_url: str, body: dict[str, str], options: ClientOptions) -> dict[str, Any]:
+    import httpx
+
+    from ...http import send
+
     async with httpx.AsyncClient(transport=options.transport, timeout=options.timeout) as client:
         request = client.build_request("POST", f"{api_base_url.rstrip('/')}/oauth2/access_token/", json=body)
         response = await send(client, request, service="TikTok's token endpoint")

@@ -34,14 +34,12 @@ from ....sandbox.control import (
 )
 from . import data as sandbox_data, oauth, routes as sandbox_routes, writes as sandbox_writes
 from .analytics import MEMBER
+from .demo import (
+    DEMO_ACCESS_TOKEN, DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN, sandbox_settings,
+)
 from .rules import BadParam, error, parse_query, version_active
 
-DEMO_CLIENT_ID = "demo-linkedin-client"
-DEMO_CLIENT_SECRET = "canary-li-client-secret-9f3b5e1a7c"  # canary: the test run fails if it shows in any output
-DEMO_REFRESH_TOKEN = "AQX-canary-li-refresh-token-9f3b0d6e2a4c"
-DEMO_ACCESS_TOKEN = "AQV-canary-li-access-token-9f3b7a1c3e5d"
 MINTED_TOKEN_PREFIX = "AQV-canary-li-minted-"  # access tokens the fake issues on refresh
-DEMO_ACCOUNT_ID = str(sandbox_data.MAIN_ACCOUNT)
 DEFAULT_TTL = 5_184_000  # 60 days, as LinkedIn
 MAX_QUERY = 4096
 # What the demo token may do (LinkedIn grants scopes per app and member); /__sandbox__/config narrows it.
@@ -284,17 +282,3 @@ def create_app() -> Starlette:
     app.state.answer_edits = state.edits
     app.state.fake = state
     return app
-
-
-def sandbox_settings(base_url: str) -> dict[str, Any]:
-    return {
-        "client_id": DEMO_CLIENT_ID,
-        "client_secret": DEMO_CLIENT_SECRET,
-        "refresh_token": DEMO_REFRESH_TOKEN,
-        "token_url": base_url + "/oauth/v2/accessToken",
-        "authorization_url": base_url + "/oauth/v2/authorization",
-        "introspect_url": base_url + "/oauth/v2/introspectToken",
-        "api_base_url": base_url + "/rest",
-        "account_id": DEMO_ACCOUNT_ID,
-        "mode": "direct",
-    }

@@ -47,11 +47,11 @@ from .data import (
 from . import oauth
 from .objects import HANDLERS
 from .query import Grant, Query, TikTokFault
+from .demo import PREFIX, sandbox_settings
 from .writes import WRITE_HANDLERS, json_body, undo_writes
 
 __all__ = ["DEMO_ACCESS_TOKEN", "DEMO_ADVERTISER_ID", "DEMO_APP_ID", "DEMO_SECRET", "create_app", "sandbox_settings"]
 
-PREFIX = "/open_api/v1.3/"
 TRANSPORT_FAULTS = ("stall", "drop", "malformed_json", "empty_body")
 # token -> advertisers it was granted (FORBIDDEN_ADVERTISER_ID exists but is never granted)
 GRANTS = {DEMO_ACCESS_TOKEN: (DEMO_ADVERTISER_ID, SECOND_ADVERTISER_ID)}
@@ -77,19 +77,6 @@ FAULT_MESSAGES = {
     51000: "RPC error.",
     60001: "Service under maintenance.",
 }
-
-
-def sandbox_settings(base_url: str) -> dict[str, Any]:
-    return {
-        "access_token": DEMO_ACCESS_TOKEN,
-        "advertiser_id": DEMO_ADVERTISER_ID,
-        "bc_id": DEMO_BC_ID,
-        "app_id": DEMO_APP_ID,
-        "secret": DEMO_SECRET,
-        "api_base_url": base_url + PREFIX.rstrip("/"),
-        "auth_url": base_url + "/portal/auth",
-        "mode": "direct",
-    }
 
 
 def create_app() -> Starlette:

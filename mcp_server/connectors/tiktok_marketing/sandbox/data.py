@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .delivery import Delivery
+from .demo import DEMO_ACCESS_TOKEN, DEMO_ADVERTISER_ID, DEMO_APP_ID, DEMO_BC_ID, DEMO_SECRET
 
-DEMO_ACCESS_TOKEN = "canary-tt-access-token-9f3b7c2e51d04a86b1e3"  # canary: the test run fails if it shows in any output
-DEMO_APP_ID = "7301552918837460993"
-DEMO_SECRET = "canary-tt-app-secret-9f3b84d2a6c01e57f93b"
-DEMO_ADVERTISER_ID = "7294619358021763074"
 SECOND_ADVERTISER_ID = "7301847562039184641"
 # Exists, but the demo token was not granted it: requests for it get code 40001.
 FORBIDDEN_ADVERTISER_ID = "7188203746519283712"
@@ -24,8 +21,6 @@ SEED = 20250101
 HISTORY_DAYS = 400
 # Live objects have no last delivery day: reports stop at the advertiser's local today.
 ONGOING = dt.date.max
-# The Business Center the demo token sees; catalogs belong to it (catalog/get/ is per BC).
-DEMO_BC_ID = "7100000000000000001"
 # The deleted campaign stopped this many days ago, so the default 30-day report has its spend.
 DELETED_DAYS_AGO = 3
 
