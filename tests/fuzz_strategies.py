@@ -12,13 +12,16 @@ import base64
 import datetime as dt
 import functools
 import json
+import os
 import zlib
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from mcp_server.connectors import REGISTRY
 from mcp_server.cursor import seal, unseal
+from mcp_server.errors import ConnectorError
 from mcp_server.presets import PRESETS
 from mcp_server.reporting.metrics import METRICS
 
@@ -27,6 +30,21 @@ SANDBOX = {c.id: c.sandbox_settings("http://sandbox") for c in REGISTRY.values()
 ADVERTISER = SANDBOX["tiktok-marketing"]["advertiser_id"]
 ACCOUNT = SANDBOX["linkedin-ads"]["account_id"]
 BC = SANDBOX["tiktok-marketing"]["bc_id"]
+
+# Every error kind a tool may answer with; anything else (a traceback, internal_error) fails a fuzz test.
+KINDS = tuple(f"{cls.kind}:" for cls in ConnectorError.__subclasses__())
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings of every fuzz test: derandomized in CI (FUZZ_RANDOM=1 draws new examples)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=os.environ.get("FUZZ_RANDOM", "") not in ("1", "true"),
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
 
 # One in VALID_IN calls is valid-looking; the others corrupt something.
 VALID_IN, REPORT_VALID_IN = 10, 16

@@ -23,23 +23,15 @@ import pytest
 from anyio.from_thread import start_blocking_portal
 from fastmcp import Client
 from fastmcp.client.client import CallToolResult
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
-from mcp_server.errors import ConnectorError
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 
-from .fuzz_strategies import ACCOUNT, ADVERTISER, describe_call, execute_call, report_call
+from .fuzz_strategies import ACCOUNT, ADVERTISER, KINDS, describe_call, execute_call, fuzz_settings, report_call
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
-KINDS = tuple(f"{cls.kind}:" for cls in ConnectorError.__subclasses__())
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=os.environ.get("FUZZ_RANDOM", "") not in ("1", "true"),
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = fuzz_settings(EXAMPLES)
 UNEXPECTED = re.compile(r"unexpected \w*(Error|Exception)\b")
 TOOLS = {"tiktok-marketing": "tiktok_marketing_execute", "linkedin-ads": "linkedin_ads_execute"}
 

@@ -24,26 +24,19 @@ import pytest
 from anyio.from_thread import start_blocking_portal
 from fastmcp import Client
 from fastmcp.client.client import CallToolResult
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcp_server.connectors import REGISTRY
-from mcp_server.errors import ConnectorError
 from mcp_server.server import build_server
 from mcp_server.settings import ServerSettings
 
 from .conftest import airbyte_env, point_at_fake
+from .fuzz_strategies import KINDS, fuzz_settings
 
 SANDBOX = {c.id: c.sandbox_settings("http://sandbox") for c in REGISTRY.values()}
 EXAMPLES = int(os.environ.get("FUZZ_ANSWERS", "40"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=os.environ.get("FUZZ_RANDOM", "") not in ("1", "true"),
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-KINDS = tuple(f"{cls.kind}:" for cls in ConnectorError.__subclasses__())
+FUZZ = fuzz_settings(EXAMPLES)
 UNEXPECTED = re.compile(r"unexpected \w*(Error|Exception)\b")
 TIKTOK, LINKEDIN = "tiktok_marketing_execute", "linkedin_ads_execute"
 
